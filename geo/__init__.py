@@ -1,0 +1,1 @@
+"""Where things are: records, plans, districts, places, the registry, its store and roll-ups."""

@@ -1,0 +1,1 @@
+"""The power grid: substations, lines, grid-connection distance, charging (later issues)."""

@@ -1,0 +1,1 @@
+"""Presentation: GeoJSON and folium layers (later issues)."""

@@ -1,0 +1,1 @@
+"""PV yield with pvlib and siting of new PV (later issues)."""
