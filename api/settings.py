@@ -1,0 +1,18 @@
+"""Settings from the environment (prefix ``PLANNER_``): the only place that reads it."""
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+class Settings(BaseSettings):
+    """Where the data and the store are, and where the service listens."""
+
+    model_config = SettingsConfigDict(env_prefix="PLANNER_")
+
+    data_dir: Path = REPO_DATA
+    store: Path = Path(__file__).resolve().parents[1] / "var" / "planner.gpkg"
+    host: str = "127.0.0.1"
+    port: int = 8000

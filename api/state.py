@@ -1,0 +1,40 @@
+"""What the CLI and the service read: the store's layers, built from the registry when missing."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.store import build, read_table
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """The store's layers, read once."""
+
+    store: Path
+    projects: gpd.GeoDataFrame
+    districts: gpd.GeoDataFrame
+    targets: pd.DataFrame
+
+    @property
+    def parents(self) -> dict[str, str]:
+        """Parent adcode by adcode."""
+        return dict(zip(self.districts["adcode"], self.districts["parent_adcode"], strict=True))
+
+    def layers(self) -> dict[str, pd.DataFrame]:
+        """The exportable layers by name."""
+        return {"projects": self.projects, "districts": self.districts, "targets": self.targets}
+
+
+def load_state(data_dir: Path, store: Path) -> StoreState:
+    """Read the store, building it from ``data_dir`` first if it does not exist yet."""
+    if not store.exists():
+        build(data_dir, store)
+    projects = read_table(store, "projects")
+    for col in ("count", "target_year"):
+        projects[col] = projects[col].astype("Int64")
+    targets = read_table(store, "targets")
+    targets["year"] = targets["year"].astype("Int64")
+    return StoreState(store, projects, read_table(store, "districts"), targets)

@@ -1,0 +1,90 @@
+"""Exports of the store's layers: GeoJSON (RFC 7946), CSV (UTF-8 with BOM, formulas neutralised), GPKG.
+
+Every export is written to a temporary file beside the destination and renamed over it, so an interrupted
+export leaves the old file or a complete new one.
+"""
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geo.errors import NotFoundError
+
+FORMATS = ("geojson", "csv", "gpkg")
+LAYERS = ("projects", "districts", "targets")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula (= + - @ tab CR) with ``'``.
+
+    Only text cells change; numbers (a negative gap, say) stay numbers.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
+            )
+    return out
+
+
+def atomic_write(out: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write(tmp)`` on a temporary path beside ``out``, then rename it over ``out``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
+    tmp.unlink()  # GDAL drivers want to create the file themselves
+    try:
+        write(tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    if isinstance(frame, gpd.GeoDataFrame):
+        geom = frame.geometry
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        if (geom.geom_type == "Point").all():
+            frame = frame.assign(lon=geom.x.round(6), lat=geom.y.round(6)) if "lon" not in frame else frame
+        else:
+            frame = frame.assign(wkt=geom.to_wkt(rounding_precision=6))
+    return neutralise_formulas(frame)
+
+
+def export(layers: dict[str, pd.DataFrame], fmt: str, out: Path, layer: str | None = None) -> list[str]:
+    """Write ``layer`` (or, for gpkg with no layer, all of them) to ``out`` in ``fmt``; return what was written.
+
+    Raises
+    ------
+    NotFoundError
+        For an unknown format or layer; the message lists the allowed values.
+    """
+    if fmt not in FORMATS:
+        raise NotFoundError(f"unknown format {fmt!r}; allowed: {', '.join(FORMATS)}")
+    if layer is not None and layer not in layers:
+        raise NotFoundError(f"unknown layer {layer!r}; allowed: {', '.join(layers)}")
+    chosen = [layer] if layer else (list(layers) if fmt == "gpkg" else ["projects"])
+
+    def write(tmp: Path) -> None:
+        for name in chosen:
+            frame = layers[name]
+            if fmt == "csv":
+                _csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+            elif fmt == "geojson":
+                if not isinstance(frame, gpd.GeoDataFrame):  # attributes only: null geometry, as RFC 7946 allows
+                    frame = gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs="EPSG:4326")
+                pyogrio.write_dataframe(frame, tmp, driver="GeoJSON", layer=name,
+                                        RFC7946="YES", COORDINATE_PRECISION=6, WRITE_NAME="NO")
+            else:
+                pyogrio.write_dataframe(frame, tmp, driver="GPKG", layer=name)
+
+    atomic_write(out, write)
+    return chosen

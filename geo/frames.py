@@ -1,0 +1,91 @@
+"""Records to (Geo)DataFrames, at the edges: for the store, joins, roll-ups and exports."""
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo.districts import STORE_CRS, county_containing, districts_frame
+from geo.validate import Dataset
+
+PROJECT_FIELDS = (
+    "id", "name_zh", "name_en", "category", "subtype", "capacity_raw", "capacity_mw", "energy_mwh",
+    "voltage_kv", "count", "count_unit", "length_km", "action", "status", "target_year",
+    "district_adcode", "township", "village", "site", "note",
+)
+
+
+def projects_frame(ds: Dataset) -> gpd.GeoDataFrame:
+    """One row per project with provenance, location, precision and the point-in-polygon district."""
+    rows = []
+    for p in ds.registry.projects:
+        loc = ds.locations[p.id]
+        prov = p.provenance[0]
+        plan = ds.plans.get(prov.plan_id)
+        row = {f: getattr(p, f) for f in PROJECT_FIELDS}
+        row.update(
+            district_name_zh=ds.districts[p.district_adcode].name_zh,
+            plan_id=prov.plan_id,
+            plan_title=plan.title if plan else None,
+            plan_line=prov.line,
+            quote=prov.quote,
+            provenance_method=prov.method,
+            registry_ref=prov.ref,
+            lon=loc.lon,
+            lat=loc.lat,
+            location_precision=loc.precision,
+            location_source=loc.source,
+        )
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=[*PROJECT_FIELDS, "district_name_zh", "plan_id", "plan_title", "plan_line",
+                                     "quote", "provenance_method", "registry_ref", "lon", "lat",
+                                     "location_precision", "location_source"])
+    for col in ("count", "target_year"):
+        df[col] = df[col].astype("Int64")
+    gdf = gpd.GeoDataFrame(df, geometry=shapely.points(df["lon"], df["lat"]), crs=STORE_CRS)
+    return assign_districts(gdf, ds)
+
+
+def assign_districts(gdf: gpd.GeoDataFrame, ds: Dataset) -> gpd.GeoDataFrame:
+    """Add ``mapped_adcode`` (county containing the point) and ``district_check`` against the stated one.
+
+    ``district_check`` is ``match``, ``mismatch``, or ``city_wide`` for rows the plan places only in a
+    city (drawn at the city's point, which lies in some county by accident).
+    """
+    gdf = gdf.copy()
+    gdf["mapped_adcode"] = [county_containing(ds.districts, x, y) for x, y in zip(gdf["lon"], gdf["lat"], strict=True)]
+    levels = gdf["district_adcode"].map(lambda a: ds.districts[a].level)
+    gdf["district_check"] = "match"
+    gdf.loc[gdf["mapped_adcode"] != gdf["district_adcode"], "district_check"] = "mismatch"
+    gdf.loc[levels == "city", "district_check"] = "city_wide"
+    return gdf
+
+
+def targets_frame(ds: Dataset) -> pd.DataFrame:
+    """One row per target with its admin unit's name and provenance."""
+    rows = []
+    for t in ds.registry.targets:
+        prov = t.provenance[0]
+        rows.append({
+            "id": t.id, "adcode": t.adcode, "admin_name_zh": ds.districts[t.adcode].name_zh,
+            "metric": t.metric, "value": t.value, "value_raw": t.value_raw, "unit": t.unit,
+            "comparator": t.comparator, "year": t.year, "basis": t.basis, "note": t.note,
+            "plan_id": prov.plan_id, "plan_line": prov.line, "quote": prov.quote, "registry_ref": prov.ref,
+        })
+    df = pd.DataFrame(rows)
+    df["year"] = df["year"].astype("Int64")
+    return df
+
+
+def plans_frame(ds: Dataset) -> pd.DataFrame:
+    """The plans' metadata."""
+    return pd.DataFrame([vars(p) for p in ds.plans.values()])
+
+
+def places_frame(ds: Dataset) -> pd.DataFrame:
+    """The gazetteer, coordinates in WGS-84 (empty where unknown)."""
+    return pd.DataFrame([vars(p) for p in ds.places.values()])
+
+
+def all_districts_frame(ds: Dataset) -> gpd.GeoDataFrame:
+    """Districts as a GeoDataFrame."""
+    return districts_frame(ds.districts)

@@ -1,0 +1,279 @@
+"""The embedded store: one GeoPackage (SQLite) that QGIS opens, rebuilt from the registry.
+
+Layers: ``districts`` (polygons), ``projects`` (points), and attribute tables ``targets``, ``plans``,
+``places``, ``edits``. ``edits`` is the user's: every create/update/delete of a project with who, when,
+before and after. ``build`` regenerates everything else from the registry and then re-applies the edits,
+so a rebuild never drops them; it writes a new file and renames it over the old one, so a failed build
+leaves the old store whole.
+"""
+
+import json
+import math
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo import vocab
+from geo.coords import COORD_SYSTEMS, CoordinateError, to_wgs84
+from geo.districts import contains
+from geo.errors import NotFoundError
+from geo.frames import all_districts_frame, assign_districts, places_frame, plans_frame, projects_frame, targets_frame
+from geo.validate import Dataset, load_valid
+
+EDITS_DDL = """
+CREATE TABLE IF NOT EXISTS edits (
+    edit_id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+    project_id TEXT NOT NULL,
+    op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+    fields TEXT NOT NULL,
+    before TEXT,
+    who TEXT NOT NULL,
+    at TEXT NOT NULL,
+    note TEXT
+)"""
+EDITABLE_FIELDS = ("name_zh", "name_en", "category", "subtype", "capacity_mw", "voltage_kv", "action", "status",
+                   "target_year", "district_adcode", "township", "village", "site", "note", "lon", "lat")
+
+
+class EditError(ValueError):
+    """An edit that would put bad data in the store (field, value and allowed values in the message)."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build wrote."""
+
+    store: Path
+    projects: int
+    targets: int
+    districts: int
+    edits_applied: int
+    orphan_edits: tuple[int, ...]
+    precision_counts: dict[str, int]
+
+
+def connect(store: Path) -> sqlite3.Connection:
+    """Open the store for writing: WAL, a busy timeout, explicit transactions (``BEGIN IMMEDIATE``)."""
+    con = sqlite3.connect(store, timeout=30, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA busy_timeout=30000")
+    return con
+
+
+def _ensure_edits_table(con: sqlite3.Connection) -> None:
+    con.execute(EDITS_DDL)
+    con.execute(
+        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
+        "VALUES ('edits', 'attributes', 'edits', 'user edits of projects: the audit trail, kept across builds')"
+    )
+
+
+def read_edits(store: Path) -> list[dict[str, Any]]:
+    """The edits recorded in a store, oldest first (empty when the store or the table does not exist)."""
+    if not store.exists():
+        return []
+    con = sqlite3.connect(store)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name='edits'").fetchone():
+            return []
+        cur = con.execute("SELECT edit_id, project_id, op, fields, before, who, at, note FROM edits ORDER BY edit_id")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def check_edit(fields: dict[str, Any], district_adcode: str, ds: Dataset) -> dict[str, Any]:
+    """Validate edited fields like registry rows; return them with lon/lat in WGS-84.
+
+    ``fields`` may carry ``crs`` (``wgs84``, ``gcj02``, ``bd09``) for the coordinate; the point must lie
+    inside the project's district.
+
+    Raises
+    ------
+    EditError
+        Naming the field, the value and the allowed values.
+    """
+    out = dict(fields)
+    crs = out.pop("crs", "wgs84")
+    unknown = sorted(set(out) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise EditError(f"unknown field(s) {', '.join(unknown)}; editable: {', '.join(EDITABLE_FIELDS)}")
+    for name, table in (("category", vocab.CATEGORIES), ("status", vocab.STATUSES), ("action", vocab.ACTIONS)):
+        if name in out and out[name] is not None and out[name] not in table:
+            raise EditError(f"{name}: unknown value {out[name]!r}; allowed: {', '.join(table)}")
+    for name in ("capacity_mw", "voltage_kv"):
+        value = out.get(name)
+        if value is not None and (not isinstance(value, int | float) or not math.isfinite(value) or value < 0):
+            raise EditError(f"{name}: must be a finite number >= 0, got {value!r}")
+    adcode = out.get("district_adcode", district_adcode)
+    if adcode not in ds.districts:
+        raise EditError(f"district_adcode: unknown district {adcode!r}; allowed: {', '.join(sorted(ds.districts))}")
+    if ("lon" in out) != ("lat" in out):
+        raise EditError("lon/lat: give both")
+    if "lon" in out:
+        if crs not in COORD_SYSTEMS:
+            raise EditError(f"crs: unknown {crs!r}; allowed: {', '.join(COORD_SYSTEMS)}")
+        try:
+            lon, lat = to_wgs84(float(out["lon"]), float(out["lat"]), crs)
+        except (CoordinateError, TypeError, ValueError) as exc:
+            raise EditError(f"lon/lat: {exc}") from None
+        if not contains(ds.districts[adcode], lon, lat):
+            raise EditError(f"lon/lat: {lon:.6f},{lat:.6f} (WGS-84) is outside district {adcode}")
+        out["lon"], out["lat"] = round(lon, 6), round(lat, 6)
+    return out
+
+
+def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict[str, Any], who: str,
+                note: str | None = None) -> int:
+    """Append one checked edit to the store's audit trail and apply it to the ``projects`` layer.
+
+    Returns the edit id. The edit and its effect are one ``BEGIN IMMEDIATE`` transaction.
+    """
+    projects = read_projects(store)
+    current = projects[projects["id"] == project_id]
+    if op in ("update", "delete") and current.empty:
+        raise NotFoundError(f"no project {project_id!r} in {store}")
+    if op == "create" and not current.empty:
+        raise EditError(f"id: project {project_id!r} exists already")
+    if op not in ("create", "update", "delete"):
+        raise EditError(f"op: unknown {op!r}; allowed: create, update, delete")
+    district = fields.get("district_adcode") or (current["district_adcode"].iloc[0] if not current.empty else "")
+    checked = check_edit(fields, district, ds) if op != "delete" else {}
+    if op == "create":
+        for name in ("name_zh", "category", "district_adcode"):
+            if not checked.get(name):
+                raise EditError(f"{name}: required to create a project")
+    before = None if current.empty else current.drop(columns="geometry").iloc[0].to_json(force_ascii=False)
+    con = connect(store)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        _ensure_edits_table(con)
+        cur = con.execute(
+            "INSERT INTO edits (project_id, op, fields, before, who, at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (project_id, op, json.dumps(checked, ensure_ascii=False), before, who,
+             datetime.now(UTC).isoformat(timespec="seconds"), note),
+        )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.close()
+    edit_id = int(cur.lastrowid or 0)
+    _rewrite_projects(store, ds)
+    return edit_id
+
+
+def apply_edits(gdf: gpd.GeoDataFrame, edits: list[dict[str, Any]], ds: Dataset) -> tuple[gpd.GeoDataFrame, list[int]]:
+    """Apply edits in order to the registry's projects; return the frame and the ids of orphan edits.
+
+    An orphan edit updates or deletes a project the registry no longer has: it stays in the trail and is
+    reported, never silently dropped.
+    """
+    df = gdf.drop(columns="geometry").set_index("id", drop=False)
+    df["edited"] = False
+    orphans = []
+    for e in edits:
+        pid, fields = e["project_id"], json.loads(e["fields"])
+        if e["op"] == "delete":
+            if pid in df.index:
+                df = df.drop(index=pid)
+            else:
+                orphans.append(e["edit_id"])
+            continue
+        if e["op"] == "update" and pid not in df.index:
+            orphans.append(e["edit_id"])
+            continue
+        if e["op"] == "create":
+            df.loc[pid, "id"] = pid
+            df.loc[pid, "provenance_method"] = "user-created"
+        for name, value in fields.items():
+            df.loc[pid, name] = value
+        if "lon" in fields:
+            df.loc[pid, "location_precision"] = "surveyed"
+            df.loc[pid, "location_source"] = f"user edit {e['edit_id']} by {e['who']} at {e['at']}"
+        if e["op"] == "update":
+            df.loc[pid, "provenance_method"] = "curated+user-edited"
+        df.loc[pid, "edited"] = True
+    df = df.reset_index(drop=True)
+    for col in ("count", "target_year"):
+        df[col] = df[col].astype("Int64")
+    out = gpd.GeoDataFrame(df, geometry=shapely.points(df["lon"].astype(float), df["lat"].astype(float)), crs=gdf.crs)
+    return assign_districts(out, ds), orphans
+
+
+def read_projects(store: Path) -> gpd.GeoDataFrame:
+    """The ``projects`` layer of a store."""
+    return gpd.read_file(store, layer="projects", engine="pyogrio")
+
+
+def _rewrite_projects(store: Path, ds: Dataset) -> None:
+    gdf, _ = apply_edits(projects_frame(ds), read_edits(store), ds)
+    _write_layers(store, ds, gdf, read_edits(store))
+
+
+def build(data_dir: Path, store: Path) -> BuildReport:
+    """Validate the data folder and (re)build the store, keeping the user's edits.
+
+    Raises
+    ------
+    geo.errors.RegistryError
+        If the data folder has problems; the store is left as it was.
+    """
+    ds = load_valid(data_dir)
+    edits = read_edits(store)
+    gdf, orphans = apply_edits(projects_frame(ds), edits, ds)
+    _write_layers(store, ds, gdf, edits)
+    return BuildReport(
+        store=store, projects=len(gdf), targets=len(ds.registry.targets), districts=len(ds.districts),
+        edits_applied=len(edits) - len(orphans), orphan_edits=tuple(orphans),
+        precision_counts={str(k): int(v) for k, v in gdf["location_precision"].value_counts().sort_index().items()},
+    )
+
+
+def _write_layers(store: Path, ds: Dataset, projects: gpd.GeoDataFrame, edits: list[dict[str, Any]]) -> None:
+    store.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{store.stem}.", suffix=".tmp.gpkg", dir=store.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        pyogrio.write_dataframe(all_districts_frame(ds), tmp, layer="districts", driver="GPKG")
+        pyogrio.write_dataframe(projects, tmp, layer="projects", driver="GPKG")
+        for name, frame in (("targets", targets_frame(ds)), ("plans", plans_frame(ds)), ("places", places_frame(ds))):
+            pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+        con = sqlite3.connect(tmp, isolation_level=None)
+        try:
+            con.execute("BEGIN")
+            _ensure_edits_table(con)
+            con.executemany(
+                "INSERT INTO edits (edit_id, project_id, op, fields, before, who, at, note) "
+                "VALUES (:edit_id, :project_id, :op, :fields, :before, :who, :at, :note)",
+                edits,
+            )
+            con.execute("COMMIT")
+            con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            con.close()
+        os.replace(tmp, store)
+        for suffix in ("-wal", "-shm"):  # the old file's WAL belongs to the replaced file
+            Path(str(store) + suffix).unlink(missing_ok=True)
+    finally:
+        tmp.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm"):
+            Path(str(tmp) + suffix).unlink(missing_ok=True)
+
+
+def read_table(store: Path, layer: str) -> pd.DataFrame:
+    """Any layer of the store as a (Geo)DataFrame."""
+    return pyogrio.read_dataframe(store, layer=layer)

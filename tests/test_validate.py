@@ -1,0 +1,116 @@
+import csv
+import re
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+from conftest import DATA
+from geo.validate import load
+
+LX = "430682_linxiang_carbon_peak"
+GOOD = {  # a valid row: 临湘市忠防镇10万千瓦农光互补 at plan line 366
+    "id": "lx-pv-99", "name_zh": "测试项目", "name_en": "test project", "category": "pv", "subtype": "agrivoltaic",
+    "capacity_raw": "10万千瓦", "capacity_mw": "100", "district_adcode": "430682", "township": "忠防镇",
+}
+
+
+def plan_line_of(text: str, plan: str = LX) -> int:
+    lines = (DATA / "plans" / f"{plan}.txt").read_text(encoding="utf-8").split("\n")
+    return next(i for i, s in enumerate(lines, 1) if text in s)
+
+
+def append_row(path: Path, row: dict) -> int:
+    """Append a row; return its line number in the file."""
+    with path.open(encoding="utf-8", newline="") as f:
+        header = next(csv.reader(f))
+        n = 1 + sum(1 for _ in f)
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, fieldnames=header, lineterminator="\n").writerow(row)
+    return n + 1
+
+
+def project_row(**changes) -> dict:
+    line = plan_line_of("忠防镇 10万千瓦")
+    row = {**GOOD, "line": str(line), "quote": "忠防镇 10万千瓦农光互补光伏发电项目"}
+    row.update(changes)
+    return row
+
+
+def test_shipped_data_is_clean(capsys):
+    ds, problems = load(DATA)
+    assert problems == []
+    assert len(ds.registry.projects) >= 100 and len(ds.registry.targets) >= 100
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("ok: 5 plans")
+
+
+def test_a_good_extra_row_passes(data_copy):
+    append_row(data_copy / "registry" / f"{LX}.projects.csv", project_row())
+    assert load(data_copy)[1] == []
+
+
+@pytest.mark.parametrize(("changes", "field", "message"), [
+    ({"quote": "忠防镇 20万千瓦农光互补"}, "quote", "not found at 430682_linxiang_carbon_peak.txt:"),
+    ({"line": "1"}, "quote", "not found at"),
+    ({"line": "99999"}, "line", "past the end of the plan"),
+    ({"district_adcode": "430699"}, "district_adcode", "unknown district '430699'; allowed: 430600, 430602"),
+    ({"capacity_raw": "若干", "capacity_mw": "100"}, "capacity_raw", "unparsable capacity"),
+    ({"capacity_mw": "10"}, "capacity_mw", "disagrees with capacity_raw '10万千瓦' = 100 MW"),
+    ({"capacity_mw": "-5"}, "capacity_mw", "must be >= 0"),
+    ({"capacity_mw": "nan"}, "capacity_mw", "must be finite"),
+    ({"id": "lx-pv-01"}, "id", "duplicate id 'lx-pv-01' (first at"),
+    ({"township": "不存在镇"}, "township", "place '不存在镇' (430682) is not in the gazetteer"),
+    ({"category": "solar"}, "category", "unknown value 'solar'; allowed: pv, wind"),
+    ({"status": "done"}, "status", "allowed: proposed, planned"),
+    ({"target_year": "25"}, "target_year", "must be within 2000..2100"),
+])
+def test_each_bad_row_is_reported_at_its_file_and_line(data_copy, capsys, changes, field, message):
+    path = data_copy / "registry" / f"{LX}.projects.csv"
+    line = append_row(path, project_row(**changes))
+    _, problems = load(data_copy)
+    assert problems, "the bad row must be reported"
+    where = [p for p in problems if p.path == str(path) and p.line == line]
+    assert [p.field for p in where] == [field] or field in [p.field for p in where], problems
+    assert any(message in p.message for p in where), [str(p) for p in where]
+    # the CLI prints the same as file:line: field: message and fails
+    assert main(["--data-dir", str(data_copy), "validate"]) == 1
+    out = capsys.readouterr().out
+    assert re.search(rf"{re.escape(str(path))}:{line}: {field}: .*{re.escape(message)}", out), out
+
+
+def test_point_outside_its_stated_district(data_copy):
+    places = data_copy / "places.csv"
+    # 忠防镇 is in 临湘市; put it at the Hecheng seat (鹤城区): both the place and its project are reported
+    text = places.read_text(encoding="utf-8").replace(
+        "忠防镇,township,430682,,,wgs84,,", "忠防镇,township,430682,109.9611,27.5553,wgs84,township,")
+    places.write_text(text, encoding="utf-8")
+    _, problems = load(data_copy)
+    messages = [str(p) for p in problems]
+    assert any("places.csv:" in m and "outside its stated district 430682: it lies in 431202" in m for m in messages)
+    assert any(f"{LX}.projects.csv:" in m and "lies outside its stated district 430682" in m for m in messages)
+
+
+def test_gcj02_place_is_converted_and_bad_crs_rejected(data_copy):
+    places = data_copy / "places.csv"
+    text = places.read_text(encoding="utf-8")
+    # the Linxiang seat as an Amap (GCJ-02) app would show it
+    places.write_text(text.replace("忠防镇,township,430682,,,wgs84,,",
+                                   "忠防镇,township,430682,113.45601,29.47424,gcj02,surveyed,"), encoding="utf-8")
+    ds, problems = load(data_copy)
+    assert problems == []
+    place = ds.places[("430682", "忠防镇")]
+    assert place.lon == pytest.approx(113.4504, abs=1e-3) and place.lat == pytest.approx(29.4768, abs=1e-3)
+    loc = ds.locations["lx-pv-04"]
+    assert (loc.precision, loc.lon) == ("surveyed", place.lon)
+    places.write_text(text.replace("忠防镇,township,430682,,,wgs84,,",
+                                   "忠防镇,township,430682,113.45,29.47,amap,surveyed,"), encoding="utf-8")
+    assert any("crs: unknown value 'amap'; allowed: wgs84, gcj02, bd09" in str(p) for p in load(data_copy)[1])
+
+
+def test_missing_column_is_reported(data_copy):
+    path = data_copy / "registry" / f"{LX}.targets.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[0] = lines[0].replace("metric", "measure")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    assert any(p.line == 1 and "missing column(s): metric" in p.message for p in load(data_copy)[1])
