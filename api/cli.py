@@ -33,6 +33,7 @@ def _print_frame(df: pd.DataFrame, as_json: bool) -> None:
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    """Check the data folder; print every problem as file:line: field: message."""
     ds, problems = load(settings.data_dir)
     for p in problems:
         print(p)
@@ -48,6 +49,7 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the store from the registry, keeping user edits."""
     report = build(settings.data_dir, settings.store)
     print(f"built {report.store}: {report.projects} projects, {report.targets} targets, {report.districts} districts, "
           f"{report.edits_applied} user edit(s) applied; locations by precision: {report.precision_counts}")
@@ -58,6 +60,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_rollup(args: argparse.Namespace, settings: Settings) -> int:
+    """Print counts and MW per district, year, category, subtype and status."""
     state = load_state(settings.data_dir, settings.store)
     projects = state.projects
     if args.adcode:
@@ -67,6 +70,7 @@ def cmd_rollup(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
+    """Print capacity targets against the named pipeline, and targets no project backs."""
     state = load_state(settings.data_dir, settings.store)
     targets = state.targets
     if args.adcode:
@@ -92,6 +96,7 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Export a layer (or all, for gpkg) to a file."""
     state = load_state(settings.data_dir, settings.store)
     written = export(state.layers(), args.format, Path(args.out), args.layer)
     print(f"wrote {', '.join(written)} to {args.out} ({args.format})")
@@ -99,6 +104,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the planner service."""
     import uvicorn
 
     from api.app import create_app
@@ -113,8 +119,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", type=Path, help="data folder (default: the repository's data/; env PLANNER_DATA_DIR)")
     p.add_argument("--store", type=Path, help="GeoPackage store (default var/planner.gpkg; env PLANNER_STORE)")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("validate", help="check plans, registry, gazetteer and boundaries; file:line messages").set_defaults(func=cmd_validate)
-    sub.add_parser("build", help="compile the registry into the GeoPackage store, keeping user edits").set_defaults(func=cmd_build)
+    s = sub.add_parser("validate", help="check plans, registry, gazetteer and boundaries; file:line messages")
+    s.set_defaults(func=cmd_validate)
+    s = sub.add_parser("build", help="compile the registry into the GeoPackage store, keeping user edits")
+    s.set_defaults(func=cmd_build)
     for name, func, text in (("rollup", cmd_rollup, "count and MW per district, year, category, subtype, status"),
                              ("targets", cmd_targets, "capacity targets against the named pipeline, and the gaps")):
         s = sub.add_parser(name, help=text)

@@ -60,7 +60,8 @@ def _project(r: RowReader, prov: Provenance | None) -> Project | None:
     category = r.code("category", vocab.CATEGORIES, required=True)
     subtype = r.text("subtype")
     if category in vocab.SUBTYPES and subtype is not None and subtype not in vocab.SUBTYPES[category]:
-        r.problem("subtype", f"unknown {category} subtype {subtype!r}; allowed: {', '.join(vocab.SUBTYPES[category])}")
+        allowed = ", ".join(vocab.SUBTYPES[category])
+        r.problem("subtype", f"unknown {category} subtype {subtype!r}; allowed: {allowed}")
     capacity_raw, capacity_mw = r.text("capacity_raw"), r.number("capacity_mw")
     if capacity_raw is not None and capacity_mw is not None:
         try:
@@ -69,7 +70,8 @@ def _project(r: RowReader, prov: Provenance | None) -> Project | None:
             r.problem("capacity_raw", f"unparsable capacity: {exc}")
         else:
             if abs(parsed - capacity_mw) > 1e-6 * max(1.0, parsed):
-                r.problem("capacity_mw", f"{capacity_mw:g} MW disagrees with capacity_raw {capacity_raw!r} = {parsed:g} MW")
+                message = f"{capacity_mw:g} MW disagrees with capacity_raw {capacity_raw!r} = {parsed:g} MW"
+                r.problem("capacity_mw", message)
     elif capacity_mw is not None:
         r.problem("capacity_raw", "capacity_mw is set but the capacity as written is empty")
     before = len(r.problems)

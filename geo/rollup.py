@@ -66,22 +66,22 @@ def target_gaps(projects: pd.DataFrame, targets: pd.DataFrame, parents: dict[str
     """
     rows = []
     capacity_targets = targets[targets["metric"].isin(list(METRIC_CATEGORIES))]
-    for t in capacity_targets.itertuples(index=False):
-        units = _units_within(str(t.adcode), parents)
+    for t in capacity_targets.to_dict("records"):
+        units = _units_within(str(t["adcode"]), parents)
         year_ok = projects["target_year"].isna()
-        if pd.notna(t.year):
-            year_ok = year_ok | (projects["target_year"] <= t.year)
+        if pd.notna(t["year"]):
+            year_ok = year_ok | (projects["target_year"] <= t["year"])
         mask = (
             projects["district_adcode"].isin(units)
-            & projects["category"].isin(METRIC_CATEGORIES[t.metric])
+            & projects["category"].isin(METRIC_CATEGORIES[t["metric"]])
             & year_ok
         )
         chosen = projects[mask]
         named = float(chosen["capacity_mw"].sum())
         rows.append({
-            "target_id": t.id, "adcode": t.adcode, "metric": t.metric, "year": t.year,
-            "comparator": t.comparator, "basis": t.basis, "target_mw": float(t.value),
-            "named_mw": round(named, 3), "gap_mw": round(float(t.value) - named, 3),
+            "target_id": t["id"], "adcode": t["adcode"], "metric": t["metric"], "year": t["year"],
+            "comparator": t["comparator"], "basis": t["basis"], "target_mw": float(t["value"]),
+            "named_mw": round(named, 3), "gap_mw": round(float(t["value"]) - named, 3),
             "named_projects": ",".join(chosen["id"]),
             "projects_without_capacity": int(chosen["capacity_mw"].isna().sum()),
             "backed": bool(chosen["capacity_mw"].notna().any()),

@@ -24,7 +24,7 @@ import shapely
 
 from geo import vocab
 from geo.coords import COORD_SYSTEMS, CoordinateError, to_wgs84
-from geo.districts import contains
+from geo.districts import contains, representative_point
 from geo.errors import NotFoundError
 from geo.frames import all_districts_frame, assign_districts, places_frame, plans_frame, projects_frame, targets_frame
 from geo.validate import Dataset, load_valid
@@ -195,10 +195,18 @@ def apply_edits(gdf: gpd.GeoDataFrame, edits: list[dict[str, Any]], ds: Dataset)
             orphans.append(e["edit_id"])
             continue
         if e["op"] == "create":
-            df.loc[pid, "id"] = pid
-            df.loc[pid, "provenance_method"] = "user-created"
+            new = pd.DataFrame([{**dict.fromkeys(df.columns), "id": pid, "edited": False,
+                                 "provenance_method": "user-created"}], index=[pid]).astype(df.dtypes)
+            df = pd.concat([df, new])
         for name, value in fields.items():
             df.loc[pid, name] = value
+        if e["op"] == "create" and "lon" not in fields:  # no coordinate given: the district's point, flagged
+            district = ds.districts[fields["district_adcode"]]
+            df.loc[pid, ["lon", "lat"]] = representative_point(district)
+            df.loc[pid, "location_precision"] = "city" if district.level == "city" else "district"
+            df.loc[pid, "location_source"] = f"representative point of {district.name_zh} ({district.adcode})"
+        if "district_adcode" in fields:
+            df.loc[pid, "district_name_zh"] = ds.districts[fields["district_adcode"]].name_zh
         if "lon" in fields:
             df.loc[pid, "location_precision"] = "surveyed"
             df.loc[pid, "location_source"] = f"user edit {e['edit_id']} by {e['who']} at {e['at']}"

@@ -23,18 +23,22 @@ class DataPaths:
 
     @property
     def plans(self) -> Path:
+        """Plan texts and plans.csv."""
         return self.root / "plans"
 
     @property
     def registry(self) -> Path:
+        """Curated projects and targets CSV files."""
         return self.root / "registry"
 
     @property
     def boundaries(self) -> Path:
+        """District polygons (GeoJSON, WGS-84)."""
         return self.root / "boundaries" / "districts.geojson"
 
     @property
     def places(self) -> Path:
+        """The gazetteer CSV."""
         return self.root / "places.csv"
 
 
@@ -64,7 +68,8 @@ def load(data_dir: Path) -> tuple[Dataset, list[Problem]]:
 
     for plan in plans.values():
         if plan.adcode not in districts:
-            problems.append(Problem(str(paths.plans / "plans.csv"), None, "adcode", f"unknown district {plan.adcode}"))
+            path = str(paths.plans / "plans.csv")
+            problems.append(Problem(path, None, "adcode", f"unknown district {plan.adcode}"))
     for place in places.values():
         _check_place(place, districts, problems)
     for row_id, where in registry.refs.items():
@@ -77,14 +82,18 @@ def load(data_dir: Path) -> tuple[Dataset, list[Problem]]:
     for project in registry.projects:
         path, line = registry.refs[project.id][0]
         if project.district_adcode not in districts:
-            problems.append(Problem(path, line, "district_adcode", f"unknown district {project.district_adcode!r}; allowed: {known}"))
+            message = f"unknown district {project.district_adcode!r}; allowed: {known}"
+            problems.append(Problem(path, line, "district_adcode", message))
             continue
         for field, name in place_names(project):
             if (project.district_adcode, name) not in places:
-                problems.append(Problem(path, line, field, f"place {name!r} ({project.district_adcode}) is not in the gazetteer {paths.places}"))
+                message = f"place {name!r} ({project.district_adcode}) is not in the gazetteer {paths.places}"
+                problems.append(Problem(path, line, field, message))
         loc = locate(project, places, districts)
         if not contains(districts[project.district_adcode], loc.lon, loc.lat):
-            problems.append(Problem(path, line, "district_adcode", f"point {loc.lon},{loc.lat} from {loc.source} lies outside its stated district {project.district_adcode}"))
+            message = (f"point {loc.lon},{loc.lat} from {loc.source} lies outside its stated district "
+                       f"{project.district_adcode}")
+            problems.append(Problem(path, line, "district_adcode", message))
         locations[project.id] = loc
     for target in registry.targets:
         if target.adcode not in districts:
@@ -103,7 +112,9 @@ def _check_place(place: Place, districts: dict[str, District], problems: list[Pr
     if not contains(districts[place.district_adcode], place.lon, place.lat):
         inside = county_containing(districts, place.lon, place.lat)
         where = f"it lies in {inside}" if inside else "it lies outside every known district"
-        problems.append(Problem(path, int(line), "lon/lat", f"{place.name_zh} at {place.lon},{place.lat} (WGS-84) is outside its stated district {place.district_adcode}: {where}"))
+        message = (f"{place.name_zh} at {place.lon},{place.lat} (WGS-84) is outside its stated district "
+                   f"{place.district_adcode}: {where}")
+        problems.append(Problem(path, int(line), "lon/lat", message))
 
 
 def load_valid(data_dir: Path) -> Dataset:

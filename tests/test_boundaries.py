@@ -1,6 +1,6 @@
 import geopandas as gpd
-
 from conftest import DATA
+
 from geo.districts import county_containing, read_districts, representative_point
 
 YUEYANG_COUNTIES = {"430602", "430603", "430611", "430621", "430623", "430624", "430626", "430681", "430682"}

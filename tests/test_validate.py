@@ -3,9 +3,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from api.cli import main
-from conftest import DATA
 from geo.validate import load
 
 LX = "430682_linxiang_carbon_peak"

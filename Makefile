@@ -1,0 +1,33 @@
+# The two commands of the README: `make run` and `make test`. Both set up .venv on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test lint build clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: set up, build the store from the registry (keeping user edits) and serve on http://127.0.0.1:8000
+run: $(STAMP)
+	$(BIN)/energy-planner build
+	$(BIN)/energy-planner serve
+
+## test: set up, lint, type-check, validate the shipped data and run the whole test suite
+test: $(STAMP) lint
+	$(BIN)/energy-planner validate
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+build: $(STAMP)
+	$(BIN)/energy-planner build
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,110 @@
+import sqlite3
+
+import prcoords
+import pyogrio
+import pytest
+from conftest import DATA
+
+from geo.errors import NotFoundError, RegistryError
+from geo.store import EditError, build, read_edits, read_projects, record_edit
+from geo.validate import load_valid
+
+
+def test_store_is_a_geopackage_qgis_can_open(built_store):
+    layers = dict(pyogrio.list_layers(built_store))
+    assert layers["projects"] == "Point" and layers["districts"] in ("MultiPolygon", "Polygon")
+    assert {"targets", "plans", "places", "edits"} <= set(layers)
+    info = pyogrio.read_info(built_store, layer="projects")
+    assert info["crs"] == "EPSG:4326"
+    con = sqlite3.connect(built_store)
+    assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # 'GPKG'
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_every_project_is_placed_and_checked_against_its_district(built_store):
+    gdf = read_projects(built_store)
+    assert gdf["lon"].notna().all() and gdf["quote"].str.len().gt(0).all()
+    county = gdf[gdf["location_precision"] != "city"]
+    assert (county["mapped_adcode"] == county["district_adcode"]).all()
+    assert set(gdf["district_check"]) <= {"match", "city_wide"}
+    # nothing invented: without a gazetteer coordinate a project sits at its district's point
+    wind = gdf.set_index("id").loc["hc-wind-02"]
+    assert wind["location_precision"] == "township" and "GeoNames 1807417" in wind["location_source"]
+    pv = gdf.set_index("id").loc["lx-pv-04"]
+    assert pv["location_precision"] == "district"
+
+
+def test_build_is_idempotent(tmp_path):
+    store = tmp_path / "s.gpkg"
+    build(DATA, store)
+    first = read_projects(store)
+    build(DATA, store)
+    second = read_projects(store)
+    assert first.equals(second)
+    assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_edits_survive_a_rebuild_and_are_audited(tmp_path):
+    store = tmp_path / "s.gpkg"
+    build(DATA, store)
+    ds = load_valid(DATA)
+    # a surveyed point in 临湘市, given as GCJ-02 (copied from a map app) and converted
+    wgs = (113.40, 29.45)
+    gcj = prcoords.wgs_gcj((wgs[1], wgs[0]))
+    eid = record_edit(store, ds, "lx-pv-04", "update",
+                      {"lon": gcj.lon, "lat": gcj.lat, "crs": "gcj02", "status": "under_construction"}, who="tester")
+    record_edit(store, ds, "lx-pv-06", "delete", {}, who="tester")
+    record_edit(store, ds, "lx-pv-90", "create",
+                {"name_zh": "新光伏", "category": "pv", "district_adcode": "430682", "capacity_mw": 5.0}, who="tester")
+    for _ in range(2):
+        report = build(DATA, store)
+        projects = read_projects(store).set_index("id")
+        row = projects.loc["lx-pv-04"]
+        assert (row["lon"], row["lat"]) == pytest.approx(wgs, abs=1e-6)
+        assert row["location_precision"] == "surveyed" and row["status"] == "under_construction"
+        assert "lx-pv-06" not in projects.index and projects.loc["lx-pv-90", "capacity_mw"] == 5.0
+        assert report.edits_applied == 3 and report.orphan_edits == ()
+    edits = read_edits(store)
+    assert [e["op"] for e in edits] == ["update", "delete", "create"] and edits[0]["edit_id"] == eid
+    assert edits[0]["who"] == "tester" and '"status":"planned"' in edits[0]["before"]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"lon": 109.9611, "lat": 27.5553}, "outside district 430682"),
+    ({"lon": float("nan"), "lat": 29.4}, "finite"),
+    ({"lon": 113.4}, "give both"),
+    ({"status": "done"}, "allowed: proposed"),
+    ({"capacity_mw": -1}, "finite number >= 0"),
+    ({"colour": "red"}, r"unknown field\(s\) colour"),
+])
+def test_bad_edits_are_refused_and_nothing_is_written(tmp_path, fields, message):
+    store = tmp_path / "s.gpkg"
+    build(DATA, store)
+    ds = load_valid(DATA)
+    with pytest.raises(EditError, match=message):
+        record_edit(store, ds, "lx-pv-04", "update", fields, who="tester")
+    assert read_edits(store) == []
+    with pytest.raises(NotFoundError):
+        record_edit(store, ds, "nope", "update", {"status": "planned"}, who="tester")
+
+
+def test_failed_build_leaves_the_old_store(tmp_path, data_copy):
+    store = tmp_path / "s.gpkg"
+    build(data_copy, store)
+    before = store.read_bytes()
+    path = data_copy / "registry" / "430682_linxiang_carbon_peak.projects.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("忠防镇 10万千瓦", "忠防镇 99万千瓦"), encoding="utf-8")
+    with pytest.raises(RegistryError, match="quote: not found"):
+        build(data_copy, store)
+    assert store.read_bytes() == before
+
+
+def test_created_project_without_coordinate_sits_at_its_district_point(tmp_path):
+    store = tmp_path / "s.gpkg"
+    build(DATA, store)
+    ds = load_valid(DATA)
+    record_edit(store, ds, "hc-pv-90", "create", {"name_zh": "新项目", "category": "pv", "district_adcode": "431202"},
+                who="tester")
+    row = read_projects(store).set_index("id").loc["hc-pv-90"]
+    assert row["location_precision"] == "district" and row["district_check"] == "match"
+    assert row["district_name_zh"] == "鹤城区" and row["provenance_method"] == "user-created"
