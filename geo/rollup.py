@@ -15,6 +15,7 @@ METRIC_CATEGORIES: dict[str, tuple[str, ...]] = {
     "renewable_capacity_mw": ("pv", "wind", "hydro", "biomass", "waste_to_energy"),
     "total_power_capacity_mw": ("pv", "wind", "hydro", "biomass", "waste_to_energy", "thermal", "gas", "nuclear"),
     "storage_capacity_mw": ("storage",),
+    "coal_capacity_mw": ("thermal",),
 }
 GAP_ASSUMPTION = (
     "named plan projects only; existing and unnamed capacity unknown (baseline taken as 0); projects with "
