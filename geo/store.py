@@ -137,7 +137,9 @@ def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict
                 note: str | None = None) -> int:
     """Append one checked edit to the store's audit trail and apply it to the ``projects`` layer.
 
-    Returns the edit id. The edit and its effect are one ``BEGIN IMMEDIATE`` transaction.
+    Returns the edit id. The edit is committed in a ``BEGIN IMMEDIATE`` transaction before the layer is
+    re-materialised (a whole-file rewrite: fine for a single writer such as the CLI; the service's
+    concurrent writers need an in-place update, see the API issue).
     """
     projects = read_projects(store)
     current = projects[projects["id"] == project_id]
@@ -226,8 +228,9 @@ def read_projects(store: Path) -> gpd.GeoDataFrame:
 
 
 def _rewrite_projects(store: Path, ds: Dataset) -> None:
-    gdf, _ = apply_edits(projects_frame(ds), read_edits(store), ds)
-    _write_layers(store, ds, gdf, read_edits(store))
+    edits = read_edits(store)
+    gdf, _ = apply_edits(projects_frame(ds), edits, ds)
+    _write_layers(store, ds, gdf, edits)
 
 
 def build(data_dir: Path, store: Path) -> BuildReport:
