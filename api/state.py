@@ -6,6 +6,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.frames import cast_ints
 from geo.store import build, read_table
 
 
@@ -32,9 +33,6 @@ def load_state(data_dir: Path, store: Path) -> StoreState:
     """Read the store, building it from ``data_dir`` first if it does not exist yet."""
     if not store.exists():
         build(data_dir, store)
-    projects = read_table(store, "projects")
-    for col in ("count", "target_year"):
-        projects[col] = projects[col].astype("Int64")
-    targets = read_table(store, "targets")
-    targets["year"] = targets["year"].astype("Int64")
+    projects = cast_ints(read_table(store, "projects"))
+    targets = cast_ints(read_table(store, "targets"))
     return StoreState(store, projects, read_table(store, "districts"), targets)

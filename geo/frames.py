@@ -4,7 +4,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.districts import STORE_CRS, county_containing, districts_frame
+from geo.districts import STORE_CRS, county_containing
 from geo.validate import Dataset
 
 PROJECT_FIELDS = (
@@ -12,6 +12,16 @@ PROJECT_FIELDS = (
     "voltage_kv", "count", "count_unit", "length_km", "action", "status", "target_year",
     "district_adcode", "township", "village", "site", "note",
 )
+
+INT_COLUMNS = ("count", "target_year", "year")  # whole numbers that may be missing
+
+
+def cast_ints(df: pd.DataFrame) -> pd.DataFrame:
+    """Give the optional whole-number columns present in ``df`` the nullable Int64 dtype."""
+    for col in INT_COLUMNS:
+        if col in df:
+            df[col] = df[col].astype("Int64")
+    return df
 
 
 def projects_frame(ds: Dataset) -> gpd.GeoDataFrame:
@@ -39,8 +49,7 @@ def projects_frame(ds: Dataset) -> gpd.GeoDataFrame:
     df = pd.DataFrame(rows, columns=[*PROJECT_FIELDS, "district_name_zh", "plan_id", "plan_title", "plan_line",
                                      "quote", "provenance_method", "registry_ref", "lon", "lat",
                                      "location_precision", "location_source"])
-    for col in ("count", "target_year"):
-        df[col] = df[col].astype("Int64")
+    df = cast_ints(df)
     gdf = gpd.GeoDataFrame(df, geometry=shapely.points(df["lon"], df["lat"]), crs=STORE_CRS)
     return assign_districts(gdf, ds)
 
@@ -71,9 +80,7 @@ def targets_frame(ds: Dataset) -> pd.DataFrame:
             "comparator": t.comparator, "year": t.year, "basis": t.basis, "note": t.note,
             "plan_id": prov.plan_id, "plan_line": prov.line, "quote": prov.quote, "registry_ref": prov.ref,
         })
-    df = pd.DataFrame(rows)
-    df["year"] = df["year"].astype("Int64")
-    return df
+    return cast_ints(pd.DataFrame(rows))
 
 
 def plans_frame(ds: Dataset) -> pd.DataFrame:
@@ -84,8 +91,3 @@ def plans_frame(ds: Dataset) -> pd.DataFrame:
 def places_frame(ds: Dataset) -> pd.DataFrame:
     """The gazetteer, coordinates in WGS-84 (empty where unknown)."""
     return pd.DataFrame([vars(p) for p in ds.places.values()])
-
-
-def all_districts_frame(ds: Dataset) -> gpd.GeoDataFrame:
-    """Districts as a GeoDataFrame."""
-    return districts_frame(ds.districts)

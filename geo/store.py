@@ -9,9 +9,7 @@ leaves the old store whole.
 
 import json
 import math
-import os
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,9 +22,10 @@ import shapely
 
 from geo import vocab
 from geo.coords import COORD_SYSTEMS, CoordinateError, to_wgs84
-from geo.districts import contains, representative_point
+from geo.districts import contains, districts_frame, representative_point
 from geo.errors import NotFoundError
-from geo.frames import all_districts_frame, assign_districts, places_frame, plans_frame, projects_frame, targets_frame
+from geo.export import atomic_write
+from geo.frames import assign_districts, cast_ints, places_frame, plans_frame, projects_frame, targets_frame
 from geo.validate import Dataset, load_valid
 
 EDITS_DDL = """
@@ -215,16 +214,14 @@ def apply_edits(gdf: gpd.GeoDataFrame, edits: list[dict[str, Any]], ds: Dataset)
         if e["op"] == "update":
             df.loc[pid, "provenance_method"] = "curated+user-edited"
         df.loc[pid, "edited"] = True
-    df = df.reset_index(drop=True)
-    for col in ("count", "target_year"):
-        df[col] = df[col].astype("Int64")
+    df = cast_ints(df.reset_index(drop=True))
     out = gpd.GeoDataFrame(df, geometry=shapely.points(df["lon"].astype(float), df["lat"].astype(float)), crs=gdf.crs)
     return assign_districts(out, ds), orphans
 
 
-def read_projects(store: Path) -> gpd.GeoDataFrame:
+def read_projects(store: Path) -> pd.DataFrame:
     """The ``projects`` layer of a store."""
-    return gpd.read_file(store, layer="projects", engine="pyogrio")
+    return read_table(store, "projects")
 
 
 def _rewrite_projects(store: Path, ds: Dataset) -> None:
@@ -253,13 +250,8 @@ def build(data_dir: Path, store: Path) -> BuildReport:
 
 
 def _write_layers(store: Path, ds: Dataset, projects: gpd.GeoDataFrame, edits: list[dict[str, Any]]) -> None:
-    store.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{store.stem}.", suffix=".tmp.gpkg", dir=store.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()
-    try:
-        pyogrio.write_dataframe(all_districts_frame(ds), tmp, layer="districts", driver="GPKG")
+    def write(tmp: Path) -> None:
+        pyogrio.write_dataframe(districts_frame(ds.districts), tmp, layer="districts", driver="GPKG")
         pyogrio.write_dataframe(projects, tmp, layer="projects", driver="GPKG")
         for name, frame in (("targets", targets_frame(ds)), ("plans", plans_frame(ds)), ("places", places_frame(ds))):
             pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
@@ -276,13 +268,10 @@ def _write_layers(store: Path, ds: Dataset, projects: gpd.GeoDataFrame, edits: l
             con.execute("PRAGMA journal_mode=WAL")
         finally:
             con.close()
-        os.replace(tmp, store)
-        for suffix in ("-wal", "-shm"):  # the old file's WAL belongs to the replaced file
-            Path(str(store) + suffix).unlink(missing_ok=True)
-    finally:
-        tmp.unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(tmp) + suffix).unlink(missing_ok=True)
+
+    atomic_write(store, write)
+    for suffix in ("-wal", "-shm"):  # the old file's WAL belongs to the replaced file
+        Path(str(store) + suffix).unlink(missing_ok=True)
 
 
 def read_table(store: Path, layer: str) -> pd.DataFrame:

@@ -41,7 +41,7 @@ def test_build_is_idempotent(tmp_path):
     build(DATA, store)
     second = read_projects(store)
     assert first.equals(second)
-    assert not list(tmp_path.glob(".*tmp*"))
+    assert not list(tmp_path.glob(".*")), "no temporary file left beside the store"
 
 
 def test_edits_survive_a_rebuild_and_are_audited(tmp_path):
