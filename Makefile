@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint build clean
+.PHONY: run test lint build clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,13 @@ run: $(STAMP)
 	$(BIN)/energy-planner serve
 
 ## test: set up, lint, type-check, validate the shipped data and run the whole test suite
-test: $(STAMP) lint
+test: $(STAMP) lint browser
 	$(BIN)/energy-planner validate
 	$(BIN)/python -m pytest
+
+# The map tests drive Debian's Chromium headless (a test tool's own browser download fails offline).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
