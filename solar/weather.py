@@ -1,0 +1,352 @@
+"""Hourly weather for a yield run: the offline typical year, user files, and the optional PVGIS fetch.
+
+Every source gives a :class:`Weather`: an hourly frame with ``ghi``, ``dni``, ``dhi`` (W/m²), ``temp_air``
+(°C) and ``wind_speed`` (m/s) on a tz-aware index that marks the **middle** of each hourly interval (where
+the sun's position is taken), plus where it came from and whether it is an estimate.
+
+Sources, by name (:data:`WEATHER_SOURCES`), or a file path:
+
+- ``offline`` (default): pvlib's Ineichen clear sky with pvlib's Linke turbidity, scaled month by month so
+  the year matches the cited climate figures of the nearest station (``data/solar/``), split into beam and
+  diffuse with Erbs. A planning estimate: every result from it says so.
+- ``pvgis``: the PVGIS TMY for the point, fetched only when asked for, cached on disk.
+- a file: PVGIS TMY (``.json``, ``.csv``), EPW (``.epw``: PVGIS's or any other; the header's time zone is
+  honoured), or an hourly CSV (``time`` with a UTC offset, ``ghi`` [, ``dni``, ``dhi``], ``temp_air``,
+  ``wind_speed``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pvlib
+
+from solar.climate import Station, nearest_station, read_stations
+from solar.errors import SolarInputError
+
+COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
+#: Plausible ranges per column; a value outside is a bad file, not weather.
+RANGES = {
+    "ghi": (0.0, 1500.0),
+    "dni": (0.0, 1400.0),
+    "dhi": (0.0, 1000.0),
+    "temp_air": (-60.0, 65.0),
+    "wind_speed": (0.0, 75.0),
+}
+WEATHER_SOURCES = {
+    "offline": "typical year from pvlib clear sky scaled to cited climate figures (planning estimate)",
+    "pvgis": "PVGIS TMY fetched online for the point (only when asked for; cached on disk)",
+}
+#: Angström–Prescott coefficients (FAO-56 defaults); only the monthly *shape* is taken from them.
+ANGSTROM_A, ANGSTROM_B = 0.25, 0.50
+#: Local clock hour of the daily temperature maximum in the offline typical year.
+TEMP_PEAK_HOUR = 15
+HALF_HOUR = pd.Timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Weather:
+    """Hourly weather for one point, with its provenance."""
+
+    data: pd.DataFrame
+    latitude: float
+    longitude: float
+    altitude_m: float
+    source: str
+    is_estimate: bool
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def local_months(self) -> np.ndarray:
+        """Month (1..12) of each row in the point's local standard time (UTC offset from its longitude)."""
+        offset = dt.timezone(dt.timedelta(hours=round(self.longitude / 15)))
+        return np.asarray(pd.DatetimeIndex(self.data.index).tz_convert(offset).month)
+
+
+def check_lat_lon(lat: float, lon: float) -> None:
+    """Refuse a latitude or longitude that is not a finite WGS-84 coordinate."""
+    if not np.isfinite(lat) or not -90 <= lat <= 90:
+        raise SolarInputError("lat", f"{lat} is not a latitude (allowed: finite, -90..90 degrees)")
+    if not np.isfinite(lon) or not -180 <= lon <= 180:
+        raise SolarInputError("lon", f"{lon} is not a longitude (allowed: finite, -180..180 degrees)")
+
+
+# -- offline typical year -------------------------------------------------------------------------------
+
+
+def typical_year(data_dir: Path, lat: float, lon: float, altitude_m: float | None = None) -> Weather:
+    """The offline typical year at (lat, lon) from the nearest station's cited figures (an estimate)."""
+    check_lat_lon(lat, lon)
+    station, km = nearest_station(read_stations(data_dir), lat, lon)
+    altitude = station.altitude_m if altitude_m is None else altitude_m
+    return _typical_year(station, km, lat, lon, altitude)
+
+
+def _typical_year(station: Station, km: float, lat: float, lon: float, altitude: float) -> Weather:
+    tz = "Asia/Shanghai"
+    times = pd.date_range("2023-01-01 00:30", periods=8760, freq="h", tz=tz)
+    location = pvlib.location.Location(lat, lon, tz=tz, altitude=altitude)
+    turbidity = pvlib.clearsky.lookup_linke_turbidity(times, lat, lon)
+    clear = location.get_clearsky(times, model="ineichen", linke_turbidity=turbidity)
+    zenith = location.get_solarposition(times)["zenith"]
+    month = times.month.to_numpy()
+
+    # Monthly totals: the Angström–Prescott shape on extraterrestrial horizontal irradiation, scaled so
+    # the year matches the station's annual figure.
+    extra = pvlib.irradiance.get_extra_radiation(times) * np.maximum(np.cos(np.radians(zenith)), 0.0)
+    sunshine = np.asarray(station.sunshine_fraction)
+    weights = _monthly_sum(extra.to_numpy(), month) * (ANGSTROM_A + ANGSTROM_B * sunshine)
+    target_wh = station.ghi_annual_kwh_m2 * 1000 * weights / weights.sum()
+    ghi = clear["ghi"].to_numpy() * _day_scale(times, clear["ghi"].to_numpy(), sunshine, target_wh)
+    split = pvlib.irradiance.erbs(ghi, zenith.to_numpy(), times)
+
+    hour = times.hour.to_numpy() + times.minute.to_numpy() / 60
+    diurnal = np.cos(2 * np.pi * (hour - TEMP_PEAK_HOUR) / 24)
+    temp = np.asarray(station.temp_mean_c)[month - 1] + np.asarray(station.temp_range_c)[month - 1] / 2 * diurnal
+    data = pd.DataFrame(
+        {"ghi": ghi, "dni": np.asarray(split["dni"]), "dhi": np.asarray(split["dhi"]), "temp_air": temp,
+         "wind_speed": np.full(len(times), station.wind_speed_m_s)},
+        index=times,
+    )
+    source = (
+        f"offline typical year, station {station.station} ({station.name_zh}, {km:.0f} km away): pvlib Ineichen "
+        f"clear sky with pvlib Linke turbidity, scaled monthly to {station.ghi_annual_kwh_m2:.0f} kWh/m2/yr GHI "
+        "with the cited sunshine shape, Erbs split, cited monthly temperatures"
+    )
+    assumptions = (
+        f"annual GHI {station.ghi_annual_kwh_m2:.0f} kWh/m2 is a planning assumption inside the cited Hunan "
+        "range 1000-1268 kWh/m2",
+        "a month's sunny days (its sunshine fraction, spread evenly) are clear sky; its other days are overcast, "
+        "scaled so the month matches its target (Angstrom-Prescott shape, a=0.25 b=0.50)",
+        f"diurnal temperature cycle: cosine peaking at {TEMP_PEAK_HOUR}:00 with the cited mean daily range",
+        f"wind {station.wind_speed_m_s} m/s constant (assumption, no cited wind climatology)",
+        f"altitude {altitude:.0f} m",
+        *station.sources,
+    )
+    return Weather(data, lat, lon, altitude, source, True, assumptions)
+
+
+def _day_scale(
+    times: pd.DatetimeIndex, clear_ghi: np.ndarray, sunshine: np.ndarray, target_wh: np.ndarray
+) -> np.ndarray:
+    """Per-hour factor on clear sky: a month's sunny days are clear, its other days overcast.
+
+    The share of sunny days is the month's sunshine fraction (spread evenly over the month); overcast
+    days get the one factor that makes the month's total equal its target. Erbs then splits clear days
+    mostly into beam and overcast days mostly into diffuse, as real weather does, instead of giving every
+    hour the same middling clearness. A month whose target is below its sunny days' clear sky alone is
+    scaled uniformly instead.
+    """
+    month, day = times.month.to_numpy(), times.day.to_numpy() - 1
+    share = sunshine[month - 1]
+    sunny = np.floor((day + 1) * share) > np.floor(day * share)
+    sunny_wh = _monthly_sum(np.where(sunny, clear_ghi, 0.0), month)
+    overcast_wh = _monthly_sum(np.where(sunny, 0.0, clear_ghi), month)
+    overcast = (target_wh - sunny_wh) / overcast_wh
+    uniform = target_wh / (sunny_wh + overcast_wh)
+    mixed = overcast >= 0
+    return np.where(mixed[month - 1], np.where(sunny, 1.0, overcast[month - 1]), uniform[month - 1])
+
+
+def _monthly_sum(values: np.ndarray, month: np.ndarray) -> np.ndarray:
+    return np.bincount(month - 1, weights=values, minlength=12)
+
+
+# -- files ----------------------------------------------------------------------------------------------
+
+
+def read_weather_file(path: Path) -> Weather:
+    """Read a PVGIS TMY (json/csv), an EPW or an hourly CSV; refuse gaps, wrong columns and bad values."""
+    if not path.is_file():
+        raise SolarInputError("weather", f"no such file: {path}")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".epw":
+            data, meta = pvlib.iotools.read_epw(str(path))
+            weather = _from_pvlib(path, data, meta, "EPW", shift=HALF_HOUR)
+        elif suffix == ".json" or (suffix == ".csv" and _is_pvgis_csv(path)):
+            data, meta = pvlib.iotools.read_pvgis_tmy(str(path), map_variables=True)
+            weather = _from_pvlib(path, data, meta, "PVGIS TMY", shift=pd.Timedelta(0))
+        elif suffix == ".csv":
+            return _read_hourly_csv(path)
+        else:
+            raise SolarInputError("weather", f"unknown file type {suffix!r} (allowed: .epw, .json, .csv)", str(path))
+    except SolarInputError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, json.JSONDecodeError, pd.errors.ParserError) as exc:
+        raise SolarInputError("weather", f"cannot read as {suffix[1:]} weather: {exc}", str(path)) from exc
+    return weather
+
+
+def _is_pvgis_csv(path: Path) -> bool:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.readline().lower().startswith("latitude")
+
+
+def _meta_value(meta: Any, *keys: str) -> float:
+    """Find a number under any of ``keys`` in pvlib's metadata (a dict, possibly nested)."""
+    if isinstance(meta, dict):
+        for key in keys:
+            if key in meta and not isinstance(meta[key], dict | list):
+                return float(meta[key])
+        for value in meta.values():
+            try:
+                return _meta_value(value, *keys)
+            except KeyError:
+                continue
+    raise KeyError(f"metadata has none of {keys}")
+
+
+def _from_pvlib(path: Path, data: pd.DataFrame, meta: Any, kind: str, shift: pd.Timedelta) -> Weather:
+    lat = _meta_value(meta, "latitude")
+    lon = _meta_value(meta, "longitude")
+    alt = _meta_value(meta, "altitude", "elevation")
+    missing = [c for c in COLUMNS if c not in data.columns]
+    if missing:
+        raise SolarInputError(", ".join(missing), f"missing from the {kind} file (found: {', '.join(data.columns)})",
+                              str(path))
+    frame = data[list(COLUMNS)].astype(float)
+    frame.index = _nominal_year(pd.DatetimeIndex(frame.index)) + shift
+    frame = frame.sort_index()
+    _check_frame(frame, path, first_line=1)
+    label = "hour-ending values, sun taken mid-hour" if shift else "sun taken at the time stamp"
+    return Weather(frame, lat, lon, alt, f"{kind} file {path.name}", False, (f"{kind}: {label}",))
+
+
+def _nominal_year(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Put a typical year's months (taken from different years) into one year, keeping the time zone."""
+    leap = bool(((index.month == 2) & (index.day == 29)).any())
+    year = 2024 if leap else 2023
+    naive = index.tz_localize(None)
+    moved = pd.to_datetime(
+        {"year": year, "month": naive.month, "day": naive.day, "hour": naive.hour, "minute": naive.minute}
+    )
+    return pd.DatetimeIndex(moved).tz_localize(index.tz)
+
+
+def _read_hourly_csv(path: Path) -> Weather:
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    required = ("time", "ghi", "temp_air", "wind_speed")
+    missing = [c for c in required if c not in raw.columns]
+    if missing:
+        raise SolarInputError(
+            ", ".join(missing),
+            f"missing column (found: {', '.join(raw.columns)}; required: time, ghi, temp_air, wind_speed; "
+            "optional: dni and dhi together)",
+            f"{path}:1",
+        )
+    if ("dni" in raw.columns) != ("dhi" in raw.columns):
+        raise SolarInputError("dni/dhi", "give both dni and dhi or neither (then Erbs splits ghi)", f"{path}:1")
+    try:
+        times = pd.DatetimeIndex(pd.to_datetime(raw["time"], format="ISO8601"))
+    except (ValueError, TypeError) as exc:
+        raise SolarInputError("time", f"not ISO 8601 times with a UTC offset: {exc}", str(path)) from exc
+    if times.tz is None:
+        raise SolarInputError("time", "times need a UTC offset, e.g. 2023-01-01T00:00+08:00", f"{path}:2")
+    columns = [c for c in COLUMNS if c in raw.columns]
+    frame = pd.DataFrame(index=times + HALF_HOUR)
+    for col in columns:
+        values = pd.to_numeric(raw[col], errors="coerce").to_numpy()
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise SolarInputError(col, f"missing or not a number: {raw[col].iloc[bad[0]]!r}", f"{path}:{bad[0] + 2}")
+        frame[col] = values
+    lat, lon, alt = _csv_location(path, raw)
+    assumptions = ["hourly CSV: each time stamp starts its hour; sun taken mid-hour"]
+    _check_frame(frame, path, first_line=2)
+    if "dni" not in frame.columns:
+        zenith = pvlib.solarposition.get_solarposition(frame.index, lat, lon, altitude=alt)["zenith"]
+        split = pvlib.irradiance.erbs(frame["ghi"], zenith, frame.index)
+        frame["dni"], frame["dhi"] = split["dni"], split["dhi"]
+        assumptions.append("beam and diffuse split from ghi with Erbs")
+    return Weather(frame[list(COLUMNS)], lat, lon, alt, f"hourly CSV {path.name}", False, tuple(assumptions))
+
+
+def _csv_location(path: Path, raw: pd.DataFrame) -> tuple[float, float, float]:
+    """Latitude, longitude and altitude from the columns of the same names (constant over the file)."""
+    values = []
+    for col, default in (("latitude", None), ("longitude", None), ("altitude", 0.0)):
+        if col not in raw.columns:
+            if default is None:
+                raise SolarInputError(col, "missing column: the hourly CSV must say where it is (latitude, "
+                                      "longitude; altitude optional)", f"{path}:1")
+            values.append(default)
+            continue
+        numbers = pd.to_numeric(raw[col], errors="coerce")
+        if numbers.isna().any() or numbers.nunique() != 1:
+            raise SolarInputError(col, "must be one number repeated on every row", f"{path}:2")
+        values.append(float(numbers.iloc[0]))
+    check_lat_lon(values[0], values[1])
+    return values[0], values[1], values[2]
+
+
+def _check_frame(frame: pd.DataFrame, path: Path, first_line: int) -> None:
+    """A full hourly year with no gaps, duplicates, NaN or implausible values."""
+    n = len(frame)
+    if n not in (8760, 8784):
+        raise SolarInputError("time", f"{n} rows; an hourly year has 8760 (or 8784) rows", str(path))
+    step = np.diff(pd.DatetimeIndex(frame.index).asi8) if n > 1 else np.array([])
+    hour_ns = 3_600_000_000_000
+    bad = np.flatnonzero(step != hour_ns)
+    if bad.size:
+        at = frame.index[bad[0]]
+        raise SolarInputError(
+            "time", f"not hourly after {at.isoformat()}: next stamp {frame.index[bad[0] + 1].isoformat()} "
+            "(gap or duplicate)", f"{path}:{bad[0] + first_line}",
+        )
+    for col in COLUMNS:
+        if col not in frame.columns:
+            continue
+        values = frame[col].to_numpy()
+        lo, hi = RANGES[col]
+        wrong = np.flatnonzero(~np.isfinite(values) | (values < lo) | (values > hi))
+        if wrong.size:
+            i = wrong[0]
+            raise SolarInputError(col, f"{values[i]} at {frame.index[i].isoformat()} is outside {lo}..{hi}",
+                                  f"{path}:{i + first_line}")
+
+
+# -- online PVGIS (only when asked) ------------------------------------------------------------------------
+
+
+def fetch_pvgis(lat: float, lon: float, cache_dir: Path) -> Weather:
+    """PVGIS TMY for the point: read from ``cache_dir`` if fetched before, else fetched online and cached."""
+    check_lat_lon(lat, lon)
+    cached = cache_dir / f"pvgis_tmy_{lat:.4f}_{lon:.4f}.json"
+    if not cached.exists():
+        import requests  # a pvlib dependency; imported here because only this path touches the network
+
+        url = "https://re.jrc.ec.europa.eu/api/tmy"
+        try:
+            response = requests.get(url, params={"lat": str(lat), "lon": str(lon), "outputformat": "json"}, timeout=30)
+            response.raise_for_status()
+        except requests.RequestException as exc:
+            raise SolarInputError("weather", f"PVGIS fetch failed (no network? use --weather offline or a file): "
+                                  f"{exc}") from exc
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".part")
+        tmp.write_bytes(response.content)
+        tmp.replace(cached)
+    weather = read_weather_file(cached)
+    return Weather(weather.data, weather.latitude, weather.longitude, weather.altitude_m,
+                   f"PVGIS TMY (online, cached at {cached})", False, weather.assumptions)
+
+
+def load_weather(spec: str | None, lat: float, lon: float, *, data_dir: Path, cache_dir: Path,
+                 altitude_m: float | None = None) -> Weather:
+    """Weather by source name (:data:`WEATHER_SOURCES`) or file path; ``None`` means ``offline``."""
+    if spec in (None, "offline"):
+        return typical_year(data_dir, lat, lon, altitude_m)
+    if spec == "pvgis":
+        return fetch_pvgis(lat, lon, cache_dir)
+    path = Path(spec)
+    if not path.exists():
+        names = ", ".join(WEATHER_SOURCES)
+        raise SolarInputError("weather", f"{spec!r} is neither a source ({names}) nor an existing file")
+    return read_weather_file(path)
