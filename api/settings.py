@@ -14,5 +14,6 @@ class Settings(BaseSettings):
 
     data_dir: Path = REPO_DATA
     store: Path = Path(__file__).resolve().parents[1] / "var" / "planner.gpkg"
+    weather_cache: Path = Path(__file__).resolve().parents[1] / "var" / "weather"
     host: str = "127.0.0.1"
     port: int = 8000

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from solar.climate import Station, nearest_station, read_stations
+from solar.climate import Station, great_circle_km, nearest_station, read_stations
 from solar.errors import SolarInputError
 
 COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
@@ -336,6 +336,16 @@ def fetch_pvgis(lat: float, lon: float, cache_dir: Path) -> Weather:
     weather = read_weather_file(cached)
     return Weather(weather.data, weather.latitude, weather.longitude, weather.altitude_m,
                    f"PVGIS TMY (online, cached at {cached})", False, weather.assumptions)
+
+
+def check_near(weather: Weather, lat: float, lon: float, max_km: float = 50.0) -> None:
+    """Refuse weather recorded far from the site it is asked to drive."""
+    km = great_circle_km(lat, lon, weather.latitude, weather.longitude)
+    if km > max_km:
+        raise SolarInputError(
+            "weather", f"{weather.source} is for ({weather.latitude}, {weather.longitude}), {km:.0f} km from the "
+            f"site ({lat}, {lon}); limit {max_km:.0f} km",
+        )
 
 
 def load_weather(spec: str | None, lat: float, lon: float, *, data_dir: Path, cache_dir: Path,
