@@ -111,7 +111,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def _weather_at(args: argparse.Namespace, settings: Settings) -> Callable[[float, float], Weather]:
     """Weather for a point from ``--weather`` (default: offline), cached per point for this run."""
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def at(lat: float, lon: float) -> Weather:
         weather = load_weather(args.weather, lat, lon, data_dir=settings.data_dir, cache_dir=settings.weather_cache,
                                altitude_m=args.altitude)
