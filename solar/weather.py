@@ -214,7 +214,7 @@ def _from_pvlib(path: Path, data: pd.DataFrame, meta: Any, kind: str, shift: pd.
     frame = data[list(COLUMNS)].astype(float)
     frame.index = _nominal_year(pd.DatetimeIndex(frame.index)) + shift
     frame = frame.sort_index()
-    _check_frame(frame, path, first_line=1)
+    _check_frame(frame, path, first_line=None)
     label = "hour-ending values, sun taken mid-hour" if shift else "sun taken at the time stamp"
     return Weather(frame, lat, lon, alt, f"{kind} file {path.name}", False, (f"{kind}: {label}",))
 
@@ -286,20 +286,27 @@ def _csv_location(path: Path, raw: pd.DataFrame) -> tuple[float, float, float]:
     return values[0], values[1], values[2]
 
 
-def _check_frame(frame: pd.DataFrame, path: Path, first_line: int) -> None:
-    """A full hourly year with no gaps, duplicates, NaN or implausible values."""
+def _check_frame(frame: pd.DataFrame, path: Path, first_line: int | None) -> None:
+    """A full hourly year with no gaps, duplicates, NaN or implausible values.
+
+    ``first_line`` is the file line of the first data row; ``None`` when rows have no lines (JSON, or a
+    typical year re-sorted into one calendar year): then the place is given by its time stamp.
+    """
+
+    def where(i: int) -> str:
+        return f"{path}:{i + first_line}" if first_line is not None else f"{path} ({frame.index[i].isoformat()})"
+
     n = len(frame)
-    if n not in (8760, 8784):
-        raise SolarInputError("time", f"{n} rows; an hourly year has 8760 (or 8784) rows", str(path))
-    step = np.diff(pd.DatetimeIndex(frame.index).asi8) if n > 1 else np.array([])
-    hour_ns = 3_600_000_000_000
-    bad = np.flatnonzero(step != hour_ns)
+    step = np.diff(pd.DatetimeIndex(frame.index).as_unit("ns").asi8)
+    bad = np.flatnonzero(step != 3_600_000_000_000)
     if bad.size:
         at = frame.index[bad[0]]
         raise SolarInputError(
             "time", f"not hourly after {at.isoformat()}: next stamp {frame.index[bad[0] + 1].isoformat()} "
-            "(gap or duplicate)", f"{path}:{bad[0] + first_line}",
+            "(gap or duplicate)", where(int(bad[0]) + 1),
         )
+    if n not in (8760, 8784):
+        raise SolarInputError("time", f"{n} rows; an hourly year has 8760 (or 8784) rows", str(path))
     for col in COLUMNS:
         if col not in frame.columns:
             continue
@@ -308,8 +315,7 @@ def _check_frame(frame: pd.DataFrame, path: Path, first_line: int) -> None:
         wrong = np.flatnonzero(~np.isfinite(values) | (values < lo) | (values > hi))
         if wrong.size:
             i = wrong[0]
-            raise SolarInputError(col, f"{values[i]} at {frame.index[i].isoformat()} is outside {lo}..{hi}",
-                                  f"{path}:{i + first_line}")
+            raise SolarInputError(col, f"{values[i]} at {frame.index[i].isoformat()} is outside {lo}..{hi}", where(i))
 
 
 # -- online PVGIS (only when asked) ------------------------------------------------------------------------
