@@ -1,6 +1,7 @@
 """Per-site yield: pinned, reasoned values on the offline default; directions; crop light; hand check."""
 
 import dataclasses
+import itertools
 import math
 from pathlib import Path
 
@@ -74,7 +75,7 @@ def test_numbers_move_the_right_way_with_tilt(yueyang):
 
 def test_numbers_move_the_right_way_with_gcr_and_losses(yueyang):
     by_gcr = [sy(yueyang, gcr=g) for g in (0.2, 0.4, 0.6, 0.8)]
-    assert all(a > b for a, b in zip(by_gcr, by_gcr[1:], strict=False))  # denser rows shade more
+    assert all(a > b for a, b in itertools.pairwise(by_gcr))  # denser rows shade more
     by_loss = [sy(yueyang, losses_pct=loss) for loss in (0.0, 14.08, 25.0)]
     assert by_loss[0] > by_loss[1] > by_loss[2]
     assert by_loss[2] / by_loss[0] == pytest.approx(0.75, rel=0.02)  # losses act on DC, about proportionally
@@ -135,9 +136,9 @@ def test_hand_checkable_synthetic_file(tmp_path):
 
 
 def test_bad_input_names_the_field(yueyang):
-    with pytest.raises(SolarInputError, match="^capacity_mw: -1"):
+    with pytest.raises(SolarInputError, match=r"^capacity_mw: -1"):
         site_yield(yueyang, -1.0, mounting("ground_fixed"))
-    with pytest.raises(SolarInputError, match="^capacity_mw: nan"):
+    with pytest.raises(SolarInputError, match=r"^capacity_mw: nan"):
         site_yield(yueyang, float("nan"), mounting("ground_fixed"))
     with pytest.raises(SolarInputError, match=r"^mounting: unknown preset 'roof' \(allowed: rooftop"):
         mounting("roof")
@@ -145,7 +146,7 @@ def test_bad_input_names_the_field(yueyang):
         mounting("ground_fixed", tilt=120)
     with pytest.raises(SolarInputError, match=r"^module: unknown module type 'perc'"):
         mounting("ground_fixed", module="perc")
-    with pytest.raises(SolarInputError, match="^colour: not a mounting parameter"):
+    with pytest.raises(SolarInputError, match=r"^colour: not a mounting parameter"):
         mounting("ground_fixed", colour="blue")
 
 

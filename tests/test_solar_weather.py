@@ -52,11 +52,11 @@ def test_offline_year_uses_the_nearest_station():
 
 
 def test_offline_year_refuses_points_far_from_any_station():
-    with pytest.raises(SolarInputError, match="km from the nearest climate station"):
+    with pytest.raises(SolarInputError, match=r"km from the nearest climate station"):
         typical_year(DATA, 39.9, 116.4)  # Beijing
-    with pytest.raises(SolarInputError, match="^lat: 95"):
+    with pytest.raises(SolarInputError, match=r"^lat: 95"):
         typical_year(DATA, 95, 113)
-    with pytest.raises(SolarInputError, match="^lon: nan"):
+    with pytest.raises(SolarInputError, match=r"^lon: nan"):
         typical_year(DATA, 29, float("nan"))
 
 
@@ -120,15 +120,15 @@ def test_bad_pvgis_file_is_a_clear_error(tmp_path):
         del row["T2m"]
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(doc))
-    with pytest.raises(SolarInputError, match="temp_air: missing from the PVGIS TMY file"):
+    with pytest.raises(SolarInputError, match=r"temp_air: missing from the PVGIS TMY file"):
         read_weather_file(path)
     (tmp_path / "junk.epw").write_text("not an epw\n")
-    with pytest.raises(SolarInputError, match="junk.epw: weather: cannot read"):
+    with pytest.raises(SolarInputError, match=r"junk\.epw: weather: cannot read"):
         read_weather_file(tmp_path / "junk.epw")
 
 
 def test_sources_by_name_or_file(tmp_path):
-    with pytest.raises(SolarInputError, match="neither a source .*offline, pvgis.* nor an existing file"):
+    with pytest.raises(SolarInputError, match=r"neither a source .*offline, pvgis.* nor an existing file"):
         load_weather("nowhere.csv", *YUEYANG, data_dir=DATA, cache_dir=tmp_path)
     w = load_weather(str(FIXTURES / "yueyang.epw"), *YUEYANG, data_dir=DATA, cache_dir=tmp_path)
     assert w.source == "EPW file yueyang.epw"
