@@ -133,7 +133,7 @@ def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> dict[str, Any
     ghi, dhi = data["ghi"].to_numpy(), data["dhi"].to_numpy()
     beam_h = np.maximum(ghi - dhi, 0.0)
     zenith = pvlib.solarposition.get_solarposition(data.index, weather.latitude, weather.longitude)["zenith"]
-    day = pd.Series(pd.DatetimeIndex(data.index).date, index=data.index)
+    day = pd.Series(weather.local_index.date, index=data.index)  # local days, whatever the file's zone
     up = zenith < 90
     daily_zenith = zenith.where(up).groupby(day).transform("mean").fillna(90).to_numpy()
     daily_kd = (data["dhi"].groupby(day).transform("sum") / data["ghi"].groupby(day).transform("sum")).fillna(1.0)

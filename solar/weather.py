@@ -63,10 +63,15 @@ class Weather:
     assumptions: tuple[str, ...] = ()
 
     @property
-    def local_months(self) -> np.ndarray:
-        """Month (1..12) of each row in the point's local standard time (UTC offset from its longitude)."""
+    def local_index(self) -> pd.DatetimeIndex:
+        """The time stamps in the point's local standard time (UTC offset from its longitude)."""
         offset = dt.timezone(dt.timedelta(hours=round(self.longitude / 15)))
-        return np.asarray(pd.DatetimeIndex(self.data.index).tz_convert(offset).month)
+        return pd.DatetimeIndex(self.data.index).tz_convert(offset)
+
+    @property
+    def local_months(self) -> np.ndarray:
+        """Month (1..12) of each row in local standard time."""
+        return np.asarray(self.local_index.month)
 
 
 def check_lat_lon(lat: float, lon: float) -> None:
