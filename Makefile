@@ -22,9 +22,11 @@ test: $(STAMP) lint browser
 	$(BIN)/energy-planner validate
 	$(BIN)/python -m pytest
 
-# The map tests drive Debian's Chromium headless (a test tool's own browser download fails offline).
+# The map tests drive Debian's Chromium headless (a test tool's own browser download fails offline);
+# a CJK font so the saved screenshot shows the Chinese labels.
 browser:
-	@command -v chromium >/dev/null || { apt-get update -q && apt-get install -y -q --no-install-recommends chromium; }
+	@command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || { apt-get update -q && \
+		apt-get install -y -q --no-install-recommends chromium fonts-wqy-microhei; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

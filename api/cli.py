@@ -19,8 +19,9 @@ from geo.export import FORMATS, LAYERS, export
 from geo.rollup import rollup, target_gaps
 from geo.store import EditError, build
 from geo.validate import load
+from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
-from solar.portfolio import district_yield, project_yield
+from solar.portfolio import district_yield, project_yield, project_yields
 from solar.site import check_capacity, site_yield
 from solar.weather import WEATHER_SOURCES, Weather, check_lat_lon, check_near, load_weather
 
@@ -194,6 +195,18 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the interactive planner map as one self-contained HTML file."""
+    state = load_state(settings.data_dir, settings.store)  # builds the store if missing
+    yields = None
+    if args.yields:
+        rows = project_yields(state.projects, _weather_at(args, settings))
+        yields = pd.DataFrame([r for r in rows if r["yield_status"] == "computed"])
+    out = write_map(state.store, Path(args.out), yields=yields, basemap=args.basemap)
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB; opens offline in any browser)")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Run the planner service."""
     import uvicorn
@@ -240,6 +253,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--module", help=f"module type: {', '.join(MODULES)}")
     s.add_argument("--json", action="store_true", help="JSON instead of text")
     s.set_defaults(func=cmd_yield)
+    s = sub.add_parser("map", help="write the interactive planner map (one self-contained HTML file)")
+    s.add_argument("--out", required=True, help="output .html file")
+    s.add_argument("--basemap", default="none", choices=BASEMAPS, help="none (offline, default) or online tiles")
+    s.add_argument("--yields", action="store_true", help="add the PV yield layer (pvlib, offline weather)")
+    s.set_defaults(func=cmd_map, weather=None, altitude=None)
     s = sub.add_parser("serve", help="run the planner service (uvicorn)")
     s.add_argument("--host")
     s.add_argument("--port", type=int)

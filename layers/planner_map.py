@@ -1,0 +1,152 @@
+"""The planner map: one self-contained HTML page (Leaflet, styles, script and data inlined) that works offline.
+
+Entry points: :func:`render_map` (store -> HTML), :func:`write_map` (store -> file, atomically) and
+:func:`render_map_html` (frames -> HTML, for callers that hold the frames already).
+
+The page loads nothing from the network unless ``basemap="osm"`` asks for OpenStreetMap's online
+tiles (WGS-84 overlays on Web-Mercator tiles; never GCJ-02 tiles such as Amap's, which would shift every
+overlay by ~0.6 km here).
+"""
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import offlinefolium
+import pandas as pd
+from branca.element import Element, Figure, MacroElement
+
+from geo.export import atomic_write
+from layers.html_safety import html_text, script_json
+from layers.layer_registry import build_layer, layer_names
+from layers.legend import ATTRIBUTION, BANNER_HTML, Legend, legend_html
+from layers.map_data import MapData, MapLayer, read_map_data
+
+TITLE = "规划能源项目图 · Energy projects named in the plans"
+DATA_ELEMENT_ID = "planner-map-data"
+BASEMAPS: dict[str, dict[str, Any] | None] = {
+    "none": None,
+    "osm": {"url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png", "max_zoom": 19,
+            "attribution": "© OpenStreetMap contributors (online tiles)"},
+}
+FIT_PADDING_TOP_LEFT = (390, 50)  # [px] the region opens clear of the legend (bottom left) and the banner
+FIT_PADDING_BOTTOM_RIGHT = (20, 30)
+LEAFLET_ASSETS = ("leaflet", "leaflet_css")  # the only inlined assets the page needs (no jQuery, Bootstrap, fonts)
+
+
+def static_text(name: str) -> str:
+    """A file of ``layers/static`` as text."""
+    return resources.files("layers").joinpath("static", name).read_text(encoding="utf-8")
+
+
+class RawHtml(Element):
+    """An element rendered verbatim (branca's ``Element`` would read its text as a Jinja template)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "RawHtml"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """Return the text as it is."""
+        return self.text
+
+
+class PlannerPage(MacroElement):
+    """Puts the page's styles, data and script into the figure, after the map's own script.
+
+    Parameters
+    ----------
+    data_json : str
+        The layers' payloads (:func:`layers.html_safety.script_json`).
+    """
+
+    def __init__(self, data_json: str):
+        super().__init__()
+        self._name = "PlannerPage"
+        self.data_json = data_json
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the styles to the header, the banner and data to the body, the script to the end."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError("PlannerPage must be added to a map inside a figure")
+        figure.header.add_child(RawHtml('<link rel="icon" href="data:,">'), name="planner_icon")
+        figure.header.add_child(RawHtml(f"<style>{static_text('planner_map.css')}</style>"), name="planner_css")
+        figure.html.add_child(RawHtml(BANNER_HTML), name="planner_banner")
+        figure.html.add_child(RawHtml(f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.data_json}'
+                                      "</script>"), name="planner_data")
+        parent = self._parent
+        map_name = parent.get_name() if parent is not None else "map"
+        figure.script.add_child(RawHtml(f"{static_text('planner_map.js')}\n"
+                                        f"PlannerMap.build({map_name}, {DATA_ELEMENT_ID!r});\n"), name="planner_js")
+        return ""
+
+
+def page_data(layers: list[MapLayer], basemap: str) -> dict[str, Any]:
+    """What the page's script reads: the layers in drawing order, the basemap (or None) and the attribution."""
+    return {
+        "layers": [{"name": layer.name, "payload": layer.payload} for layer in layers],
+        "basemap": BASEMAPS[basemap],
+        "attribution": ATTRIBUTION,
+    }
+
+
+def render_map_html(data: MapData, *, basemap: str = "none") -> str:
+    """The full HTML page of the map of ``data``.
+
+    Parameters
+    ----------
+    data : MapData
+        Projects, districts, targets, plans and optional yields.
+    basemap : {"none", "osm"}
+        ``"none"`` (default): vector only, nothing from the network. ``"osm"``: OpenStreetMap's online tiles
+        beneath (needs the internet when viewed).
+
+    Raises
+    ------
+    ValueError
+        For an unknown basemap; the message lists the allowed ones.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"unknown basemap {basemap!r}; allowed: {', '.join(BASEMAPS)}")
+    layers = [build_layer(name, data) for name in layer_names(data)]
+    bounds = next(layer.payload["bounds"] for layer in layers if layer.name == "districts")
+    centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
+    m = offlinefolium.Map(location=centre, zoom_start=8, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)
+    m.default_js = [(n, u) for n, u in m.default_js if n in LEAFLET_ASSETS]
+    m.default_css = [(n, u) for n, u in m.default_css if n in LEAFLET_ASSETS]
+    m.fit_bounds(bounds, padding_top_left=FIT_PADDING_TOP_LEFT, padding_bottom_right=FIT_PADDING_BOTTOM_RIGHT)
+    figure = m.get_root()
+    if isinstance(figure, Figure):
+        figure.title = html_text(TITLE)
+    Legend(legend_html(layers, data.plans)).add_to(m)
+    PlannerPage(script_json(page_data(layers, basemap))).add_to(m)
+    return str(figure.render())
+
+
+def render_map(store: Path, *, yields: pd.DataFrame | None = None, basemap: str = "none") -> str:
+    """The map of a store as one self-contained HTML page.
+
+    Parameters
+    ----------
+    store : Path
+        A store written by ``energy-planner build``.
+    yields : DataFrame, optional
+        PV yield per project (``id``, ``specific_yield_kwh_per_kwp``, ``annual_energy_mwh``): adds the
+        ``pv_yield`` layer.
+    basemap : {"none", "osm"}
+        See :func:`render_map_html`.
+    """
+    return render_map_html(read_map_data(store, yields), basemap=basemap)
+
+
+def write_map(store: Path, out: Path, *, yields: pd.DataFrame | None = None, basemap: str = "none") -> Path:
+    """Write the map of a store to ``out`` (UTF-8), atomically; return ``out``."""
+    page = render_map(store, yields=yields, basemap=basemap)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(page, encoding="utf-8")
+
+    atomic_write(out, write)
+    return out

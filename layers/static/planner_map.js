@@ -1,0 +1,561 @@
+/* The planner map's page script: draws the layers that layers/*.py built, on a Leaflet map.
+ *
+ * Data arrives as JSON in <script type="application/json" id="planner-map-data">. Every text from the
+ * plans or from users is put on the page with textContent (never innerHTML); the only HTML strings used
+ * are the district popups, escaped in Python (layers/district_layer.py), and labels built here from our
+ * own constants (escaped anyway).
+ *
+ * Projects with no surveyed coordinate (location precision district/city) sit at their district's
+ * representative point; they are drawn hollow on a ring of fixed screen size around that point (the
+ * marker keeps its true coordinate; only the icon is shifted, in pixels), with a dashed circle and a
+ * centre mark saying what the point is.
+ */
+var PlannerMap = (function () {
+  "use strict";
+
+  var SVG_NS = "http" + "://www.w3.org/2000/svg";
+  var RING_GAP_PX = 3;
+  var COLOUR = /^#[0-9a-fA-F]{6}$/;
+  var YEARS = [["all", "全部年份 All years"], ["2025", "≤ 2025"], ["2030", "≤ 2030"]];
+
+  function el(tag, className, text, parent) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  function escapeHtml(text) {
+    var d = document.createElement("div");
+    d.textContent = String(text);
+    return d.innerHTML.replace(/"/g, "&quot;");
+  }
+
+  function safeColour(c) { return COLOUR.test(c) ? c : "#777777"; }
+
+  /* A compact table ({fields, codes, rows}) as one object per row; coded fields hold an index into codes. */
+  function rows(table) {
+    var f = table.fields;
+    var codes = table.codes || {};
+    var lookup = f.map(function (name) { return codes[name] || null; });
+    return table.rows.map(function (r) {
+      var o = {};
+      for (var i = 0; i < f.length; i++) {
+        var v = r[i];
+        o[f[i]] = lookup[i] && v !== null ? lookup[i][v] : v;
+      }
+      return o;
+    });
+  }
+
+  function toFeatures(props) {
+    return props.map(function (p) {
+      return { type: "Feature", geometry: { type: "Point", coordinates: [p.lon, p.lat] }, properties: p };
+    });
+  }
+
+  /* ---------- symbols ---------- */
+
+  function polygonPoints(n, r, c, rotationDeg, inner) {
+    var pts = [];
+    var steps = inner ? 2 * n : n;
+    for (var i = 0; i < steps; i++) {
+      var rad = inner && i % 2 ? r * inner : r;
+      var a = (rotationDeg + 360 * i / steps) * Math.PI / 180;
+      pts.push((c + rad * Math.cos(a)).toFixed(2) + "," + (c + rad * Math.sin(a)).toFixed(2));
+    }
+    return pts.join(" ");
+  }
+
+  var STYLES = {
+    exact: { fillOpacity: 0.9, stroke: "#212121", strokeWidth: 1, white: false },
+    approximate: { fillOpacity: 0.45, stroke: null, strokeWidth: 2, white: false },
+    district_point: { fillOpacity: 0.9, stroke: null, strokeWidth: 2.5, white: true }
+  };
+
+  /* An <svg> of the given shape, radius [px], colour and location style. */
+  function symbol(shape, r, colour, styleName) {
+    var st = STYLES[styleName] || STYLES.district_point;
+    colour = safeColour(colour);
+    var box = 2 * r + 2 * st.strokeWidth + 2;
+    var c = box / 2;
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("width", box);
+    svg.setAttribute("height", box);
+    svg.setAttribute("viewBox", "0 0 " + box + " " + box);
+    var node;
+    if (shape === "circle") {
+      node = document.createElementNS(SVG_NS, "circle");
+      node.setAttribute("cx", c); node.setAttribute("cy", c); node.setAttribute("r", r);
+    } else if (shape === "square") {
+      var s = r * 0.9;
+      node = document.createElementNS(SVG_NS, "rect");
+      node.setAttribute("x", c - s); node.setAttribute("y", c - s);
+      node.setAttribute("width", 2 * s); node.setAttribute("height", 2 * s);
+    } else {
+      var spec = {
+        triangle: [3, -90, 0], triangle_down: [3, 90, 0], diamond: [4, -90, 0], pentagon: [5, -90, 0],
+        hexagon: [6, 0, 0], star: [5, -90, 0.45]
+      }[shape] || [8, 0, 0];
+      node = document.createElementNS(SVG_NS, "polygon");
+      node.setAttribute("points", polygonPoints(spec[0], r * (spec[0] === 3 ? 1.15 : 1), c, spec[1], spec[2]));
+    }
+    node.setAttribute("fill", st.white ? "#ffffff" : colour);
+    node.setAttribute("fill-opacity", st.fillOpacity);
+    node.setAttribute("stroke", st.stroke || colour);
+    node.setAttribute("stroke-width", st.strokeWidth);
+    svg.appendChild(node);
+    return svg;
+  }
+
+  /* ---------- ring layout of markers that share a point ---------- */
+
+  /* Offsets [px] for symbols of the given radii on concentric rings around a point, in order: each ring
+   * as small as its symbols allow (each takes an arc of its diameter plus a gap), spread evenly. */
+  function ringOffsets(radii) {
+    var out = [];
+    var inner = 4;  // half the centre mark
+    var prevMax = 0;
+    var i = 0;
+    var outer = 0;
+    while (i < radii.length) {
+      var radius = inner + prevMax + RING_GAP_PX + radii[i];
+      var members = [];
+      var arc = 0;
+      while (i < radii.length && (members.length === 0 || arc + 2 * radii[i] + RING_GAP_PX <= 2 * Math.PI * radius)) {
+        members.push(radii[i]);
+        arc += 2 * radii[i] + RING_GAP_PX;
+        i += 1;
+      }
+      var biggest = Math.max.apply(null, members);
+      radius += biggest - members[0];
+      var along = 0;
+      for (var k = 0; k < members.length; k++) {
+        var share = (2 * members[k] + RING_GAP_PX) / arc;
+        var a = -Math.PI / 2 + 2 * Math.PI * (along + share / 2);
+        along += share;
+        out.push([Math.round(radius * Math.cos(a)), Math.round(radius * Math.sin(a))]);
+      }
+      inner = radius;
+      prevMax = biggest;
+      outer = radius + biggest;
+    }
+    return { offsets: out, outer: outer + RING_GAP_PX };
+  }
+
+  /* Place the visible items: those at a district point (or sharing a point) on rings, the others at their point. */
+  function layout(items, isVisible, anchorLayer) {
+    var groups = {};
+    items.forEach(function (it) {
+      if (!isVisible(it)) { return; }
+      var key = it.p.lon.toFixed(6) + "," + it.p.lat.toFixed(6);
+      (groups[key] = groups[key] || []).push(it);
+    });
+    if (anchorLayer) { anchorLayer.clearLayers(); }
+    Object.keys(groups).forEach(function (key) {
+      var g = groups[key];
+      var ring = g.length > 1 || g.some(function (it) { return it.display === "district_point"; });
+      if (!ring) { g[0].place(0, 0); return; }
+      var placed = ringOffsets(g.map(function (it) { return it.radius; }));
+      g.forEach(function (it, i) { it.place(placed.offsets[i][0], placed.offsets[i][1]); });
+      if (anchorLayer) { anchorLayer.addLayer(ringAnchor(g, placed.outer)); }
+    });
+  }
+
+  function ringAnchor(group, outer) {
+    var first = group[0].p;
+    var atDistrictPoint = group.some(function (it) { return it.display === "district_point"; });
+    var box = el("div", "ring-box");
+    var circle = el("div", "ring-circle", null, box);
+    circle.style.width = circle.style.height = (2 * outer) + "px";
+    circle.style.left = circle.style.top = (4 - outer) + "px";
+    el("div", "ring-centre", null, box);
+    var marker = L.marker([first.lat, first.lon], {
+      icon: L.divIcon({ className: "ring-anchor", html: box, iconSize: [8, 8], iconAnchor: [4, 4] }),
+      keyboard: false, zIndexOffset: -1000
+    });
+    marker.bindTooltip(function () {
+      var t = el("div", "ring-tip");
+      var place = first.district_name_zh || "";
+      if (atDistrictPoint) {
+        var city = first.location_precision === "city";
+        el("div", "ring-tip-title", place + (city ? " 市代表点" : " 区县代表点"), t);
+        el("div", null, (city ? "The city's" : "The district's") + " representative point: " + group.length +
+          " project(s) with no site coordinate are drawn around it, on a display ring (not their sites).", t);
+        el("div", null, "图上环形排列仅为显示，并非项目实际位置。", t);
+      } else {
+        el("div", "ring-tip-title", group.length + " projects share this point · 多个项目同一坐标", t);
+      }
+      return t;
+    }, { direction: "top", offset: [0, -6] });
+    return marker;
+  }
+
+  /* ---------- projects ---------- */
+
+  function label(labels, kind, code) {
+    var pair = labels[kind] && labels[kind][code];
+    return pair ? pair[0] + " " + pair[1] : code;
+  }
+
+  function numberText(v, unit) {
+    return v === null || v === undefined ? null : v.toLocaleString("en-US", { maximumFractionDigits: 3 }) + " " + unit;
+  }
+
+  function projectPopup(it, spec) {
+    var p = it.p;
+    var g = it.group;
+    var root = el("div", "pp");
+    el("div", "pp-name", p.name_zh, root);
+    if (p.name_en) { el("div", "pp-name-en", p.name_en, root); }
+    var table = el("table", "pp-t", null, root);
+    function row(k, v) {
+      if (v === null || v === undefined || v === "") { return; }
+      var tr = el("tr", null, null, table);
+      el("th", null, k, tr);
+      el("td", null, v, tr);
+    }
+    row("类别 Category", g.label_zh + " · " + g.label_en +
+      (p.subtype && p.category !== "pv" ? " (" + p.subtype + ")" : ""));
+    var cap = numberText(p.capacity_mw, "MW");
+    row("容量 Capacity", cap ? cap + (p.capacity_raw ? " (" + p.capacity_raw + ")" : "") : p.capacity_raw);
+    row("电压 Voltage", numberText(p.voltage_kv, "kV"));
+    row("建设 Action", p.action ? label(spec.labels, "action", p.action) : null);
+    row("状态 Status", p.status ? label(spec.labels, "status", p.status) : null);
+    row("目标年 Target year", p.target_year === null ? "未注明 not stated" : p.target_year);
+    row("区县 District", p.district_name_zh);
+    row("位置精度 Location", label(spec.labels, "precision", p.location_precision));
+    if (p.quote) {
+      var q = el("blockquote", "pp-quote", null, root);
+      el("span", null, "“" + p.quote + "”", q);
+      var title = spec.plans[p.plan_id] || p.plan_id || "";
+      var line = p.plan_line ? (String(p.plan_line).indexOf("-") >= 0 ? "第" + p.plan_line + "行 lines " : "第" + p.plan_line + "行 line ") + p.plan_line : "";
+      el("div", "pp-cite", "《" + title + "》 " + line, root);
+    }
+    if (it.display === "district_point") {
+      var city = p.location_precision === "city";
+      el("div", "pp-note", (city ? "位置为市代表点，非项目所在地。" : "位置为区县代表点，非项目所在地。") +
+        " Drawn near " + (city ? "the city's" : "the district's") + " representative point (no site coordinate)," +
+        " not at the site; the ring is for display only.", root);
+    } else if (it.display === "approximate") {
+      el("div", "pp-note", "位置为所在乡镇/村，非场址。 Drawn at the named township or village, not the site.", root);
+    }
+    el("div", "pp-coord", "坐标 lon, lat (WGS-84): " + p.lon.toFixed(6) + ", " + p.lat.toFixed(6) + " · id " + p.id, root);
+    return root;
+  }
+
+  function markerItem(p, group, display, radius, className) {
+    var it = { p: p, group: group, display: display, radius: radius, dx: null, dy: null };
+    it.marker = L.marker([p.lat, p.lon], { keyboard: false, riseOnHover: true });
+    it.place = function (dx, dy) {
+      if (it.dx === dx && it.dy === dy) { return; }
+      it.dx = dx; it.dy = dy;
+      var svg = symbol(group.shape, it.radius, group.colour, display);
+      svg.setAttribute("data-id", p.id);
+      var box = +svg.getAttribute("width");
+      it.marker.setIcon(L.divIcon({
+        className: className, html: svg, iconSize: [box, box],
+        iconAnchor: [box / 2 - dx, box / 2 - dy], popupAnchor: [0, -it.radius], tooltipAnchor: [it.radius, 0]
+      }));
+    };
+    it.place(0, 0);
+    it.marker.bindTooltip(function () {
+      var t = el("div", "pm-tip");
+      el("div", "pm-tip-zh", p.name_zh, t);
+      if (p.name_en) { el("div", "pm-tip-en", p.name_en, t); }
+      return t;
+    }, { direction: "right" });
+    return it;
+  }
+
+  function buildProjects(spec, ctx) {
+    var groups = {};
+    spec.groups.forEach(function (g) { groups[g.key] = g; });
+    var props = rows(spec.table);
+    var items = [];
+    var byId = {};
+    var state = { year: "all", includeNoYear: true };
+    var anchors = L.layerGroup();
+    var layersByGroup = {};
+
+    function passesYear(p) {
+      if (state.year === "all") { return true; }
+      if (p.target_year === null || p.target_year === undefined) { return state.includeNoYear; }
+      return p.target_year <= Number(state.year);
+    }
+
+    spec.groups.forEach(function (g) {
+      var mine = props.filter(function (p) { return p.group === g.key; });
+      var made = [];
+      var layer = L.geoJSON({ type: "FeatureCollection", features: toFeatures(mine) }, {
+        pointToLayer: function (feature) {
+          var p = feature.properties;
+          var display = spec.precision_display[p.location_precision] || spec.unknown_precision_display;
+          var it = markerItem(p, g, display, p.radius_px || 5, "pm pm-g-" + g.key + " pm-" + display);
+          it.marker.bindPopup(function () { return projectPopup(it, spec); }, { maxWidth: 380, minWidth: 240, autoPanPaddingTopLeft: [60, 50] });
+          made.push(it);
+          return it.marker;
+        }
+      });
+      made.forEach(function (it) {
+        it.layer = layer;
+        items.push(it);
+        byId[it.p.id] = it;
+      });
+      layersByGroup[g.key] = layer;
+      var swatch = "<span class=\"lc-swatch\" style=\"background:" + safeColour(g.colour) + "\"></span>";
+      ctx.overlay(layer, swatch + escapeHtml(g.label_zh + " " + g.label_en + " (" + mine.length + ")"), true);
+    });
+    ctx.overlay(anchors, escapeHtml("区县代表点环 District-point rings"), true);
+
+    function visible(it) { return passesYear(it.p) && ctx.map.hasLayer(it.layer); }
+    function relayout() { layout(items, visible, anchors); }
+    function applyFilter() {
+      items.forEach(function (it) {
+        var want = passesYear(it.p);
+        var has = it.layer.hasLayer(it.marker);
+        if (want && !has) { it.layer.addLayer(it.marker); }
+        if (!want && has) { it.layer.removeLayer(it.marker); }
+      });
+      relayout();
+    }
+    ctx.map.on("overlayadd overlayremove", relayout);
+
+    function focus(id) {
+      var it = byId[id];
+      if (!it) { return; }
+      if (!ctx.map.hasLayer(it.layer)) { ctx.map.addLayer(it.layer); }
+      ctx.map.setView(it.marker.getLatLng(), Math.max(ctx.map.getZoom(), 11));
+      it.marker.openPopup();
+    }
+
+    function search(query, limit) {
+      var q = query.trim().toLowerCase();
+      if (!q) { return []; }
+      var out = [];
+      for (var i = 0; i < items.length && out.length < limit; i++) {
+        var p = items[i].p;
+        if (!passesYear(p)) { continue; }
+        if ((p.name_zh || "").toLowerCase().indexOf(q) >= 0 || (p.name_en || "").toLowerCase().indexOf(q) >= 0 ||
+            String(p.id).toLowerCase().indexOf(q) >= 0) {
+          out.push(items[i]);
+        }
+      }
+      return out;
+    }
+
+    ctx.panel(function (panel) {
+      var s = el("div", "pm-search", null, panel);
+      var input = el("input", "pm-search-input", null, s);
+      input.type = "search";
+      input.placeholder = "搜索项目 Search projects";
+      input.setAttribute("aria-label", "搜索项目 Search projects by name");
+      var list = el("ul", "pm-results", null, s);
+      function show() {
+        list.textContent = "";
+        search(input.value, 10).forEach(function (it) {
+          var li = el("li", null, null, list);
+          var b = el("button", "pm-result", it.p.name_zh + (it.p.name_en ? " · " + it.p.name_en : ""), li);
+          b.type = "button";
+          b.setAttribute("data-id", it.p.id);
+          b.addEventListener("click", function () { focus(it.p.id); });
+        });
+      }
+      input.addEventListener("input", show);
+      input.addEventListener("keydown", function (e) {
+        if (e.key === "Enter") {
+          var hits = search(input.value, 1);
+          if (hits.length) { focus(hits[0].p.id); }
+        }
+      });
+
+      var f = el("div", "pm-year", null, panel);
+      el("label", "pm-year-label", "目标年 Target year ", f);
+      var select = el("select", "pm-year-select", null, f);
+      select.setAttribute("aria-label", "目标年 Target year");
+      YEARS.forEach(function (y) {
+        var o = el("option", null, y[1], select);
+        o.value = y[0];
+      });
+      var lab = el("label", "pm-year-none", null, f);
+      var box = el("input", null, null, lab);
+      box.type = "checkbox";
+      box.checked = true;
+      lab.appendChild(document.createTextNode(" 含未注明年份 include projects with no target year"));
+      select.addEventListener("change", function () { state.year = select.value; applyFilter(); show(); });
+      box.addEventListener("change", function () { state.includeNoYear = box.checked; applyFilter(); show(); });
+    });
+
+    return { items: items, byId: byId, layers: layersByGroup, anchors: anchors, focus: focus, search: search,
+      state: state, applyFilter: applyFilter, refresh: relayout };
+  }
+
+  /* ---------- districts ---------- */
+
+  function buildDistricts(spec, ctx) {
+    function style(key) {
+      return function (f) {
+        var p = f.properties;
+        var a = key ? p.attainment[key] : null;
+        var city = p.level === "city";
+        var filled = a && a.fill;
+        return {
+          className: "district district-" + (city ? "city" : "county"),
+          color: city ? "#263238" : "#546e7a", weight: city ? 2.2 : 1.2, dashArray: city ? "6 4" : null,
+          fillColor: filled ? safeColour(a.fill) : "#ffffff",
+          fillOpacity: filled ? (city ? 0.35 : 0.7) : 0
+        };
+      };
+    }
+    function tooltip(key) {
+      return function (layer) {
+        var p = layer.feature.properties;
+        var t = el("div", "dt-tip");
+        el("div", "dt-tip-title", p.name_zh + " " + p.name_en, t);
+        var a = key ? p.attainment[key] : null;
+        if (key && a) {
+          el("div", null, "已列名 named " + a.named_mw.toLocaleString("en-US") + " MW / 目标 target " +
+            a.target_mw.toLocaleString("en-US") + " MW = " + (a.ratio === null ? "—" : Math.round(a.ratio * 100) + "%"), t);
+        } else if (key) {
+          el("div", null, "无此项目标 no target for this metric and year", t);
+        }
+        return t;
+      };
+    }
+    function make(key) {
+      return L.geoJSON(spec.features, {
+        style: style(key),
+        onEachFeature: function (feature, layer) {
+          layer.bindPopup(feature.properties.popup_html, { maxWidth: 460, autoPanPaddingTopLeft: [60, 50] });
+          layer.bindTooltip(tooltip(key), { sticky: true });
+        }
+      });
+    }
+    var first = null;
+    spec.options.forEach(function (o) {
+      var layer = make(o.key);
+      ctx.base(layer, escapeHtml("达成度 " + o.label_zh + " · attainment " + o.label_en), o.key === spec.default_option);
+      if (o.key === spec.default_option) { first = layer; }
+    });
+    ctx.base(make(null), escapeHtml("仅边界 Outlines only"), first === null);
+
+    var labels = L.layerGroup();
+    spec.features.features.forEach(function (f) {
+      var p = f.properties;
+      if (!p.label) { return; }
+      var box = el("div", "dl-box dl-" + (p.level === "city" ? "city" : "county"));
+      el("div", "dl-zh", p.name_zh, box);
+      el("div", "dl-en", p.name_en, box);
+      labels.addLayer(L.marker([p.label[1], p.label[0]], {
+        icon: L.divIcon({ className: "district-label", html: box, iconSize: [140, 32], iconAnchor: [70, 16] }),
+        interactive: false, keyboard: false, zIndexOffset: -2000
+      }));
+    });
+    ctx.overlay(labels, escapeHtml("区县名称 District names"), true);
+    return { labels: labels };
+  }
+
+  /* ---------- PV yield ---------- */
+
+  function buildPvYield(spec, ctx) {
+    var items = [];
+    var layer = L.layerGroup();
+    rows(spec.table).forEach(function (p) {
+      var display = spec.precision_display[p.location_precision] || spec.unknown_precision_display;
+      var it = markerItem(p, { shape: "square", colour: p.colour, label_zh: "光伏发电量", label_en: "PV yield" },
+        display, 6, "py py-" + display);
+      it.marker.bindPopup(function () {
+        var root = el("div", "pp");
+        el("div", "pp-name", p.name_zh, root);
+        if (p.name_en) { el("div", "pp-name-en", p.name_en, root); }
+        var t = el("table", "pp-t", null, root);
+        [["年等效利用小时 Specific yield", numberText(p.specific_yield_kwh_per_kwp, "kWh/kWp")],
+          ["年发电量 Annual energy", numberText(p.annual_energy_mwh, "MWh")],
+          ["容量 Capacity", numberText(p.capacity_mw, "MW")]].forEach(function (kv) {
+          if (kv[1] === null) { return; }
+          var tr = el("tr", null, null, t);
+          el("th", null, kv[0], tr);
+          el("td", null, kv[1], tr);
+        });
+        el("div", "pp-note", "估算值 estimate." + (display === "district_point" ?
+          " 按区县代表点的气象计算，非场址。 Computed for the district's representative point, not the site." : ""), root);
+        return root;
+      }, { maxWidth: 340, autoPanPaddingTopLeft: [60, 50] });
+      layer.addLayer(it.marker);
+      items.push(it);
+    });
+    ctx.overlay(layer, escapeHtml("光伏发电量估算 PV yield (estimate)"), false);
+    function relayout() { layout(items, function () { return ctx.map.hasLayer(layer); }, null); }
+    ctx.map.on("overlayadd overlayremove", relayout);
+    return { items: items, layer: layer, refresh: relayout };
+  }
+
+  var BUILDERS = { districts: buildDistricts, projects: buildProjects, pv_yield: buildPvYield };
+
+  /* ---------- the page ---------- */
+
+  function build(map, dataElementId) {
+    var data = JSON.parse(document.getElementById(dataElementId).textContent);
+    var bases = [];
+    var overlays = [];
+    var panelParts = [];
+    var ctx = {
+      map: map,
+      base: function (layer, name, show) { bases.push([layer, name, show]); },
+      overlay: function (layer, name, show) { overlays.push([layer, name, show]); },
+      panel: function (fill) { panelParts.push(fill); }
+    };
+    if (data.basemap) {
+      L.tileLayer(data.basemap.url, { attribution: escapeHtml(data.basemap.attribution), maxZoom: data.basemap.max_zoom })
+        .addTo(map);
+    }
+    var built = {};
+    data.layers.forEach(function (layer) {
+      var builder = BUILDERS[layer.name];
+      if (!builder) { throw new Error("no drawing function for layer " + layer.name); }
+      built[layer.name] = builder(layer.payload, ctx);
+    });
+    var baseLayers = {};
+    var overlayLayers = {};
+    bases.forEach(function (b) { baseLayers[b[1]] = b[0]; if (b[2]) { b[0].addTo(map); } });
+    overlays.forEach(function (o) { overlayLayers[o[1]] = o[0]; if (o[2]) { o[0].addTo(map); } });
+    L.control.layers(baseLayers, overlayLayers, { collapsed: true, position: "topright" }).addTo(map);
+    Object.keys(built).forEach(function (name) { if (built[name] && built[name].refresh) { built[name].refresh(); } });
+
+    if (panelParts.length) {
+      var Panel = L.Control.extend({
+        onAdd: function () {
+          var div = el("div", "pm-panel leaflet-bar");
+          panelParts.forEach(function (fill) { fill(div); });
+          L.DomEvent.disableClickPropagation(div);
+          L.DomEvent.disableScrollPropagation(div);
+          return div;
+        }
+      });
+      new Panel({ position: "topleft" }).addTo(map);
+    }
+    var legend = document.getElementById("planner-legend");
+    if (legend) {
+      legend.querySelectorAll("[data-shape]").forEach(function (s) {
+        s.appendChild(symbol(s.getAttribute("data-shape"), Number(s.getAttribute("data-radius")),
+          s.getAttribute("data-colour"), s.getAttribute("data-display")));
+      });
+      var Legend = L.Control.extend({
+        onAdd: function () {
+          L.DomEvent.disableClickPropagation(legend);
+          L.DomEvent.disableScrollPropagation(legend);
+          return legend;
+        }
+      });
+      new Legend({ position: "bottomleft" }).addTo(map);
+    }
+    map.attributionControl.setPrefix(false);
+    map.attributionControl.addAttribution(escapeHtml(data.attribution));
+    window.plannerMap = { map: map, layers: built };
+    window.plannerMapReady = true;
+    return window.plannerMap;
+  }
+
+  return { build: build, symbol: symbol, ringOffsets: ringOffsets };
+}());
