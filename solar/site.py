@@ -97,7 +97,10 @@ def site_yield(weather: Weather, capacity_mw: float, m: Mounting) -> dict[str, A
 
 
 def rows_irradiance(weather: Weather, m: Mounting) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """ANTS-2D front/rear irradiance with row shading, effective irradiance and ground irradiance."""
+    """ANTS-2D front/rear irradiance with row shading, effective irradiance and ground irradiance.
+
+    The ground dict also carries ``solar_zenith``, the sun's position it was computed for.
+    """
     data = weather.data
     assert m.gcr is not None
     solpos = pvlib.solarposition.get_solarposition(data.index, weather.latitude, weather.longitude,
@@ -124,7 +127,9 @@ def rows_irradiance(weather: Weather, m: Mounting) -> tuple[dict[str, np.ndarray
     iam = pvlib.iam.martin_ruiz(aoi, a_r=m.iam_a_r)
     effective = out["poa_front_direct"] * iam + out["poa_front_diffuse"] + m.bifaciality * out["poa_back"]
     front = {"poa_front": np.asarray(out["poa_front"]), "effective": np.asarray(effective)}
-    return front, {k: np.asarray(v) for k, v in ground.items()}
+    on_ground = {k: np.asarray(v) for k, v in ground.items()}
+    on_ground["solar_zenith"] = solpos["zenith"].to_numpy()  # crop light reuses the sun's position
+    return front, on_ground
 
 
 def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> dict[str, Any]:
@@ -132,7 +137,7 @@ def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> dict[str, Any
     data = weather.data
     ghi, dhi = data["ghi"].to_numpy(), data["dhi"].to_numpy()
     beam_h = np.maximum(ghi - dhi, 0.0)
-    zenith = pvlib.solarposition.get_solarposition(data.index, weather.latitude, weather.longitude)["zenith"]
+    zenith = pd.Series(ground["solar_zenith"], index=data.index)
     day = pd.Series(weather.local_index.date, index=data.index)  # local days, whatever the file's zone
     up = zenith < 90
     daily_zenith = zenith.where(up).groupby(day).transform("mean").fillna(90).to_numpy()
