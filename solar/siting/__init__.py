@@ -1,0 +1,1 @@
+"""Siting of new PV: candidate grids, criteria, scoring, supply curves (issue 6)."""
