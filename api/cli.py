@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from api.settings import Settings
+from api.site_cli import add_site_parser
 from api.state import load_state
 from geo.errors import NotFoundError, RegistryError
 from geo.export import FORMATS, LAYERS, export
@@ -262,6 +263,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     s.set_defaults(func=cmd_serve)
+    add_site_parser(sub)
     return p
 
 

@@ -1,10 +1,11 @@
 """The embedded store: one GeoPackage (SQLite) that QGIS opens, rebuilt from the registry.
 
 Layers: ``districts`` (polygons), ``projects`` (points), and attribute tables ``targets``, ``plans``,
-``places``, ``edits``. ``edits`` is the user's: every create/update/delete of a project with who, when,
-before and after. ``build`` regenerates everything else from the registry and then re-applies the edits,
-so a rebuild never drops them; it writes a new file and renames it over the old one, so a failed build
-leaves the old store whole.
+``places``, ``edits`` and ``api_keys``. ``edits`` is the user's: every create/update/delete of a project with
+who, when, before and after; ``api_keys`` holds the service's keys, hashed. ``build`` regenerates everything
+else from the registry and then re-applies the edits, so a rebuild never drops them; it writes a new file
+and renames it over the old one, so a failed build leaves the old store whole. ``build`` is an offline step:
+stop the service first (``make run`` builds, then serves). Edits are applied in place (:func:`record_edit`).
 """
 
 import json
@@ -20,7 +21,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import vocab
+from geo import gpkg, vocab
 from geo.coords import COORD_SYSTEMS, CoordinateError, to_wgs84
 from geo.districts import contains, districts_frame, representative_point
 from geo.errors import NotFoundError
@@ -38,6 +39,16 @@ CREATE TABLE IF NOT EXISTS edits (
     who TEXT NOT NULL,
     at TEXT NOT NULL,
     note TEXT
+)"""
+API_KEYS_DDL = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    key_id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    salt TEXT NOT NULL,
+    key_hash TEXT NOT NULL,
+    created TEXT NOT NULL,
+    revoked TEXT
 )"""
 EDITABLE_FIELDS = ("name_zh", "name_en", "category", "subtype", "capacity_mw", "voltage_kv", "action", "status",
                    "target_year", "district_adcode", "township", "village", "site", "note", "lon", "lat")
@@ -61,10 +72,11 @@ class BuildReport:
 
 
 def connect(store: Path) -> sqlite3.Connection:
-    """Open the store for writing: WAL, a busy timeout, explicit transactions (``BEGIN IMMEDIATE``)."""
+    """Open the store for writing: WAL, a busy timeout, full sync, explicit transactions (``BEGIN IMMEDIATE``)."""
     con = sqlite3.connect(store, timeout=30, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA busy_timeout=30000")
+    con.execute("PRAGMA synchronous=FULL")  # an acknowledged edit is on disk, not only in the OS cache
     return con
 
 
@@ -74,6 +86,25 @@ def _ensure_edits_table(con: sqlite3.Connection) -> None:
         "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
         "VALUES ('edits', 'attributes', 'edits', 'user edits of projects: the audit trail, kept across builds')"
     )
+
+
+def ensure_keys_table(con: sqlite3.Connection) -> None:
+    """Create the service's ``api_keys`` table (hashed keys only; kept across builds) if missing."""
+    con.execute(API_KEYS_DDL)
+
+
+def _read_keys(store: Path) -> list[dict[str, Any]]:
+    if not store.exists():
+        return []
+    con = sqlite3.connect(store)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name='api_keys'").fetchone():
+            return []
+        cur = con.execute("SELECT * FROM api_keys")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()
 
 
 def read_edits(store: Path) -> list[dict[str, Any]]:
@@ -132,47 +163,116 @@ def check_edit(fields: dict[str, Any], district_adcode: str, ds: Dataset) -> dic
     return out
 
 
-def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict[str, Any], who: str,
-                note: str | None = None) -> int:
-    """Append one checked edit to the store's audit trail and apply it to the ``projects`` layer.
+class ConflictError(EditError):
+    """An edit that clashes with the store's current state (creating a project id that exists)."""
 
-    Returns the edit id. The edit is committed in a ``BEGIN IMMEDIATE`` transaction before the layer is
-    re-materialised (a whole-file rewrite: fine for a single writer such as the CLI; the service's
-    concurrent writers need an in-place update, see the API issue).
+
+@dataclass(frozen=True)
+class EditResult:
+    """One committed edit: its audit-trail row and the project as it now is (``None`` once deleted)."""
+
+    edit_id: int
+    at: str
+    op: str
+    project_id: str
+    project: dict[str, Any] | None
+
+
+def _plain(value: Any) -> Any:
+    """A value as SQLite and JSON take it (NaN and pandas' NA as ``None``, numpy scalars as Python)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def _row(con: sqlite3.Connection, project_id: str) -> tuple[int | None, dict[str, Any] | None, list[str]]:
+    cur = con.execute("SELECT * FROM projects WHERE id = ?", (project_id,))
+    columns = [c[0] for c in cur.description]
+    found = cur.fetchone()
+    if found is None:
+        return None, None, columns
+    row = dict(zip(columns, found, strict=True))
+    return row.pop("fid"), row, columns
+
+
+def _frame(row: dict[str, Any] | None, columns: list[str]) -> gpd.GeoDataFrame:
+    """The projects layer's row (or no row) as the frame :func:`apply_edits` works on."""
+    names = [c for c in columns if c not in ("fid", "geom")]
+    df = cast_ints(pd.DataFrame([row] if row else [], columns=names))
+    geometry = shapely.points(df["lon"].astype(float), df["lat"].astype(float))
+    return gpd.GeoDataFrame(df.drop(columns="geom", errors="ignore"), geometry=geometry, crs="EPSG:4326")
+
+
+def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict[str, Any], who: str,
+                note: str | None = None) -> EditResult:
+    """Check one edit, append it to the audit trail and apply it to the ``projects`` layer, in place.
+
+    One ``BEGIN IMMEDIATE`` transaction (WAL, ``synchronous=FULL``) reads the project, records the edit
+    and updates the row and its spatial index: concurrent writers queue instead of failing, and an
+    acknowledged edit survives the process being killed. The row is computed by :func:`apply_edits`, the
+    function a rebuild uses, so a rebuild gives the same layer.
+
+    Raises
+    ------
+    EditError
+        For a bad field, value or op (``ConflictError`` for creating an existing id); nothing is written.
+    geo.errors.NotFoundError
+        For updating or deleting a project the store does not have; nothing is written.
     """
-    projects = read_projects(store)
-    current = projects[projects["id"] == project_id]
-    if op in ("update", "delete") and current.empty:
-        raise NotFoundError(f"no project {project_id!r} in {store}")
-    if op == "create" and not current.empty:
-        raise EditError(f"id: project {project_id!r} exists already")
     if op not in ("create", "update", "delete"):
         raise EditError(f"op: unknown {op!r}; allowed: create, update, delete")
-    district = fields.get("district_adcode") or (current["district_adcode"].iloc[0] if not current.empty else "")
-    checked = check_edit(fields, district, ds) if op != "delete" else {}
-    if op == "create":
-        for name in ("name_zh", "category", "district_adcode"):
-            if not checked.get(name):
-                raise EditError(f"{name}: required to create a project")
-    before = None if current.empty else current.drop(columns="geometry").iloc[0].to_json(force_ascii=False)
     con = connect(store)
+    gpkg.register_functions(con)
     try:
         con.execute("BEGIN IMMEDIATE")
+        fid, current, columns = _row(con, project_id)
+        if op in ("update", "delete") and current is None:
+            raise NotFoundError(f"no project {project_id!r} in {store}")
+        if op == "create" and current is not None:
+            raise ConflictError(f"id: project {project_id!r} exists already")
+        district = fields.get("district_adcode") or (current or {}).get("district_adcode") or ""
+        checked = check_edit(fields, district, ds) if op != "delete" else {}
+        if op == "create":
+            for name in ("name_zh", "category", "district_adcode"):
+                if not checked.get(name):
+                    raise EditError(f"{name}: required to create a project")
+        before = None if current is None else json.dumps(
+            {k: _plain(v) for k, v in current.items() if k != "geom"}, ensure_ascii=False, separators=(",", ":"))
+        at = datetime.now(UTC).isoformat(timespec="seconds")
         _ensure_edits_table(con)
         cur = con.execute(
             "INSERT INTO edits (project_id, op, fields, before, who, at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (project_id, op, json.dumps(checked, ensure_ascii=False), before, who,
-             datetime.now(UTC).isoformat(timespec="seconds"), note),
+            (project_id, op, json.dumps(checked, ensure_ascii=False), before, who, at, note),
         )
+        edit_id = int(cur.lastrowid or 0)
+        edit = {"edit_id": edit_id, "project_id": project_id, "op": op, "fields": json.dumps(checked), "who": who,
+                "at": at}
+        after, _ = apply_edits(_frame(current, columns), [edit], ds)
+        project = None
+        if op == "delete":
+            con.execute("DELETE FROM projects WHERE fid = ?", (fid,))
+        else:
+            project = {k: _plain(v) for k, v in after.drop(columns="geometry").iloc[0].items()}
+            values = {**project, "geom": gpkg.encode(after.geometry.iloc[0])}
+            names = [c for c in columns if c != "fid"]
+            if op == "create":
+                con.execute(f"INSERT INTO projects ({', '.join(map(_quote, names))}) "
+                            f"VALUES ({', '.join('?' * len(names))})", [values[n] for n in names])
+            else:
+                con.execute(f"UPDATE projects SET {', '.join(f'{_quote(n)} = ?' for n in names)} WHERE fid = ?",
+                            [*(values[n] for n in names), fid])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        if con.in_transaction:
+            con.execute("ROLLBACK")
         raise
     finally:
         con.close()
-    edit_id = int(cur.lastrowid or 0)
-    _rewrite_projects(store, ds)
-    return edit_id
+    return EditResult(edit_id, at, op, project_id, project)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def apply_edits(gdf: gpd.GeoDataFrame, edits: list[dict[str, Any]], ds: Dataset) -> tuple[gpd.GeoDataFrame, list[int]]:
@@ -224,12 +324,6 @@ def read_projects(store: Path) -> pd.DataFrame:
     return read_table(store, "projects")
 
 
-def _rewrite_projects(store: Path, ds: Dataset) -> None:
-    edits = read_edits(store)
-    gdf, _ = apply_edits(projects_frame(ds), edits, ds)
-    _write_layers(store, ds, gdf, edits)
-
-
 def build(data_dir: Path, store: Path) -> BuildReport:
     """Validate the data folder and (re)build the store, keeping the user's edits.
 
@@ -241,7 +335,7 @@ def build(data_dir: Path, store: Path) -> BuildReport:
     ds = load_valid(data_dir)
     edits = read_edits(store)
     gdf, orphans = apply_edits(projects_frame(ds), edits, ds)
-    _write_layers(store, ds, gdf, edits)
+    _write_layers(store, ds, gdf, edits, _read_keys(store))
     return BuildReport(
         store=store, projects=len(gdf), targets=len(ds.registry.targets), districts=len(ds.districts),
         edits_applied=len(edits) - len(orphans), orphan_edits=tuple(orphans),
@@ -249,7 +343,8 @@ def build(data_dir: Path, store: Path) -> BuildReport:
     )
 
 
-def _write_layers(store: Path, ds: Dataset, projects: gpd.GeoDataFrame, edits: list[dict[str, Any]]) -> None:
+def _write_layers(store: Path, ds: Dataset, projects: gpd.GeoDataFrame, edits: list[dict[str, Any]],
+                  keys: list[dict[str, Any]]) -> None:
     def write(tmp: Path) -> None:
         pyogrio.write_dataframe(districts_frame(ds.districts), tmp, layer="districts", driver="GPKG")
         pyogrio.write_dataframe(projects, tmp, layer="projects", driver="GPKG")
@@ -264,6 +359,9 @@ def _write_layers(store: Path, ds: Dataset, projects: gpd.GeoDataFrame, edits: l
                 "VALUES (:edit_id, :project_id, :op, :fields, :before, :who, :at, :note)",
                 edits,
             )
+            ensure_keys_table(con)
+            con.executemany("INSERT INTO api_keys (key_id, name, scope, salt, key_hash, created, revoked) "
+                            "VALUES (:key_id, :name, :scope, :salt, :key_hash, :created, :revoked)", keys)
             con.execute("COMMIT")
             con.execute("PRAGMA journal_mode=WAL")
         finally:
