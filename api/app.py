@@ -2,11 +2,31 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+import orjson
+from fastapi import FastAPI, Request
+from starlette.responses import Response
 
+from api import analysis, edits, ogc, problems
+from api.html_pages import page, table_html
+from api.limits import BodyLimit
+from api.openapi30 import downgrade
+from api.params import check_params
+from api.service import Service, start
 from api.settings import Settings
-from api.state import load_state
+
+DESCRIPTION = (
+    "OGC API – Features feeds of the energy projects, substations, districts and targets named in Chinese "
+    "county and city plans, the planner map, PV yield and target-gap analysis, exports, and audited edits "
+    "behind API keys. Every project cites its plan line; locations carry their precision. Not an official map."
+)
+
+
+def service_of(request: Request) -> Service:
+    """The running service."""
+    service: Service = request.app.state.service
+    return service
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -15,21 +35,44 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.planner = load_state(settings.data_dir, settings.store)
+        app.state.service = start(settings)
         yield
 
-    app = FastAPI(title="Energy-infrastructure planner", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="Energy-infrastructure planner", version="0.2.0", description=DESCRIPTION,
+                  lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
+    problems.install(app)
+    ogc.register(app, service_of)
+    edits.register(app, service_of)
+    analysis.register(app, service_of)
 
-    @app.get("/health")
-    def health() -> dict[str, object]:
-        """Liveness and what the store holds."""
-        state = app.state.planner
-        return {
-            "status": "ok",
-            "store": str(state.store),
-            "projects": len(state.projects),
-            "targets": len(state.targets),
-            "districts": len(state.districts),
-        }
+    openapi_cache: dict[str, Any] = {}
 
+    def openapi30() -> dict[str, Any]:
+        if "doc" not in openapi_cache:
+            openapi_cache["doc"] = downgrade(app.openapi())
+        return openapi_cache["doc"]
+
+    @app.get("/api", include_in_schema=False)
+    async def api_definition(request: Request) -> Response:
+        check_params(request, ["f"])
+        return Response(orjson.dumps(openapi30()), media_type=ogc.OPENAPI_30)
+
+    @app.get("/api.html", include_in_schema=False)
+    async def api_doc(request: Request) -> Response:
+        check_params(request, [])
+        rows = [{"method": method.upper(), "path": path, "summary": op.get("summary", "")}
+                for path, ops in openapi30()["paths"].items() for method, op in ops.items()]
+        return page("API", "<p>The OpenAPI 3.0 definition is at <a href=\"api\">/api</a>.</p>" + table_html(rows))
+
+    @app.get("/health", summary="Liveness and what the store holds", tags=["service"])
+    async def health(request: Request) -> Response:
+        check_params(request, [])
+        service = service_of(request)
+        return Response(orjson.dumps({
+            "status": "ok", "store": str(service.state.store), "projects": len(service.state.projects),
+            "targets": len(service.state.targets), "districts": len(service.state.districts),
+            "version": service.version,
+        }), media_type="application/json")
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

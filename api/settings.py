@@ -17,3 +17,4 @@ class Settings(BaseSettings):
     weather_cache: Path = Path(__file__).resolve().parents[1] / "var" / "weather"
     host: str = "127.0.0.1"
     port: int = 8000
+    max_body_bytes: int = 65_536  # request bodies above this are refused with 413

@@ -7,6 +7,7 @@ connection, so inserts, updates and deletes keep the spatial index right.
 
 import sqlite3
 import struct
+from collections.abc import Callable
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -33,7 +34,7 @@ def decode(blob: bytes | None) -> BaseGeometry | None:
     return shapely.from_wkb(bytes(blob[8 + envelope:]))
 
 
-def _bound(i: int):  # type: ignore[no-untyped-def]
+def _bound(i: int) -> Callable[[bytes | None], float | None]:
     def f(blob: bytes | None) -> float | None:
         geom = decode(blob)
         return None if geom is None or geom.is_empty else float(geom.bounds[i])

@@ -43,7 +43,8 @@ def rollup(projects: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def _units_within(adcode: str, parents: dict[str, str]) -> set[str]:
+def units_within(adcode: str, parents: dict[str, str]) -> set[str]:
+    """The unit and, for a city, its counties."""
     return {adcode} | {child for child, parent in parents.items() if parent == adcode}
 
 
@@ -68,7 +69,7 @@ def target_gaps(projects: pd.DataFrame, targets: pd.DataFrame, parents: dict[str
     rows = []
     capacity_targets = targets[targets["metric"].isin(list(METRIC_CATEGORIES))]
     for t in capacity_targets.to_dict("records"):
-        units = _units_within(str(t["adcode"]), parents)
+        units = units_within(str(t["adcode"]), parents)
         year_ok = projects["target_year"].isna()
         if pd.notna(t["year"]):
             year_ok = year_ok | (projects["target_year"] <= t["year"])

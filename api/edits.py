@@ -1,0 +1,211 @@
+"""Edits of projects behind API keys (OGC API – Features Part 4 style): create, update, delete, audit trail.
+
+Reads stay open. Every edit is checked like the registry (``geo.store.check_edit``), committed with the
+audit row in one ``BEGIN IMMEDIATE`` transaction, and only then acknowledged.
+"""
+
+from enum import Enum
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import FastAPI, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import Response
+
+from api.features import SPECS
+from api.keys import ApiKey, check_key
+from api.params import check_params, items_query
+from api.problems import PROBLEM_JSON, BadRequest, Forbidden, Unauthorized, Unprocessable
+from api.service import Service
+from geo.coords import COORD_SYSTEMS
+from geo.errors import NotFoundError
+from geo.store import read_edits
+
+GEOJSON = "application/geo+json"
+REQUIRED = ("name_zh", "category", "district_adcode")  # may not be set to null
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Point(BaseModel):
+    """A GeoJSON point: [lon, lat], finite numbers (range and district are checked by the store)."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["Point"]
+    coordinates: Annotated[list[Finite], Field(min_length=2, max_length=2)]
+
+
+class Properties(BaseModel):
+    """The editable fields of a project (vocabularies and the district are checked by the store)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name_zh: Text | None = None
+    name_en: Text | None = None
+    category: Annotated[str, Field(max_length=40)] | None = None
+    subtype: Annotated[str, Field(max_length=40)] | None = None
+    capacity_mw: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    voltage_kv: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    action: Annotated[str, Field(max_length=40)] | None = None
+    status: Annotated[str, Field(max_length=40)] | None = None
+    target_year: Annotated[int, Field(ge=1990, le=2100)] | None = None
+    district_adcode: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = None
+    township: Text | None = None
+    village: Text | None = None
+    site: Text | None = None
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class NewProject(BaseModel):
+    """A project to create, as a GeoJSON Feature; no geometry puts it at its district's point, flagged."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["Feature"]
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+    geometry: Point | None = None
+    properties: Properties
+    edit_note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class ProjectPatch(BaseModel):
+    """Changes to a project: only the members given change (surveyed coordinates, status, ...)."""
+
+    model_config = ConfigDict(extra="forbid")
+    type: Literal["Feature"] | None = None
+    geometry: Point | None = None
+    properties: Properties | None = None
+    edit_note: Annotated[str, Field(max_length=500)] | None = None
+
+
+_PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"type": "object"}}}
+_STATUS_TEXT = ((400, "invalid query parameter"), (401, "no or invalid API key"),
+                (403, "the key may not edit this district"), (404, "no such project"),
+                (409, "a project with this id exists"), (413, "body too large"), (422, "invalid content"))
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"description": text, "content": _PROBLEM_CONTENT} for code, text in _STATUS_TEXT}
+_FEATURE = {"description": "the project as it now is",
+            "content": {GEOJSON: {"schema": {"type": "object", "required": ["type", "properties"]}}}}
+_CRS = {"name": "crs", "in": "query", "required": False,
+        "schema": {"type": "string", "enum": list(COORD_SYSTEMS), "default": "wgs84"},
+        "description": "datum of the coordinates sent: wgs84 (default), gcj02 (Amap/Tencent) or bd09 (Baidu); "
+                       "converted to WGS-84 on input"}
+_KEY_HEADER = {"name": "X-API-Key", "in": "header", "required": False, "schema": {"type": "string"},
+               "description": "the editor's API key (or Authorization: Bearer <key>)"}
+
+
+def _key(request: Request, service: Service) -> ApiKey:
+    presented = request.headers.get("x-api-key")
+    auth = request.headers.get("authorization", "")
+    if presented is None and auth.lower().startswith("bearer "):
+        presented = auth[7:].strip()
+    if not presented:
+        raise Unauthorized("an API key is required to edit: send it in the X-API-Key header")
+    key = check_key(service.state.store, presented)
+    if key is None:
+        raise Unauthorized("the API key is not valid (unknown, wrong or revoked)")
+    return key
+
+
+def _allow(key: ApiKey, service: Service, *adcodes: str | None) -> None:
+    if key.scope is None:
+        return
+    allowed = set().union(*(service.units.get(a, {a}) for a in key.scope))
+    for adcode in adcodes:
+        if adcode is not None and adcode not in allowed:
+            raise Forbidden(f"key {key.key_id} ({key.name}) may edit {', '.join(key.scope)}, not district {adcode}")
+
+
+def _fields(geometry: Point | None, properties: Properties | None, crs: str) -> dict[str, Any]:
+    fields = properties.model_dump(exclude_unset=True) if properties else {}
+    nulls = [name for name in REQUIRED if name in fields and fields[name] is None]
+    if nulls:
+        raise Unprocessable(f"{', '.join(nulls)}: may not be null")
+    if geometry is not None:
+        fields["lon"], fields["lat"] = geometry.coordinates
+        fields["crs"] = crs
+    return fields
+
+
+def _crs(params: dict[str, str]) -> str:
+    crs = params.get("crs", "wgs84")
+    if crs not in COORD_SYSTEMS:
+        raise BadRequest(f"crs: unknown {crs[:40]!r}; allowed: {', '.join(COORD_SYSTEMS)}")
+    return crs
+
+
+def _feature(request: Request, service: Service, project_id: str, edit_id: int, status: int) -> Response:
+    coll = service.collections["projects"]
+    body = coll.features[coll.index[project_id]]
+    location = f"{str(request.base_url).rstrip('/')}/collections/projects/items/{project_id}"
+    return Response(body, status_code=status, media_type=GEOJSON,
+                    headers={"Location": location, "X-Edit-Id": str(edit_id)})
+
+
+def register(app: FastAPI, service_of: Any) -> None:
+    """Add the edit and audit routes."""
+    tags: list[str | Enum] = ["edits"]
+
+    @app.post("/collections/projects/items", status_code=201, tags=tags, summary="Create a project (API key)",
+              responses={201: _FEATURE, **_PROBLEMS}, openapi_extra={"parameters": [_CRS, _KEY_HEADER]})
+    def create(request: Request, body: NewProject) -> Response:
+        params = check_params(request, ["crs"])
+        service: Service = service_of(request)
+        key = _key(request, service)
+        fields = _fields(body.geometry, body.properties, _crs(params))
+        _allow(key, service, fields.get("district_adcode"))
+        result = service.edit(body.id, "create", fields, key.name, body.edit_note)
+        return _feature(request, service, body.id, result.edit_id, 201)
+
+    @app.patch("/collections/projects/items/{featureId}", tags=tags, summary="Update a project (API key)",
+               responses={200: _FEATURE, **_PROBLEMS}, openapi_extra={"parameters": [_CRS, _KEY_HEADER]})
+    def update(request: Request, featureId: str, body: ProjectPatch) -> Response:
+        params = check_params(request, ["crs"])
+        service: Service = service_of(request)
+        key = _key(request, service)
+        current = _current(service, featureId)
+        fields = _fields(body.geometry, body.properties, _crs(params))
+        if not fields:
+            raise Unprocessable("nothing to change: give properties and/or a geometry")
+        _allow(key, service, current, fields.get("district_adcode"))
+        result = service.edit(featureId, "update", fields, key.name, body.edit_note)
+        return _feature(request, service, featureId, result.edit_id, 200)
+
+    @app.delete("/collections/projects/items/{featureId}", status_code=204, tags=tags,
+                summary="Delete a project (API key)", responses={204: {"description": "deleted"}, **_PROBLEMS},
+                openapi_extra={"parameters": [_KEY_HEADER]})
+    def delete(request: Request, featureId: str) -> Response:
+        check_params(request, [])
+        service: Service = service_of(request)
+        key = _key(request, service)
+        _allow(key, service, _current(service, featureId))
+        result = service.edit(featureId, "delete", {}, key.name, None)
+        return Response(status_code=204, headers={"X-Edit-Id": str(result.edit_id)})
+
+    @app.get("/edits", tags=tags, summary="The audit trail: who changed what, when, before and after",
+             responses={200: {"description": "edits, oldest first",
+                              "content": {"application/json": {"schema": {"type": "object"}}}}, 400: _PROBLEMS[400]},
+             openapi_extra={"parameters": [
+                 {"name": "project_id", "in": "query", "required": False, "schema": {"type": "string"}},
+                 {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
+                 {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}}]})
+    def audit(request: Request) -> Response:
+        params = check_params(request, ["project_id", "limit", "offset"])
+        q = items_query({k: v for k, v in params.items() if k in ("limit", "offset")}, SPECS["projects"])
+        service: Service = service_of(request)
+        rows = read_edits(service.state.store)
+        if "project_id" in params:
+            rows = [r for r in rows if r["project_id"] == params["project_id"]]
+        page = rows[q.offset:q.offset + q.limit]
+        for r in page:
+            r["fields"] = orjson.loads(r["fields"])
+            r["before"] = orjson.loads(r["before"]) if r["before"] else None
+        return Response(orjson.dumps({"numberMatched": len(rows), "numberReturned": len(page), "edits": page}),
+                        media_type="application/json")
+
+
+def _current(service: Service, project_id: str) -> str:
+    """The district of a served project (404 when there is none)."""
+    coll = service.collections["projects"]
+    i = coll.index.get(project_id)
+    if i is None:
+        raise NotFoundError(f"no project {project_id[:80]!r}")
+    return str(coll.columns["district"][i])

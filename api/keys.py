@@ -1,0 +1,113 @@
+"""API keys for edits: random secrets shown once, stored as salted SHA-256 hashes in the store's ``api_keys``.
+
+A key reads ``ep_<key_id>_<secret>``; ``key_id`` finds the row, the secret is checked against its hash in
+constant time. A key's scope is ``*`` or a list of adcodes (a city's code covers its counties).
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from geo.store import connect, ensure_keys_table
+
+_KEY = re.compile(r"^ep_([0-9a-f]{8})_([A-Za-z0-9_-]{20,100})$")
+_ADCODE = re.compile(r"^[0-9]{6}$")
+
+
+class KeySpecError(ValueError):
+    """A bad key request (name, scope) at the command line."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A checked key: who it is and which units it may edit (``None``: all)."""
+
+    key_id: str
+    name: str
+    scope: tuple[str, ...] | None
+
+
+def _hash(salt: str, secret: str) -> str:
+    return hashlib.sha256((salt + secret).encode()).hexdigest()
+
+
+def _scope(text: str) -> tuple[str, ...] | None:
+    if text == "*":
+        return None
+    codes = tuple(c.strip() for c in text.split(",") if c.strip())
+    if not codes or not all(_ADCODE.match(c) for c in codes):
+        raise KeySpecError(f"scope: {text!r} is neither '*' nor a comma-separated list of six-digit adcodes")
+    return codes
+
+
+def add_key(store: Path, name: str, scope: str = "*") -> str:
+    """Create a key for ``name`` and return it; only its hash is stored, so it cannot be shown again."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise KeySpecError("name: give 1 to 100 characters (who edits with this key; it goes in the audit trail)")
+    _scope(scope)
+    key_id, secret, salt = secrets.token_hex(4), secrets.token_urlsafe(32), secrets.token_hex(16)
+    con = connect(store)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        ensure_keys_table(con)
+        con.execute("INSERT INTO api_keys (key_id, name, scope, salt, key_hash, created) VALUES (?, ?, ?, ?, ?, ?)",
+                    (key_id, name, scope, salt, _hash(salt, secret), datetime.now(UTC).isoformat(timespec="seconds")))
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return f"ep_{key_id}_{secret}"
+
+
+def list_keys(store: Path) -> list[dict[str, str | None]]:
+    """The keys (never their hashes)."""
+    con = sqlite3.connect(store)
+    try:
+        ensure_keys_table(con)
+        cur = con.execute("SELECT key_id, name, scope, created, revoked FROM api_keys ORDER BY created")
+        cols = [c[0] for c in cur.description]
+        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def revoke_key(store: Path, key_id: str) -> bool:
+    """Revoke a key; ``False`` when no active key has that id."""
+    con = connect(store)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        ensure_keys_table(con)
+        cur = con.execute("UPDATE api_keys SET revoked = ? WHERE key_id = ? AND revoked IS NULL",
+                          (datetime.now(UTC).isoformat(timespec="seconds"), key_id))
+        con.execute("COMMIT")
+        return cur.rowcount == 1
+    finally:
+        con.close()
+
+
+def check_key(store: Path, presented: str) -> ApiKey | None:
+    """The key ``presented`` stands for, or ``None`` when it is malformed, unknown, wrong or revoked."""
+    match = _KEY.match(presented)
+    if not match:
+        return None
+    key_id, secret = match.groups()
+    con = sqlite3.connect(store)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name='api_keys'").fetchone():
+            return None
+        row = con.execute("SELECT name, scope, salt, key_hash, revoked FROM api_keys WHERE key_id = ?",
+                          (key_id,)).fetchone()
+    finally:
+        con.close()
+    if row is None:
+        _hash("0" * 32, secret)  # the same work as a known id
+        return None
+    name, scope, salt, key_hash, revoked = row
+    if not hmac.compare_digest(_hash(salt, secret), key_hash) or revoked is not None:
+        return None
+    return ApiKey(key_id, name, _scope(scope))
