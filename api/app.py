@@ -29,6 +29,22 @@ def service_of(request: Request) -> Service:
     return service
 
 
+def problem_responses(doc: dict[str, Any]) -> dict[str, Any]:
+    """Describe validation failures as what the service sends: problem+json (FastAPI documents its own 422 body)."""
+    problem = {"description": "problem details (RFC 9457)",
+               "content": {problems.PROBLEM_JSON: {"schema": {"type": "object"}}}}
+    for ops in doc.get("paths", {}).values():
+        for op in ops.values():
+            for code, response in list(op.get("responses", {}).items()):
+                if "HTTPValidationError" in str(response):
+                    op["responses"][code] = problem
+            if any(p.get("in") in ("query", "path") for p in op.get("parameters", [])):
+                op["responses"].setdefault("400", problem)
+    for name in ("HTTPValidationError", "ValidationError"):
+        doc.get("components", {}).get("schemas", {}).pop(name, None)
+    return doc
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the FastAPI app on the store named in ``settings`` (built from the registry if missing)."""
     settings = settings or Settings()
@@ -49,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     def openapi30() -> dict[str, Any]:
         if "doc" not in openapi_cache:
-            openapi_cache["doc"] = downgrade(app.openapi())
+            openapi_cache["doc"] = downgrade(problem_responses(app.openapi()))
         return openapi_cache["doc"]
 
     @app.get("/api", include_in_schema=False)

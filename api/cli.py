@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from api.keys import add_key, list_keys, revoke_key
 from api.settings import Settings
 from api.site_cli import add_site_parser
 from api.state import load_state
@@ -218,6 +219,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
+    """Add, list or revoke the service's API keys (stored hashed in the store)."""
+    load_state(settings.data_dir, settings.store)  # builds the store if missing
+    if args.action == "add":
+        key = add_key(settings.store, args.name or "", args.scope)
+        print(f"{key}\n(shown once: only its hash is stored; send it as the X-API-Key header)")
+    elif args.action == "list":
+        _print_frame(pd.DataFrame(list_keys(settings.store), columns=["key_id", "name", "scope", "created", "revoked"]),
+                     args.json)
+    elif not revoke_key(settings.store, args.key_id or ""):
+        raise NotFoundError(f"no active key {args.key_id!r}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     p = argparse.ArgumentParser(prog="energy-planner", description=__doc__)
@@ -263,6 +278,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     s.set_defaults(func=cmd_serve)
+    s = sub.add_parser("keys", help="API keys for edits: add (printed once), list, revoke")
+    s.add_argument("action", choices=("add", "list", "revoke"))
+    s.add_argument("--name", help="add: who edits with the key (it goes in the audit trail)")
+    s.add_argument("--scope", default="*", help="add: '*' or comma-separated adcodes the key may edit")
+    s.add_argument("--key-id", help="revoke: the key's id (see list)")
+    s.add_argument("--json", action="store_true", help="list: JSON instead of a table")
+    s.set_defaults(func=cmd_keys)
     add_site_parser(sub)
     return p
 

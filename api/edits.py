@@ -23,7 +23,7 @@ from geo.store import read_edits
 
 GEOJSON = "application/geo+json"
 REQUIRED = ("name_zh", "category", "district_adcode")  # may not be set to null
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+Finite = Annotated[float, Field(allow_inf_nan=False, strict=True)]  # strict: "113.4" and true are not numbers
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -43,11 +43,11 @@ class Properties(BaseModel):
     name_en: Text | None = None
     category: Annotated[str, Field(max_length=40)] | None = None
     subtype: Annotated[str, Field(max_length=40)] | None = None
-    capacity_mw: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
-    voltage_kv: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    capacity_mw: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
+    voltage_kv: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
     action: Annotated[str, Field(max_length=40)] | None = None
     status: Annotated[str, Field(max_length=40)] | None = None
-    target_year: Annotated[int, Field(ge=1990, le=2100)] | None = None
+    target_year: Annotated[int, Field(ge=1990, le=2100, strict=True)] | None = None
     district_adcode: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = None
     township: Text | None = None
     village: Text | None = None

@@ -80,9 +80,9 @@ def feature_bytes(fid: str, geom: BaseGeometry | None, properties: dict[str, Any
             + b',"properties":' + orjson.dumps({k: plain(v) for k, v in properties.items()}) + b"}")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Collection:
-    """One collection ready to serve: feature bytes, bounds and filter columns as arrays."""
+    """One collection ready to serve: feature bytes, bounds and filter columns as arrays (never mutated)."""
 
     spec: Spec
     ids: list[str]
@@ -90,12 +90,31 @@ class Collection:
     bounds: np.ndarray  # (n, 4) minx, miny, maxx, maxy; NaN where a feature has no extent
     polygons: list[BaseGeometry | None]  # for exact bbox tests of non-point features
     columns: dict[str, np.ndarray]  # filter parameter → values as strings ("" for none)
-    extent: list[float] | None
-    years: tuple[int, int] | None
     index: dict[str, int] = field(init=False)
+    extent: list[float] | None = field(init=False)
+    years: tuple[int, int] | None = field(init=False)
 
     def __post_init__(self) -> None:
-        self.index = {fid: i for i, fid in enumerate(self.ids)}
+        object.__setattr__(self, "index", {fid: i for i, fid in enumerate(self.ids)})
+        b = self.bounds
+        extent = None
+        if len(b) and not np.isnan(b).all():
+            extent = [round(float(x), COORD_DECIMALS) for x in (np.nanmin(b[:, 0]), np.nanmin(b[:, 1]),
+                                                               np.nanmax(b[:, 2]), np.nanmax(b[:, 3]))]
+        object.__setattr__(self, "extent", extent)
+        known = [int(y) for y in self.columns.get("target_year", ()) if y]
+        object.__setattr__(self, "years", (min(known), max(known)) if known else None)
+
+    def with_feature(self, i: int, properties: dict[str, Any], geom: BaseGeometry) -> "Collection":
+        """A copy with feature ``i`` replaced (a point feature of the same id): what an update needs."""
+        features = list(self.features)
+        features[i] = feature_bytes(self.ids[i], geom, properties)
+        bounds = self.bounds.copy()
+        bounds[i] = geom.bounds
+        columns = {param: values.copy() for param, values in self.columns.items()}
+        for param, column in self.spec.filters.items():
+            columns[param][i] = _as_text([properties.get(column)])[0]
+        return Collection(self.spec, self.ids, features, bounds, self.polygons, columns)
 
 
 def _as_text(values: Iterable[Any]) -> np.ndarray:
@@ -118,31 +137,29 @@ def make_collection(spec: Spec, frame: pd.DataFrame, geoms: list[BaseGeometry | 
                       dtype=float).reshape(-1, 4)
     polygons = [g if g is not None and g.geom_type != "Point" else None for g in extent_geoms]
     columns = {param: _as_text(frame[col]) for param, col in spec.filters.items()}
-    extent = None
-    if len(bounds) and not np.isnan(bounds).all():
-        extent = [round(float(x), COORD_DECIMALS) for x in (np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1]),
-                                                           np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3]))]
-    year_column = spec.filters.get("target_year")
-    years = None
-    if year_column:
-        known = pd.to_numeric(frame[year_column], errors="coerce").dropna()
-        years = (int(known.min()), int(known.max())) if len(known) else None
-    return Collection(spec, ids, features, bounds, polygons, columns, extent, years)
+    return Collection(spec, ids, features, bounds, polygons, columns)
+
+
+def project_collections(projects: pd.DataFrame) -> dict[str, Collection]:
+    """The collections made from the projects layer (what an edit changes)."""
+    point_geoms = list(projects.geometry)
+    substation = (projects["category"] == "substation").to_numpy()
+    return {
+        "projects": make_collection(SPECS["projects"], projects, point_geoms),
+        "substations": make_collection(SPECS["substations"], projects[substation],
+                                       [g for g, s in zip(point_geoms, substation, strict=True) if s]),
+    }
 
 
 def build_collections(state: StoreState) -> dict[str, Collection]:
     """All collections of a store state."""
     projects = state.projects
-    point_geoms = list(projects.geometry)
-    substation = (projects["category"] == "substation").to_numpy()
     districts = state.districts
     district_geoms = list(districts.geometry)
     by_adcode = dict(zip(districts["adcode"], district_geoms, strict=True))
     targets = state.targets
     return {
-        "projects": make_collection(SPECS["projects"], projects, point_geoms),
-        "substations": make_collection(SPECS["substations"], projects[substation],
-                                       [g for g, s in zip(point_geoms, substation, strict=True) if s]),
+        **project_collections(projects),
         "districts": make_collection(SPECS["districts"], districts, district_geoms),
         "targets": make_collection(SPECS["targets"], targets, [None] * len(targets),
                                    extent_geoms=[by_adcode.get(a) for a in targets["adcode"]]),

@@ -9,8 +9,12 @@ from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, Query, Spec
 from api.problems import BadRequest
 
 FORMATS = ("json", "geojson", "html")
-_INT = re.compile(r"^[0-9]{1,9}$")
+_INT = re.compile(r"[0-9]+")
+BIG_INT = 10**18  # a larger integer parameter reads as this: limit clamps, offset lies past the end
 MAX_VALUE_CHARS = 100
+# what float() reads, less its digit separators ("1_0" is 10 to Python, a typo to a client)
+_NUMBER = re.compile(r"\s*[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|nan|inf|infinity)\s*",
+                     re.IGNORECASE)
 ITEMS_PARAMS = ("f", "limit", "offset", "bbox")
 
 
@@ -27,9 +31,10 @@ def check_params(request: Request, allowed: tuple[str, ...] | list[str]) -> dict
 
 
 def _int(name: str, text: str, minimum: int) -> int:
-    if not _INT.match(text):
+    if not _INT.fullmatch(text):
         raise BadRequest(f"{name}: {text[:40]!r} is not an integer >= {minimum}")
-    value = int(text)
+    digits = text.lstrip("0") or "0"
+    value = int(digits) if len(digits) <= 18 else BIG_INT  # never an error for a huge limit (OGC: clamp)
     if value < minimum:
         raise BadRequest(f"{name}: {value} is below the minimum {minimum}")
     return value
@@ -41,6 +46,8 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     if len(parts) not in (4, 6):
         raise BadRequest(f"bbox: {len(parts)} value(s); give 4 (minlon,minlat,maxlon,maxlat) or 6 numbers")
     try:
+        if not all(_NUMBER.fullmatch(p) for p in parts):
+            raise ValueError(text)
         nums = [float(p) for p in parts]
     except ValueError:
         raise BadRequest(f"bbox: {text[:80]!r} holds a value that is not a number") from None

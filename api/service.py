@@ -8,7 +8,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from api.features import Collection, build_collections
+from api.features import Collection, build_collections, project_collections
 from api.settings import Settings
 from api.state import StoreState, load_state
 from geo.frames import cast_ints
@@ -34,9 +34,16 @@ class Service:
         """Commit one edit to the store, then update the served collections (in commit order)."""
         with self.lock:
             result = record_edit(self.state.store, self.dataset, project_id, op, fields, who, note)
+            was_substation = project_id in self.collections["substations"].index
             self.state = _with_project(self.state, project_id, result.project)
-            self.collections = {**self.collections, **{k: v for k, v in build_collections(self.state).items()
-                                                       if k in ("projects", "substations")}}
+            if op == "update" and result.project is not None and not was_substation \
+                    and result.project["category"] != "substation":  # the common case: one feature changes
+                coll = self.collections["projects"]
+                geom = shapely.Point(result.project["lon"], result.project["lat"])
+                updated = coll.with_feature(coll.index[project_id], result.project, geom)
+                self.collections = {**self.collections, "projects": updated}
+            else:
+                self.collections = {**self.collections, **project_collections(self.state.projects)}
             self.version += 1
             self.cache = {}
         return result
@@ -46,6 +53,13 @@ def _with_project(state: StoreState, project_id: str, project: dict[str, Any] | 
     """``state`` with one project replaced, added (at the end) or removed (``project is None``)."""
     df = state.projects
     hits = (df["id"] == project_id).to_numpy().nonzero()[0]
+    if len(hits) and project is not None:  # an update: copy, then set the row's cells
+        out = df.copy()
+        for name, value in project.items():
+            if name in out.columns:
+                out.iat[hits[0], out.columns.get_loc(name)] = value
+        out.iat[hits[0], out.columns.get_loc(out.geometry.name)] = shapely.Point(project["lon"], project["lat"])
+        return StoreState(state.store, out, state.districts, state.targets)
     parts = [df.iloc[:hits[0]], df.iloc[hits[0] + 1:]] if len(hits) else [df]
     if project is not None:
         row = cast_ints(pd.DataFrame([project]))

@@ -1,7 +1,167 @@
-"""``energy-planner site``: siting of new PV (issue 6; being written)."""
+"""``energy-planner site``: where can a district put the PV its target still lacks (issue 6).
+
+Scans a district (``--district ADCODE``) or a drawn polygon (``--polygon FILE``) on a grid in EPSG:32649,
+applies a rule set and the user's exclusion layers and rasters, scores and merges the cells into candidate
+sites, and writes rasters (COG), candidates (GeoJSON, GeoPackage), the supply curve (CSV), a report
+(JSON, Markdown) and a map (HTML) to ``--out`` (default ``var/siting/<adcode>``).
+
+Scheduler default: ``auto``: in-process for grids up to :data:`AUTO_LOCAL_MIN_CELLS` cells inside the area,
+else a local Dask cluster of two single-threaded worker processes. Starting a local cluster costs a few
+seconds, which a small grid never wins back; the default 2 workers match the 2-core CI machines (more
+workers than cores only add memory). ``none``, ``local`` or a scheduler address force a choice.
+"""
 
 import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from api.settings import Settings
+from api.state import load_state
+from layers.siting_layer import write_siting_map
+from solar.siting.cells import candidate_grid, district_polygon, read_polygon
+from solar.siting.landcover import LEGENDS
+from solar.siting.outputs import plain
+from solar.siting.rules import RULE_SETS
+from solar.siting.run import SitingResult, site_area
+from solar.siting.scan import DEFAULT_CHUNK_ROWS
+from solar.siting.score import DEFAULT_WEIGHTS, parse_weights
+from solar.siting.supply import DEFAULT_BLOCK_M, DEFAULT_DENSITY_MW_PER_KM2, DEFAULT_MIN_AREA_KM2
+
+#: ``--scheduler auto`` runs in-process below this many cells inside the area.
+AUTO_LOCAL_MIN_CELLS = 40_000
+TOP = 5
+
+
+def resolve_scheduler(choice: str, cells_inside: int) -> str:
+    """``auto`` -> ``none`` or ``local`` by grid size; other values unchanged."""
+    if choice == "auto":
+        return "local" if cells_inside >= AUTO_LOCAL_MIN_CELLS else "none"
+    return choice
+
+
+def _km(value: object) -> str:
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "n/a"
+    return "n/a" if f != f else f"{f:,.1f}"
+
+
+def print_summary(result: SitingResult, wall_s: float) -> None:
+    """The concise text summary of a run."""
+    r = result.report
+    cells = r["cells"]
+    print(f"{r['area']}: {cells['inside']:,} cells of {r['resolution_m']:g} m inside ({cells['area_km2']:,.0f} km2), "
+          f"{cells['excluded']:,} excluded, {cells['candidate']:,} candidate cells; scan {r['scan']['seconds']:.1f} s "
+          f"({r['scan']['scheduler']}, {r['scan']['chunks']} chunks, {r['scan']['cells_per_second']:,.0f} cells/s)")
+    excluded = [c for c in result.criteria if c["status"] == "evaluated" and c.get("cells_excluded")]
+    print("excluded by criterion: " + (", ".join(f"{c['criterion']} {c['cells_excluded']:,}" for c in excluded)
+                                       or "none"))
+    if r["not_evaluated"]:
+        print(f"not evaluated (no data): {', '.join(r['not_evaluated'])}")
+    used = [f"{s['criterion']} {s['weight_used']:.2f}" for s in result.score_report if s["status"] == "evaluated"]
+    print(f"score weights used: {', '.join(used) or 'none'}")
+    if r.get("ranking_note"):
+        print(f"note: {r['ranking_note']}")
+    print(f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.0f} MWp, "
+          f"{r['sites']['annual_mwh'] / 1000:,.0f} GWh/yr (density {r['assumptions']['density'].split(' for ')[0]})")
+    if len(result.sites):
+        print(f"top {min(TOP, len(result.sites))} by score:")
+        cols = ("site_id", "capacity_mw", "annual_mwh", "score", "dist_substation_km", "substation_precision",
+                "lon", "lat")
+        print("  " + "  ".join(f"{c:>14}" if c != "site_id" else f"{c:<14}" for c in cols))
+        for s in result.sites.head(TOP).to_dict("records"):
+            print(f"  {s['site_id']:<14}  {s['capacity_mw']:>14,.1f}  {s['annual_mwh']:>14,.0f}  {s['score']:>14.3f}"
+                  f"  {_km(s['dist_substation_km']):>14}  {s['substation_precision'] or 'n/a'!s:>14}"
+                  f"  {s['lon']:>14.4f}  {s['lat']:>14.4f}")
+    for c in result.coverage:
+        print(c["line"])
+    if not result.coverage:
+        print("coverage: no PV / new-energy capacity target for this area")
+    print(f"grid distance: {r['assumptions']['substations']}")
+    print(f"yield: {r['assumptions']['weather']}; rows-model factor {r['scan']['rows_factor']:.4f}")
+    if result.outputs:
+        folder = Path(next(iter(result.outputs.values()))).parent
+        print(f"wrote to {folder}: {', '.join(Path(p).name for p in result.outputs.values())}")
+    print(f"runtime {wall_s:.1f} s")
+
+
+def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
+    """Site new PV in a district or a drawn polygon; print a summary (or JSON) and write the files."""
+    start = time.perf_counter()
+    if (args.district is None) == (args.polygon is None):
+        raise ValueError("site: give exactly one of --district ADCODE or --polygon FILE")
+    weights = parse_weights(args.weights)
+    state = load_state(settings.data_dir, settings.store)
+    out = Path(args.out) if args.out else settings.store.parent / "siting" / (
+        args.district if args.district else Path(args.polygon).stem)
+    if args.district is not None:
+        polygon, name = district_polygon(state.districts, args.district)
+        grid = candidate_grid(polygon, args.resolution, name=name, adcode=str(args.district))
+    else:
+        polygon = read_polygon(Path(args.polygon))
+        grid = candidate_grid(polygon, args.resolution, name=Path(args.polygon).name)
+    result = site_area(
+        grid, data_dir=settings.data_dir, projects=state.projects, targets=state.targets, districts=state.districts,
+        out_dir=out, exclude=tuple(args.exclude or ()), dem=args.dem, landcover=args.landcover, legend=args.legend,
+        substations=args.substations, rules=args.rules, weights=weights, density_mw_per_km2=args.density_mw_per_km2,
+        mounting=args.mounting, weather=args.weather, scheduler=resolve_scheduler(args.scheduler, grid.n_inside),
+        chunk_rows=args.chunk_rows, min_score=args.min_score, min_area_km2=args.min_area_km2, block_m=args.block_m,
+        include_district_points=args.include_district_points, progress=not args.no_progress,
+    )
+    if not args.no_map:
+        result.outputs["map"] = write_siting_map(result.sites, grid.polygon, grid.name, out / "map.html")
+    wall = time.perf_counter() - start
+    if args.json:
+        report = dict(result.report)
+        report["outputs"] = {k: str(v) for k, v in result.outputs.items()}
+        report["wall_s"] = wall
+        print(json.dumps(plain(report), ensure_ascii=False, indent=1))
+    else:
+        print_summary(result, wall)
+    return 0
 
 
 def add_site_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Register the ``site`` subcommand."""
+    s = sub.add_parser("site", help="site new PV: candidate grid, exclusions, score, sites, supply curve, coverage",
+                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    where = s.add_mutually_exclusive_group()
+    where.add_argument("--district", help="adcode of a district in the store (e.g. 430682)")
+    where.add_argument("--polygon", help="a vector file (GeoJSON/GeoPackage/Shapefile) with the area to scan")
+    s.add_argument("--resolution", type=float, default=250.0, help="cell size, m (100-5000; default 250)")
+    s.add_argument("--exclude", action="append", metavar="FILE[:kind][:buffer_m]",
+                   help="an exclusion layer (repeatable); kinds: water, protected_area, permanent_basic_farmland, "
+                   "ecological_red_line, settlement, basic_grassland, class1_forest, other")
+    s.add_argument("--dem", type=Path, help="DEM GeoTIFF [m] for slope and aspect")
+    s.add_argument("--landcover", type=Path, help="classified land-cover GeoTIFF")
+    s.add_argument("--legend", default="worldcover", choices=list(LEGENDS), help="land-cover legend")
+    s.add_argument("--substations", type=Path, help="surveyed substations (CSV name,voltage_kv,lon,lat or GeoJSON)")
+    s.add_argument("--include-district-points", action="store_true",
+                   help="also measure distances to registry substations/projects placed at their district's point "
+                   "(indicative only)")
+    s.add_argument("--rules", default="land-2023", choices=list(RULE_SETS), help="rule set (default land-2023)")
+    s.add_argument("--weights", help="score weights, e.g. " + ",".join(f"{k}={v:g}" for k, v in DEFAULT_WEIGHTS.items())
+                   + " (default; criteria left out weigh 0)")
+    s.add_argument("--density-mw-per-km2", type=float, default=DEFAULT_DENSITY_MW_PER_KM2,
+                   help=f"land-use density, MWp/km2 (default {DEFAULT_DENSITY_MW_PER_KM2:g}, an assumption)")
+    s.add_argument("--mounting", default="ground_fixed", help="fixed mounting preset of the yields")
+    s.add_argument("--weather", help="offline (default: the area's typical year) or a weather file (PVGIS/EPW/CSV)")
+    s.add_argument("--scheduler", default="auto",
+                   help=f"auto (default: in-process below {AUTO_LOCAL_MIN_CELLS:,} cells, else local), none, local "
+                   "(2 worker processes), or a Dask scheduler address tcp://host:port")
+    s.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, help="grid rows per chunk")
+    s.add_argument("--min-score", type=float, default=0.0, help="leave cells scoring below this out of sites")
+    s.add_argument("--min-area-km2", type=float, default=DEFAULT_MIN_AREA_KM2, help="drop smaller sites")
+    s.add_argument("--block-m", type=float, default=DEFAULT_BLOCK_M, help="aggregation block side, m")
+    s.add_argument("--out", help="output folder (default var/siting/<adcode>)")
+    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+    s.add_argument("--no-map", action="store_true", help="do not write map.html")
+    s.add_argument("--json", action="store_true", help="print the report as JSON")
+    s.set_defaults(func=cmd_site)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("run as: energy-planner site ...")
