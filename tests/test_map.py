@@ -273,3 +273,19 @@ def test_pv_yield_layer_draws_the_given_yields(visit, map_data, tmp_path):
     popup.wait_for()
     assert "980 kWh/kWp" in popup.inner_text() and "100,000 MWh" in popup.inner_text()
     visit.assert_clean()
+
+
+def test_served_map_runs_under_its_content_security_policy(visit, built_store, tmp_path):
+    """``/map`` from the running service: the page works in Chromium with the CSP the service sends."""
+    from live_server import copy_store, serve
+
+    with serve(copy_store(built_store, tmp_path)) as server:
+        csp_violations: list[str] = []
+        visit.page.on("console", lambda m: csp_violations.append(m.text) if "Content Security Policy" in m.text
+                      else None)
+        response = visit.page.goto(f"{server.url}/map")
+        assert response is not None and "script-src" in response.headers["content-security-policy"]
+        visit.page.wait_for_function("window.plannerMapReady === true", timeout=15_000)
+        assert visit.count(".pm") == 126 and visit.count("path.district") == 12
+    assert csp_violations == []
+    visit.assert_clean()
