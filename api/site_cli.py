@@ -5,40 +5,32 @@ applies a rule set and the user's exclusion layers and rasters, scores and merge
 sites, and writes rasters (COG), candidates (GeoJSON, GeoPackage), the supply curve (CSV), a report
 (JSON, Markdown) and a map (HTML) to ``--out`` (default ``var/siting/<adcode>``).
 
-Scheduler default: ``auto``: in-process for grids up to :data:`AUTO_LOCAL_MIN_CELLS` cells inside the area,
-else a local Dask cluster of two single-threaded worker processes. Starting a local cluster costs a few
-seconds, which a small grid never wins back; the default 2 workers match the 2-core CI machines (more
-workers than cores only add memory). ``none``, ``local`` or a scheduler address force a choice.
+Scheduler default: ``auto``: in-process below 200,000 cells inside the area, else a local Dask cluster of
+two single-threaded worker processes (:data:`solar.siting.scan.AUTO_LOCAL_MIN_CELLS`). Measured on a 2-core
+machine (``benchmarks/bench_siting.py``, 临湘市 at 250 m, 27,564 cells): in-process 2.7 s; the local cluster
+needs 2.4 s to start and 3.6 s for its first scan (cold workers), 2.1 s warm. So a county never wins the
+start-up back; break-even is near 200,000 cells (a city at 250 m, a county at 100 m). Two workers match
+the 2-core CI machines (more workers than cores only add memory, ~0.4 GB each). ``none``, ``local`` or a
+scheduler address force a choice.
 """
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 from api.settings import Settings
 from api.state import load_state
 from layers.siting_layer import write_siting_map
-from solar.siting.cells import candidate_grid, district_polygon, read_polygon
 from solar.siting.landcover import LEGENDS
 from solar.siting.outputs import plain
 from solar.siting.rules import RULE_SETS
-from solar.siting.run import SitingResult, site_area
-from solar.siting.scan import DEFAULT_CHUNK_ROWS
+from solar.siting.run import SitingResult, site_district, site_polygon
+from solar.siting.scan import AUTO_LOCAL_MIN_CELLS, DEFAULT_CHUNK_ROWS
 from solar.siting.score import DEFAULT_WEIGHTS, parse_weights
 from solar.siting.supply import DEFAULT_BLOCK_M, DEFAULT_DENSITY_MW_PER_KM2, DEFAULT_MIN_AREA_KM2
 
-#: ``--scheduler auto`` runs in-process below this many cells inside the area.
-AUTO_LOCAL_MIN_CELLS = 40_000
 TOP = 5
-
-
-def resolve_scheduler(choice: str, cells_inside: int) -> str:
-    """``auto`` -> ``none`` or ``local`` by grid size; other values unchanged."""
-    if choice == "auto":
-        return "local" if cells_inside >= AUTO_LOCAL_MIN_CELLS else "none"
-    return choice
 
 
 def _km(value: object) -> str:
@@ -97,20 +89,20 @@ def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
     state = load_state(settings.data_dir, settings.store)
     out = Path(args.out) if args.out else settings.store.parent / "siting" / (
         args.district if args.district else Path(args.polygon).stem)
+    options = {
+        "data_dir": settings.data_dir, "projects": state.projects, "targets": state.targets, "out_dir": out,
+        "resolution_m": args.resolution, "exclude": tuple(args.exclude or ()), "dem": args.dem,
+        "landcover": args.landcover, "legend": args.legend, "substations": args.substations, "rules": args.rules,
+        "weights": weights, "density_mw_per_km2": args.density_mw_per_km2, "mounting": args.mounting,
+        "weather": args.weather, "scheduler": args.scheduler, "chunk_rows": args.chunk_rows,
+        "min_score": args.min_score, "min_area_km2": args.min_area_km2, "block_m": args.block_m,
+        "include_district_points": args.include_district_points, "progress": not args.no_progress,
+    }
     if args.district is not None:
-        polygon, name = district_polygon(state.districts, args.district)
-        grid = candidate_grid(polygon, args.resolution, name=name, adcode=str(args.district))
+        result = site_district(args.district, districts=state.districts, **options)
     else:
-        polygon = read_polygon(Path(args.polygon))
-        grid = candidate_grid(polygon, args.resolution, name=Path(args.polygon).name)
-    result = site_area(
-        grid, data_dir=settings.data_dir, projects=state.projects, targets=state.targets, districts=state.districts,
-        out_dir=out, exclude=tuple(args.exclude or ()), dem=args.dem, landcover=args.landcover, legend=args.legend,
-        substations=args.substations, rules=args.rules, weights=weights, density_mw_per_km2=args.density_mw_per_km2,
-        mounting=args.mounting, weather=args.weather, scheduler=resolve_scheduler(args.scheduler, grid.n_inside),
-        chunk_rows=args.chunk_rows, min_score=args.min_score, min_area_km2=args.min_area_km2, block_m=args.block_m,
-        include_district_points=args.include_district_points, progress=not args.no_progress,
-    )
+        result = site_polygon(Path(args.polygon), districts=state.districts, **options)
+    grid = result.grid
     if not args.no_map:
         result.outputs["map"] = write_siting_map(result.sites, grid.polygon, grid.name, out / "map.html")
     wall = time.perf_counter() - start
@@ -162,6 +154,3 @@ def add_site_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") 
     s.add_argument("--json", action="store_true", help="print the report as JSON")
     s.set_defaults(func=cmd_site)
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("run as: energy-planner site ...")

@@ -1,0 +1,187 @@
+"""PV candidate sites on a map: a folium ``FeatureGroup`` coloured by score, and a small offline page for a run.
+
+Every value shown in a popup or tooltip is escaped in Python (:func:`layers.html_safety.html_text`)
+before it reaches the page; the features carry only the escaped ``popup_html`` and ``label`` and the
+``score`` that picks the colour. The page (:func:`render_siting_map`) is built like the planner map
+(:mod:`layers.planner_map`): Leaflet inlined, no tiles, nothing from the network, the "not an official
+map" banner.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import offlinefolium
+import pandas as pd
+from branca.colormap import LinearColormap
+from branca.element import Figure
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from geo.export import atomic_write
+from layers.html_safety import html_text
+from layers.legend import NOT_OFFICIAL_EN, NOT_OFFICIAL_ZH
+from layers.planner_map import LEAFLET_ASSETS, RawHtml
+
+#: Score colours, low to high (red - yellow - green).
+SCORE_COLOURS = ("#d73027", "#fee08b", "#1a9850")
+NO_SCORE_COLOUR = "#9e9e9e"
+LAYER_NAME = "光伏候选场址 PV candidate sites"
+COORD_DECIMALS = 5  # ~1 m
+
+
+def score_scale() -> LinearColormap:
+    """The colour scale of the score, 0 to 1."""
+    return LinearColormap(list(SCORE_COLOURS), vmin=0.0, vmax=1.0, caption="suitability score")
+
+
+def score_colour(score: Any) -> str:
+    """Hex colour of a score (0-1); grey when missing."""
+    if score is None or (isinstance(score, float) and not math.isfinite(score)) or pd.isna(score):
+        return NO_SCORE_COLOUR
+    return str(score_scale().rgb_hex_str(min(max(float(score), 0.0), 1.0)))
+
+
+def _num(value: Any, fmt: str, unit: str = "") -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{format(float(value), fmt)}{unit}"
+
+
+def site_popup_html(site: Mapping[str, Any]) -> str:
+    """The popup of one candidate site; every value escaped.
+
+    Parameters
+    ----------
+    site : mapping
+        A row of :func:`solar.siting.supply.candidate_sites`.
+    """
+    rows = [
+        ("容量 capacity", _num(site.get("capacity_mw"), ",.1f", " MWp")),
+        ("年发电量 annual energy", _num(site.get("annual_mwh"), ",.0f", " MWh")),
+        ("等效利用小时 specific yield", _num(site.get("specific_yield_kwh_per_kwp"), ",.0f", " kWh/kWp")),
+        ("容量系数 capacity factor", _num(site.get("capacity_factor"), ".1%")),
+        ("面积 area", _num(site.get("area_km2"), ",.2f", " km²")),
+        ("评分 score", _num(site.get("score"), ".3f")),
+        ("距变电站 to substation", _num(site.get("dist_substation_km"), ",.1f", " km")),
+        ("变电站 substation", f"{site.get('substation_id') or '—'} "
+                             f"({_num(site.get('substation_voltage_kv'), '.0f', ' kV')}, "
+                             f"{site.get('substation_precision') or '—'})"),
+        ("平均坡度 mean slope", _num(site.get("mean_slope_deg"), ".1f", "°")),
+        ("成本指数 cost proxy", _num(site.get("cost_proxy"), ".3f")),
+    ]
+    body = "".join(f"<tr><th>{html_text(k)}</th><td>{html_text(v)}</td></tr>" for k, v in rows)
+    return (f"<div class=\"site-popup\"><b>{html_text(site.get('site_id'))}</b> · {html_text(site.get('district'))}"
+            f"<table>{body}</table><div class=\"site-note\">规划估算 planning estimate; see report.md for the "
+            "assumptions</div></div>")
+
+
+def siting_feature_group(sites: gpd.GeoDataFrame, *, name: str = LAYER_NAME, show: bool = True
+                         ) -> offlinefolium.FeatureGroup:
+    """A folium ``FeatureGroup`` of candidate sites, filled by score, with escaped popups and tooltips.
+
+    Parameters
+    ----------
+    sites : GeoDataFrame
+        :func:`solar.siting.supply.candidate_sites` output (any CRS; drawn in EPSG:4326).
+    name : str
+        The layer's name in the layer control.
+    show : bool
+        Shown when the map opens.
+    """
+    group = offlinefolium.FeatureGroup(name=html_text(name), show=show)
+    if sites.empty:
+        return group
+    frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites
+    features = []
+    records: list[dict[str, Any]] = [{str(k): v for k, v in r.items()}
+                                     for r in pd.DataFrame(frame.drop(columns="geometry")).to_dict("records")]
+    for record, geom in zip(records, frame.geometry, strict=True):
+        score = record.get("score")
+        features.append({
+            "type": "Feature",
+            "geometry": _rounded_mapping(geom),
+            "properties": {"popup_html": site_popup_html(record),
+                           "label": html_text(f"{record.get('site_id')}: {_num(record.get('capacity_mw'), ',.0f')} MW,"
+                                              f" score {_num(score, '.2f')}"),
+                           "colour": score_colour(score)},
+        })
+    offlinefolium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=html_text(name),
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#333333", "weight": 0.6,
+                                  "fillOpacity": 0.7},
+        highlight_function=lambda f: {"weight": 2.0, "color": "#000000"},
+        popup=offlinefolium.GeoJsonPopup(fields=["popup_html"], labels=False, localize=False),
+        tooltip=offlinefolium.GeoJsonTooltip(fields=["label"], labels=False, localize=False),
+    ).add_to(group)
+    return group
+
+
+def _rounded_mapping(geom: BaseGeometry) -> dict[str, Any]:
+    def rnd(coords: Any) -> Any:
+        if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
+            return [round(float(c), COORD_DECIMALS) for c in coords]
+        return [rnd(c) for c in coords]
+
+    out = dict(mapping(geom))
+    out["coordinates"] = rnd(out["coordinates"])
+    return out
+
+
+def _legend_html(title: str) -> str:
+    stops = "".join(f"<span style=\"background:{c};display:inline-block;width:24px;height:10px\"></span>"
+                    for c in SCORE_COLOURS)
+    return (
+        "<div style=\"position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;padding:6px 8px;"
+        "font:12px sans-serif;border:1px solid #999;border-radius:4px\">"
+        f"<div><b>{html_text(title)}</b></div><div>评分 score 0 {stops} 1</div>"
+        f"<div style=\"color:#b71c1c;font-weight:bold\">{html_text(NOT_OFFICIAL_ZH)} · {html_text(NOT_OFFICIAL_EN)}"
+        "</div></div>"
+    )
+
+
+def render_siting_map(sites: gpd.GeoDataFrame, area: BaseGeometry, area_name: str) -> str:
+    """A self-contained offline HTML page: the area's outline and its candidate sites.
+
+    Parameters
+    ----------
+    sites : GeoDataFrame
+        Candidate sites.
+    area : shapely geometry
+        The area scanned, EPSG:4326.
+    area_name : str
+        Its name (escaped here).
+    """
+    west, south, east, north = area.bounds
+    m = offlinefolium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=10, tiles=None,
+                          control_scale=True)
+    m.default_js = [(n, u) for n, u in m.default_js if n in LEAFLET_ASSETS]
+    m.default_css = [(n, u) for n, u in m.default_css if n in LEAFLET_ASSETS]
+    m.fit_bounds([[south, west], [north, east]])
+    offlinefolium.GeoJson({"type": "Feature", "geometry": _rounded_mapping(area), "properties": {}},
+                          name=html_text(area_name),
+                          style_function=lambda _f: {"color": "#37474f", "weight": 2, "fill": False}).add_to(m)
+    siting_feature_group(sites).add_to(m)
+    offlinefolium.LayerControl(collapsed=False).add_to(m)
+    figure = m.get_root()
+    if isinstance(figure, Figure):
+        figure.title = html_text(f"{area_name} · PV candidate sites")
+        figure.html.add_child(RawHtml(_legend_html(f"{area_name} · 光伏候选场址 PV candidate sites")),
+                              name="siting_legend")
+    return str(m.get_root().render())
+
+
+def write_siting_map(sites: gpd.GeoDataFrame, area: BaseGeometry, area_name: str, out: Path) -> Path:
+    """Write :func:`render_siting_map` to ``out`` (UTF-8), atomically; return ``out``."""
+    page = render_siting_map(sites, area, area_name)
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(page, encoding="utf-8")
+
+    atomic_write(out, write)
+    return out

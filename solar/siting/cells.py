@@ -1,0 +1,210 @@
+"""The candidate grid: square cells in EPSG:32649 (UTM 49N) over a district or a drawn polygon.
+
+The grid's bounds are snapped to multiples of the resolution in UTM metres, so two runs at the same
+resolution share cell edges (rasters from different runs line up). A cell belongs to the area when its
+centre lies inside the polygon (GDAL's rasterisation rule, ``all_touched=False``); cells outside are kept
+in the arrays (the rasters cover the bounding box) and marked ``inside = False``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+from affine import Affine
+from pyproj import Transformer
+from rasterio.features import rasterize
+from shapely.geometry.base import BaseGeometry
+
+from solar.siting.errors import SitingInputError
+
+SITING_CRS = "EPSG:32649"
+WGS84 = "EPSG:4326"
+#: Allowed cell sizes [m]: below 100 m the offline inputs mean nothing; above 5 km a cell is a district.
+RESOLUTION_LIMITS_M = (100.0, 5000.0)
+#: UTM 49N covers 108-114 E; beyond 102-120 E its scale error passes ~0.5 %: such polygons are refused.
+LONGITUDE_LIMITS = (102.0, 120.0)
+#: Refuse grids so large they would not fit in memory on one machine (about 40 bytes per cell are held).
+MAX_CELLS = 60_000_000
+POLYGON_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
+
+
+@dataclass(frozen=True, eq=False)
+class CandidateGrid:
+    """Square cells over an area, in EPSG:32649.
+
+    Attributes
+    ----------
+    transform : affine.Affine
+        North-up transform of the grid (cell (0, 0) is the north-west corner) [m, EPSG:32649].
+    shape : tuple of int
+        (rows, cols).
+    crs : str
+        ``"EPSG:32649"``.
+    inside : numpy.ndarray of bool
+        (rows, cols): the cell's centre is inside the polygon.
+    lon, lat : numpy.ndarray of float
+        (rows, cols): cell centres [degrees, WGS-84].
+    cell_area_km2 : float
+        Area of one cell [km²] (resolution², UTM grid metres; the UTM scale error here is < 0.1 %).
+    resolution_m : float
+        Cell size [m].
+    polygon : shapely geometry
+        The area, EPSG:4326.
+    polygon_utm : shapely geometry
+        The area, EPSG:32649.
+    name : str
+        What the area is (``"430682 临湘市"``, or the polygon file's name).
+    adcode : str or None
+        The district's adcode; None for a drawn polygon.
+    """
+
+    transform: Affine
+    shape: tuple[int, int]
+    crs: str
+    inside: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    cell_area_km2: float
+    resolution_m: float
+    polygon: BaseGeometry
+    polygon_utm: BaseGeometry
+    name: str
+    adcode: str | None = None
+
+    @property
+    def n_inside(self) -> int:
+        """Number of cells inside the area."""
+        return int(self.inside.sum())
+
+    @property
+    def bounds_utm(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north) of the grid [m, EPSG:32649]."""
+        rows, cols = self.shape
+        west, north = self.transform.c, self.transform.f
+        return west, north + rows * self.transform.e, west + cols * self.transform.a, north
+
+
+def check_resolution(resolution_m: float) -> float:
+    """Return ``resolution_m`` as float, or raise if it is outside :data:`RESOLUTION_LIMITS_M`."""
+    lo, hi = RESOLUTION_LIMITS_M
+    if not isinstance(resolution_m, int | float) or not math.isfinite(resolution_m) or not lo <= resolution_m <= hi:
+        raise SitingInputError("resolution_m", f"{resolution_m!r} is outside {lo:g}..{hi:g} m")
+    return float(resolution_m)
+
+
+def district_polygon(districts: gpd.GeoDataFrame, adcode: str) -> tuple[BaseGeometry, str]:
+    """The polygon (EPSG:4326) and ``"adcode name"`` label of a district of the store's ``districts`` layer.
+
+    Raises
+    ------
+    SitingInputError
+        For an unknown adcode; the message lists the known ones.
+    """
+    match = districts[districts["adcode"].astype(str) == str(adcode)]
+    if match.empty:
+        known = ", ".join(f"{a} {n}" for a, n in zip(districts["adcode"], districts["name_zh"], strict=True))
+        raise SitingInputError("district", f"unknown adcode {adcode!r} (known: {known})")
+    crs = districts.crs
+    if crs is not None and crs.to_epsg() != 4326:
+        match = match.to_crs(WGS84)
+    row = match.iloc[0]
+    return row.geometry, f"{row['adcode']} {row['name_zh']}"
+
+
+def read_polygon(path: Path) -> BaseGeometry:
+    """The union of the polygons in a vector file (GeoJSON, GeoPackage, Shapefile), in EPSG:4326.
+
+    Raises
+    ------
+    SitingInputError
+        If the file is missing or unreadable, has no CRS (GeoJSON is WGS-84 by definition), or holds no
+        polygon.
+    """
+    if not path.is_file():
+        raise SitingInputError(f"polygon {path}", "no such file")
+    if path.suffix.lower() not in POLYGON_SUFFIXES:
+        raise SitingInputError(f"polygon {path}",
+                               f"unknown file type {path.suffix!r} (allowed: {', '.join(POLYGON_SUFFIXES)})")
+    try:
+        frame = pyogrio.read_dataframe(path)
+    except Exception as exc:  # pyogrio raises its own DataSourceError and others
+        raise SitingInputError(f"polygon {path}", f"cannot read: {exc}") from exc
+    if frame.crs is None:
+        raise SitingInputError(f"polygon {path}",
+                               "the file has no CRS (give a GeoJSON, which is WGS-84, or a file with one)")
+    frame = frame.to_crs(WGS84)
+    polys = [g for g in frame.geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
+    if not polys:
+        types = sorted({g.geom_type for g in frame.geometry if g is not None}) or ["none"]
+        raise SitingInputError(f"polygon {path}", f"no polygon in the file (geometry types: {', '.join(types)})")
+    return shapely.make_valid(shapely.union_all(polys))
+
+
+def to_utm(geom: BaseGeometry) -> BaseGeometry:
+    """A geometry from EPSG:4326 to EPSG:32649."""
+    return gpd.GeoSeries([geom], crs=WGS84).to_crs(SITING_CRS).iloc[0]
+
+
+def cell_centres_lonlat(transform: Affine, row0: int, row1: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lon and lat [degrees] of the centres of rows ``row0:row1`` (all ``cols`` columns) of a grid."""
+    c, r = np.meshgrid(np.arange(cols) + 0.5, np.arange(row0, row1) + 0.5)
+    x, y = transform @ (c, r)
+    to_wgs = Transformer.from_crs(SITING_CRS, WGS84, always_xy=True)
+    lon, lat = to_wgs.transform(np.asarray(x), np.asarray(y))
+    return np.asarray(lon), np.asarray(lat)
+
+
+def candidate_grid(polygon: BaseGeometry, resolution_m: float, *, name: str = "", adcode: str | None = None
+                   ) -> CandidateGrid:
+    """Cells of ``resolution_m`` over ``polygon`` (EPSG:4326), bounds snapped to the resolution in EPSG:32649.
+
+    Parameters
+    ----------
+    polygon : shapely geometry
+        A Polygon or MultiPolygon [degrees, WGS-84].
+    resolution_m : float
+        Cell size [m], within :data:`RESOLUTION_LIMITS_M`.
+    name : str
+        What the area is, for reports.
+    adcode : str, optional
+        The district's adcode.
+
+    Raises
+    ------
+    SitingInputError
+        Resolution out of range, an empty or non-polygonal area, an area outside UTM 49N's useful range, a
+        grid too large, or an area smaller than one cell (no cell centre inside).
+    """
+    res = check_resolution(resolution_m)
+    if polygon is None or polygon.is_empty or polygon.geom_type not in ("Polygon", "MultiPolygon"):
+        kind = "empty" if polygon is None or polygon.is_empty else polygon.geom_type
+        raise SitingInputError("polygon", f"{name or 'area'}: needs a Polygon or MultiPolygon, got {kind}")
+    west, _, east, _ = polygon.bounds
+    lo, hi = LONGITUDE_LIMITS
+    if west < lo or east > hi:
+        raise SitingInputError("polygon", f"{name or 'area'} spans {west:.2f}..{east:.2f} E, outside {lo:g}..{hi:g} E "
+                               f"where {SITING_CRS} (UTM 49N) measures within ~0.5 %")
+    utm = to_utm(polygon)
+    x0, y0, x1, y1 = utm.bounds
+    x0, y0 = math.floor(x0 / res) * res, math.floor(y0 / res) * res
+    x1, y1 = math.ceil(x1 / res) * res, math.ceil(y1 / res) * res
+    cols, rows = max(1, round((x1 - x0) / res)), max(1, round((y1 - y0) / res))
+    if rows * cols > MAX_CELLS:
+        raise SitingInputError("resolution_m", f"{rows} x {cols} = {rows * cols:,} cells over {name or 'the area'} "
+                               f"exceed {MAX_CELLS:,}; choose a coarser resolution or a smaller area")
+    transform = Affine(res, 0.0, x0, 0.0, -res, y1)
+    inside = rasterize([(utm, 1)], out_shape=(rows, cols), transform=transform, fill=0, all_touched=False,
+                       dtype="uint8").astype(bool)
+    if not inside.any():
+        raise SitingInputError("resolution_m", f"{name or 'the area'} holds no cell centre at {res:g} m: choose a "
+                               "finer resolution")
+    lon, lat = cell_centres_lonlat(transform, 0, rows, cols)
+    return CandidateGrid(transform=transform, shape=(rows, cols), crs=SITING_CRS, inside=inside, lon=lon, lat=lat,
+                         cell_area_km2=res * res / 1e6, resolution_m=res, polygon=polygon, polygon_utm=utm,
+                         name=name, adcode=adcode)

@@ -1,0 +1,183 @@
+"""Suitability: a weighted multi-criteria score 0-1 per cell, from documented monotone normalisations.
+
+Each criterion's raw value is turned into a 0-1 score by a fixed, documented function (absolute, not
+rescaled to the area's minimum and maximum, so a score means the same in every district and a tiny spread
+in a raw value stays a tiny spread in its score):
+
+============  =================================  ==============================================================
+criterion     raw value                          score (monotone)
+============  =================================  ==============================================================
+``yield``     specific yield [kWh/kWp]           linear from 0 at 700 to 1 at 1,400 kWh/kWp, clipped (higher is
+                                                 better; 700-1,400 spans China's resource grades D to A)
+``grid``      distance to nearest substation     exp(-d / 10 km): 1 at the substation, 0.37 at 10 km, 0.05 at
+              [km]                               30 km (closer is better: shorter, cheaper connection)
+``slope``     terrain slope [degrees]            linear from 1 at 0 deg to 0 at 25 deg, clipped (flatter is
+                                                 better: less grading, wider row spacing on north slopes)
+``projects``  distance to nearest registry PV/   1 - exp(-d / 5 km) (farther is better: land and substation
+              wind project [km]                  capacity not already claimed by a named project)
+============  =================================  ==============================================================
+
+Weights are parameters (:data:`DEFAULT_WEIGHTS`). A criterion with no data ("not evaluated": no DEM
+for slope, no substation) has its weight redistributed over the others in proportion to theirs; a cell
+missing one criterion's value (outside the DEM, say) has that weight redistributed for that cell only.
+Excluded cells and cells outside the area get no score (NaN).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from solar.siting.errors import SitingInputError
+
+#: Default weights; they need not sum to 1 (they are normalised).
+DEFAULT_WEIGHTS: dict[str, float] = {"yield": 0.4, "grid": 0.35, "slope": 0.15, "projects": 0.1}
+YIELD_SCORE_RANGE_KWH_PER_KWP = (700.0, 1400.0)
+GRID_DECAY_KM = 10.0
+SLOPE_ZERO_SCORE_DEG = 25.0
+PROJECT_DECAY_KM = 5.0
+
+
+def yield_score(specific_yield_kwh_per_kwp: np.ndarray) -> np.ndarray:
+    """0 at 700 kWh/kWp, 1 at 1,400 kWh/kWp, linear between and clipped; NaN stays NaN."""
+    lo, hi = YIELD_SCORE_RANGE_KWH_PER_KWP
+    return np.clip((np.asarray(specific_yield_kwh_per_kwp, dtype=float) - lo) / (hi - lo), 0.0, 1.0)
+
+
+def grid_score(dist_substation_km: np.ndarray) -> np.ndarray:
+    """exp(-d / 10 km): strictly decreasing with the distance to the nearest substation; NaN stays NaN."""
+    return np.exp(-np.asarray(dist_substation_km, dtype=float) / GRID_DECAY_KM)
+
+
+def slope_score(slope_deg: np.ndarray) -> np.ndarray:
+    """1 on flat ground, 0 at 25 deg and steeper, linear between; NaN stays NaN."""
+    return np.clip(1.0 - np.asarray(slope_deg, dtype=float) / SLOPE_ZERO_SCORE_DEG, 0.0, 1.0)
+
+
+def project_score(dist_project_km: np.ndarray) -> np.ndarray:
+    """1 - exp(-d / 5 km): increasing with the distance to the nearest named PV/wind project; NaN stays NaN."""
+    return 1.0 - np.exp(-np.asarray(dist_project_km, dtype=float) / PROJECT_DECAY_KM)
+
+
+NORMALISERS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
+    "yield": (yield_score, "linear 0 at 700 -> 1 at 1400 kWh/kWp (higher is better)"),
+    "grid": (grid_score, f"exp(-d / {GRID_DECAY_KM:g} km) of the distance to the nearest substation "
+             "(closer is better)"),
+    "slope": (slope_score, f"linear 1 at 0 deg -> 0 at {SLOPE_ZERO_SCORE_DEG:g} deg (flatter is better)"),
+    "projects": (project_score, f"1 - exp(-d / {PROJECT_DECAY_KM:g} km) of the distance to the nearest named "
+                 "PV/wind project (farther is better)"),
+}
+
+
+def parse_weights(text: str | None) -> dict[str, float]:
+    """Weights from ``"yield=0.4,grid=0.35,..."``; ``None`` or ``""`` gives :data:`DEFAULT_WEIGHTS`.
+
+    Criteria not named get weight 0 (the text replaces the defaults, it does not amend them).
+
+    Raises
+    ------
+    SitingInputError
+        An unknown criterion, a malformed pair, a negative or non-finite weight, or all weights 0.
+    """
+    if not text:
+        return dict(DEFAULT_WEIGHTS)
+    weights = dict.fromkeys(DEFAULT_WEIGHTS, 0.0)
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep:
+            raise SitingInputError("weights", f"{part.strip()!r} is not NAME=VALUE (e.g. yield=0.4,grid=0.35)")
+        if name not in DEFAULT_WEIGHTS:
+            raise SitingInputError("weights", f"unknown criterion {name!r} (allowed: {', '.join(DEFAULT_WEIGHTS)})")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise SitingInputError("weights", f"{name}: {value.strip()!r} is not a number") from None
+    return check_weights(weights)
+
+
+def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """Refuse unknown criteria, negative or non-finite weights, and weights that are all 0."""
+    unknown = [k for k in weights if k not in DEFAULT_WEIGHTS]
+    if unknown:
+        raise SitingInputError("weights", f"unknown criterion {', '.join(unknown)} (allowed: "
+                               f"{', '.join(DEFAULT_WEIGHTS)})")
+    for name, w in weights.items():
+        if not np.isfinite(w) or w < 0:
+            raise SitingInputError("weights", f"{name}: {w!r} must be a finite number >= 0")
+    if sum(weights.values()) <= 0:
+        raise SitingInputError("weights", "all weights are 0: nothing to score")
+    return {k: float(weights.get(k, 0.0)) for k in DEFAULT_WEIGHTS}
+
+
+def suitability(criteria: Mapping[str, np.ndarray | None], weights: Mapping[str, float], candidate: np.ndarray,
+                reasons: Mapping[str, str] | None = None) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """The weighted score (0-1) of every candidate cell, and a report per criterion.
+
+    Parameters
+    ----------
+    criteria : mapping of str to array or None
+        Raw values by criterion name (:data:`NORMALISERS`): ``yield`` [kWh/kWp], ``grid`` [km], ``slope``
+        [degrees], ``projects`` [km], each the grid's shape with NaN where unknown; ``None`` when the
+        criterion has no data at all.
+    weights : mapping of str to float
+        Weight per criterion (normalised here); missing names weigh 0.
+    candidate : numpy.ndarray of bool
+        Cells to score: inside the area and not excluded. Others get NaN.
+    reasons : mapping of str to str, optional
+        Why a criterion has no data, for its report line.
+
+    Returns
+    -------
+    score : numpy.ndarray of float
+        0-1 on candidate cells (NaN elsewhere, and where no weighted criterion has a value).
+    report : list of dict
+        Per criterion: ``criterion``, ``status`` ("evaluated", "not evaluated", "weight 0"),
+        ``weight_given``, ``weight_used`` (after redistribution), ``normalisation``, ``cells_without_value``
+        (candidate cells where it had no value and its weight went to the others), ``reason``.
+    """
+    w = check_weights({k: float(weights.get(k, 0.0)) for k in DEFAULT_WEIGHTS})
+    reasons = reasons or {}
+    candidate = np.asarray(candidate, dtype=bool)
+    total = sum(w.values())
+    num = np.zeros(candidate.shape)
+    den = np.zeros(candidate.shape)
+    evaluated: dict[str, bool] = {}
+    missing: dict[str, int] = {}
+    for name, (normalise, _) in NORMALISERS.items():
+        raw = criteria.get(name)
+        values = None if raw is None else np.where(candidate, normalise(np.asarray(raw, dtype=float)), np.nan)
+        has = values is not None and bool(np.isfinite(values).any())
+        evaluated[name] = has
+        if not has or w[name] == 0 or values is None:
+            missing[name] = int(candidate.sum()) if not has else 0
+            continue
+        ok = np.isfinite(values)
+        missing[name] = int((candidate & ~ok).sum())
+        num += np.where(ok, w[name] * values, 0.0)
+        den += np.where(ok, w[name], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(candidate & (den > 0), num / den, np.nan)
+    used_total = sum(w[k] for k in w if evaluated[k])
+    report = []
+    for name, (_, how) in NORMALISERS.items():
+        if w[name] == 0:
+            status, reason = "weight 0", "weight 0 given: not part of the score"
+        elif not evaluated[name]:
+            status = "not evaluated"
+            reason = (reasons.get(name, "no data") + f"; its weight {w[name] / total:.2f} is redistributed over the "
+                      "evaluated criteria in proportion to theirs")
+        else:
+            status = "evaluated"
+            reason = reasons.get(name, "")
+            if missing[name]:
+                reason = (reason + "; " if reason else "") + (
+                    f"{missing[name]} candidate cell(s) had no value: its weight went to the other criteria there")
+        report.append({
+            "criterion": name, "status": status, "weight_given": round(w[name] / total, 4),
+            "weight_used": round(w[name] / used_total, 4) if evaluated[name] and used_total > 0 else 0.0,
+            "normalisation": how, "cells_without_value": missing[name], "reason": reason,
+        })
+    return score, report
