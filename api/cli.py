@@ -215,7 +215,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from api.app import create_app
 
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port)
+    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
+                access_log=settings.access_log and not args.no_access_log)
     return 0
 
 
@@ -277,6 +278,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="run the planner service (uvicorn)")
     s.add_argument("--host")
     s.add_argument("--port", type=int)
+    s.add_argument("--no-access-log", action="store_true", help="no log line per request (env PLANNER_ACCESS_LOG)")
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("keys", help="API keys for edits: add (printed once), list, revoke")
     s.add_argument("action", choices=("add", "list", "revoke"))

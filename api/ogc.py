@@ -110,15 +110,16 @@ def _collection_doc(request: Request, coll: Collection) -> dict[str, Any]:
 
 def _page_links(request: Request, cid: str, params: dict[str, str], limit: int, offset: int,
                 matched: int) -> list[dict[str, Any]]:
-    base = f"{_base(request)}/collections/{cid}/items"
-    keep = {k: v for k, v in params.items() if k not in ("f", "limit", "offset")}
+    root = _base(request)
+    keep = urlencode({k: v for k, v in params.items() if k not in ("f", "limit", "offset")})
+    base = f"{root}/collections/{cid}/items?{keep}{'&' if keep else ''}"
 
     def href(f: str, off: int) -> str:
-        return f"{base}?{urlencode({**keep, 'f': f, 'limit': limit, 'offset': off})}"
+        return f"{base}f={f}&limit={limit}&offset={off}"
 
     links = [{"href": href("json", offset), "rel": "self", "type": GEOJSON, "title": "this page"},
              {"href": href("html", offset), "rel": "alternate", "type": HTML, "title": "this page (HTML)"},
-             {"href": f"{_base(request)}/collections/{cid}?f=json", "rel": "collection", "type": JSON}]
+             {"href": f"{root}/collections/{cid}?f=json", "rel": "collection", "type": JSON}]
     if offset + limit < matched:
         links.append({"href": href("json", offset + limit), "rel": "next", "type": GEOJSON, "title": "next page"})
     if offset > 0:
