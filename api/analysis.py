@@ -165,8 +165,8 @@ def register(app: FastAPI, service_of: Any) -> None:
         return _json(_clean(result))
 
     @app.get("/exports/{layer}", tags=["exports"], summary="Download a layer: GeoJSON, CSV (BOM) or GeoPackage",
-             responses={200: {"description": "the file", "content": {m: {"schema": {"type": "string"}}
-                                                                     for m in set(MEDIA.values())}},
+             responses={200: {"description": "the file", "content": {  # GeoJSON is an object, CSV and GPKG bytes
+                 m: {"schema": {"type": "object"} if m == GEOJSON else {"type": "string"}} for m in MEDIA.values()}},
                         **_problems(400, 404)},
              openapi_extra={"parameters": [{"name": "format", "in": "query", "required": True,
                                             "schema": {"type": "string", "enum": list(FORMATS)}}]})

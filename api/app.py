@@ -13,6 +13,7 @@ from api.html_pages import page, table_html
 from api.limits import BodyLimit
 from api.openapi30 import downgrade
 from api.params import check_params
+from api.problems import BadRequest
 from api.service import Service, start
 from api.settings import Settings
 
@@ -70,7 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/api", include_in_schema=False)
     async def api_definition(request: Request) -> Response:
-        check_params(request, ["f"])
+        f = check_params(request, ["f"]).get("f", "json")
+        if f != "json":
+            raise BadRequest(f"f: the API definition is json only, not {f[:40]!r}; its HTML view is /api.html")
         return Response(orjson.dumps(openapi30()), media_type=ogc.OPENAPI_30)
 
     @app.get("/api.html", include_in_schema=False)

@@ -8,12 +8,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from geo.errors import NotFoundError, RegistryError
 from geo.store import ConflictError, EditError
 from solar.errors import SolarInputError
 
 PROBLEM_JSON = "application/problem+json"
+BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's detail
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 log = logging.getLogger("planner.api")
 
 
@@ -109,9 +112,15 @@ def install(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        titles = {404: "Not found", 405: "Method not allowed", 413: "Payload too large"}
+        if exc.status_code == 400 and exc.detail == BODY_NOT_PARSED:  # FastAPI's answer to a body that is not UTF-8
+            return problem(422, "Unprocessable content", "body: not JSON (UTF-8 expected)", request.url.path)
+        titles = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Payload too large"}
         response = problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail), request.url.path)
-        response.headers.update(exc.headers or {})  # a 405 keeps its Allow header (RFC 9110)
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names one route's methods; Allow lists all the path's (RFC 9110)
+            allowed = [m for m in HTTP_METHODS if any(
+                r.matches({**request.scope, "method": m})[0] is Match.FULL for r in request.app.router.routes)]
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     async def unexpected(request: Request, exc: Exception) -> Response:
