@@ -39,7 +39,7 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 class Site(BaseModel):
     """A PV site to estimate: location, capacity and mounting (a preset with optional overrides)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
     lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
     capacity_mw: Annotated[float, Field(gt=0, le=10_000, allow_inf_nan=False)]

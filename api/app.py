@@ -88,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         check_params(request, [])
         service = service_of(request)
         return Response(orjson.dumps({
-            "status": "ok", "store": str(service.state.store), "projects": len(service.state.projects),
+            "status": "ok", "store": service.state.store.name, "projects": len(service.state.projects),
             "targets": len(service.state.targets), "districts": len(service.state.districts),
             "version": service.version,
         }), media_type="application/json")

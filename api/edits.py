@@ -19,7 +19,7 @@ from api.problems import PROBLEM_JSON, BadRequest, Forbidden, Unauthorized, Unpr
 from api.service import Service
 from geo.coords import COORD_SYSTEMS
 from geo.errors import NotFoundError
-from geo.store import read_edits
+from geo.store import MAX_CAPACITY_MW, MAX_VOLTAGE_KV, read_edits
 
 GEOJSON = "application/geo+json"
 REQUIRED = ("name_zh", "category", "district_adcode")  # may not be set to null
@@ -43,8 +43,8 @@ class Properties(BaseModel):
     name_en: Text | None = None
     category: Annotated[str, Field(max_length=40)] | None = None
     subtype: Annotated[str, Field(max_length=40)] | None = None
-    capacity_mw: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
-    voltage_kv: Annotated[float, Field(ge=0, allow_inf_nan=False, strict=True)] | None = None
+    capacity_mw: Annotated[float, Field(ge=0, le=MAX_CAPACITY_MW, allow_inf_nan=False, strict=True)] | None = None
+    voltage_kv: Annotated[float, Field(ge=0, le=MAX_VOLTAGE_KV, allow_inf_nan=False, strict=True)] | None = None
     action: Annotated[str, Field(max_length=40)] | None = None
     status: Annotated[str, Field(max_length=40)] | None = None
     target_year: Annotated[int, Field(ge=1990, le=2100, strict=True)] | None = None

@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS api_keys (
     created TEXT NOT NULL,
     revoked TEXT
 )"""
+MAX_CAPACITY_MW = 100_000  # the largest plants are ~22,500 MW (三峡): a larger value is a typo or a unit slip
+MAX_VOLTAGE_KV = 1_200  # China's highest transmission voltage is ±1,100 kV DC / 1,000 kV AC
 EDITABLE_FIELDS = ("name_zh", "name_en", "category", "subtype", "capacity_mw", "voltage_kv", "action", "status",
                    "target_year", "district_adcode", "township", "village", "site", "note", "lon", "lat")
 
@@ -141,10 +143,12 @@ def check_edit(fields: dict[str, Any], district_adcode: str, ds: Dataset) -> dic
     for name, table in (("category", vocab.CATEGORIES), ("status", vocab.STATUSES), ("action", vocab.ACTIONS)):
         if name in out and out[name] is not None and out[name] not in table:
             raise EditError(f"{name}: unknown value {out[name]!r}; allowed: {', '.join(table)}")
-    for name in ("capacity_mw", "voltage_kv"):
+    for name, most in (("capacity_mw", MAX_CAPACITY_MW), ("voltage_kv", MAX_VOLTAGE_KV)):
         value = out.get(name)
         if value is not None and (not isinstance(value, int | float) or not math.isfinite(value) or value < 0):
             raise EditError(f"{name}: must be a finite number >= 0, got {value!r}")
+        if value is not None and value > most:
+            raise EditError(f"{name}: {value!r} is above {most:,}, more than any plant or line")
     adcode = out.get("district_adcode", district_adcode)
     if adcode not in ds.districts:
         raise EditError(f"district_adcode: unknown district {adcode!r}; allowed: {', '.join(sorted(ds.districts))}")
@@ -227,15 +231,15 @@ def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict
         con.execute("BEGIN IMMEDIATE")
         fid, current, columns = _row(con, project_id)
         if op in ("update", "delete") and current is None:
-            raise NotFoundError(f"no project {project_id!r} in {store}")
+            raise NotFoundError(f"no project {project_id!r} in the store")
         if op == "create" and current is not None:
             raise ConflictError(f"id: project {project_id!r} exists already")
-        district = fields.get("district_adcode") or (current or {}).get("district_adcode") or ""
-        checked = check_edit(fields, district, ds) if op != "delete" else {}
         if op == "create":
             for name in ("name_zh", "category", "district_adcode"):
-                if not checked.get(name):
+                if not fields.get(name):
                     raise EditError(f"{name}: required to create a project")
+        district = fields.get("district_adcode") or (current or {}).get("district_adcode") or ""
+        checked = check_edit(fields, district, ds) if op != "delete" else {}
         before = None if current is None else json.dumps(
             {k: _plain(v) for k, v in current.items() if k != "geom"}, ensure_ascii=False, separators=(",", ":"))
         at = datetime.now(UTC).isoformat(timespec="seconds")

@@ -83,6 +83,7 @@ def test_edits_survive_a_rebuild_and_are_audited(tmp_path):
     ({"lon": 113.4}, "give both"),
     ({"status": "done"}, "allowed: proposed"),
     ({"capacity_mw": -1}, "finite number >= 0"),
+    ({"capacity_mw": 1e6}, "above 100,000"),
     ({"colour": "red"}, r"unknown field\(s\) colour"),
 ])
 def test_bad_edits_are_refused_and_nothing_is_written(tmp_path, fields, message):
