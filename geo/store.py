@@ -95,33 +95,29 @@ def ensure_keys_table(con: sqlite3.Connection) -> None:
     con.execute(API_KEYS_DDL)
 
 
-def _read_keys(store: Path) -> list[dict[str, Any]]:
+def _read_rows(store: Path, table: str, query: str) -> list[dict[str, Any]]:
+    """Rows of a user table as dicts (empty when the store or the table does not exist)."""
     if not store.exists():
         return []
     con = sqlite3.connect(store)
     try:
-        if not con.execute("SELECT 1 FROM sqlite_master WHERE name='api_keys'").fetchone():
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone():
             return []
-        cur = con.execute("SELECT * FROM api_keys")
+        cur = con.execute(query)
         cols = [c[0] for c in cur.description]
         return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
     finally:
         con.close()
+
+
+def _read_keys(store: Path) -> list[dict[str, Any]]:
+    return _read_rows(store, "api_keys", "SELECT * FROM api_keys")
 
 
 def read_edits(store: Path) -> list[dict[str, Any]]:
     """The edits recorded in a store, oldest first (empty when the store or the table does not exist)."""
-    if not store.exists():
-        return []
-    con = sqlite3.connect(store)
-    try:
-        if not con.execute("SELECT 1 FROM sqlite_master WHERE name='edits'").fetchone():
-            return []
-        cur = con.execute("SELECT edit_id, project_id, op, fields, before, who, at, note FROM edits ORDER BY edit_id")
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-    finally:
-        con.close()
+    return _read_rows(store, "edits",
+                      "SELECT edit_id, project_id, op, fields, before, who, at, note FROM edits ORDER BY edit_id")
 
 
 def check_edit(fields: dict[str, Any], district_adcode: str, ds: Dataset) -> dict[str, Any]:
