@@ -13,12 +13,13 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import HTMLResponse, Response
 
-from api.features import page_bytes, plain
+from api.features import page_bytes
 from api.params import check_params
 from api.problems import PROBLEM_JSON, BadRequest
 from api.service import Service
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
+from geo.frames import plain
 from geo.rollup import target_gaps
 from layers.planner_map import render_map
 from solar.mounting import MODULES, PRESETS, mounting
@@ -67,14 +68,8 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _json(body: Any) -> Response:
-    return Response(orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY, default=_default), media_type=JSON)
-
-
-def _default(value: Any) -> Any:
-    cleaned = plain(value)
-    if cleaned is value:
-        raise TypeError(f"not JSON: {type(value).__name__}")
-    return cleaned
+    """JSON of a result with NaN as null and numpy values as Python ones (:func:`_clean`)."""
+    return Response(orjson.dumps(_clean(body)), media_type=JSON)
 
 
 def _clean(obj: Any) -> Any:
@@ -116,8 +111,8 @@ def register(app: FastAPI, service_of: Any) -> None:
         m = mounting(site.mounting, **overrides)
         weather = _weather(service.settings.data_dir, round(site.lat, 4), round(site.lon, 4), site.altitude_m)
         result = site_yield(weather, site.capacity_mw, m)
-        return _json(_clean({"lat": site.lat, "lon": site.lon, "capacity_mw": site.capacity_mw,
-                             "mounting": site.mounting, **result}))
+        return _json({"lat": site.lat, "lon": site.lon, "capacity_mw": site.capacity_mw,
+                      "mounting": site.mounting, **result})
 
     @app.get("/collections/projects/items/{featureId}/yield", tags=["analysis"],
              summary="PV yield of a registry project (its subtype's preset at its location, precision stated)",
@@ -129,7 +124,7 @@ def register(app: FastAPI, service_of: Any) -> None:
         match = projects[projects["id"] == featureId]
         if match.empty:
             raise NotFoundError(f"no project {featureId[:80]!r}")
-        return _json(_clean(project_yield(match.iloc[0], _weather_at(service))))
+        return _json(project_yield(match.iloc[0], _weather_at(service)))
 
     @app.get("/analysis/targets", tags=["analysis"], summary="Capacity targets against the named pipeline: gaps",
              responses={200: _OK_JSON, **_problems(400)},
@@ -146,10 +141,9 @@ def register(app: FastAPI, service_of: Any) -> None:
                 raise BadRequest(f"district: unknown adcode {params['district'][:20]!r}; "
                                  f"allowed: {', '.join(sorted(service.units))}")
             gaps = gaps[gaps["adcode"].astype(str).isin(units)]
-        rows = [{k: plain(v) for k, v in r.items()} for r in gaps.to_dict("records")]
         return _json({"assumption": "gap = target - MW of the projects the plans name; existing installed capacity "
                       "is not in the registry (zero baseline), so stock-target gaps are upper bounds",
-                      "targets": rows})
+                      "targets": gaps.to_dict("records")})
 
     @app.get("/analysis/districts/{adcode}/yield", tags=["analysis"],
              summary="A district's PV projects, totals, and its targets in energy",
@@ -162,7 +156,7 @@ def register(app: FastAPI, service_of: Any) -> None:
         state = service.state
         result = _cached(service, f"district-yield-{adcode}", lambda: district_yield(
             adcode, state.projects, state.targets, state.districts, _weather_at(service)))
-        return _json(_clean(result))
+        return _json(result)
 
     @app.get("/exports/{layer}", tags=["exports"], summary="Download a layer: GeoJSON, CSV (BOM) or GeoPackage",
              responses={200: {"description": "the file", "content": {  # GeoJSON is an object, CSV and GPKG bytes

@@ -2,10 +2,10 @@
 
 A page of items is the envelope around a join of ready-made feature bytes, so a request costs a few numpy
 comparisons (bbox, property filters) and a concatenation, never a JSON encoding of the features (FastAPI's
-default encoder manages ~30 pages of 1,000 features a second here; bytes, thousands).
+default encoder manages ~9 pages of these 1,000 features a second here; joined bytes, ~1,300:
+``benchmarks/bench_api.py``).
 """
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +18,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from api.state import StoreState
+from geo.frames import plain
 
 COORD_DECIMALS = 6  # RFC 7946: ~0.1 m, far below any location precision here
 LIMIT_DEFAULT = 10
@@ -54,17 +55,6 @@ SPECS = {
                     "without one, and a bbox selects the targets of the units it intersects.",
                     "id", {DISTRICT_FILTER: "adcode", "metric": "metric", "target_year": "year"}),
 }
-
-
-def plain(value: Any) -> Any:
-    """A cell as JSON: NaN, NA and NaT as ``None`` (never served as data), numpy scalars as Python values."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float | np.floating):
-        return None if math.isnan(value) or math.isinf(value) else float(value)
-    if isinstance(value, np.integer | np.bool_):
-        return value.item()
-    return value
 
 
 def geometry_json(geom: BaseGeometry | None) -> bytes:

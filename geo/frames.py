@@ -1,6 +1,10 @@
 """Records to (Geo)DataFrames, at the edges: for the store, joins, roll-ups and exports."""
 
+import math
+from typing import Any
+
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -14,6 +18,17 @@ PROJECT_FIELDS = (
 )
 
 INT_COLUMNS = ("count", "target_year", "year")  # whole numbers that may be missing
+
+
+def plain(value: Any) -> Any:
+    """A cell as JSON: NaN, NA and NaT as ``None`` (never served as data), numpy scalars as Python values."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    return value
 
 
 def cast_ints(df: pd.DataFrame) -> pd.DataFrame:

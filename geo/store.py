@@ -26,7 +26,7 @@ from geo.coords import COORD_SYSTEMS, CoordinateError, to_wgs84
 from geo.districts import contains, districts_frame, representative_point
 from geo.errors import NotFoundError
 from geo.export import atomic_write
-from geo.frames import assign_districts, cast_ints, places_frame, plans_frame, projects_frame, targets_frame
+from geo.frames import assign_districts, cast_ints, places_frame, plain, plans_frame, projects_frame, targets_frame
 from geo.validate import Dataset, load_valid
 
 EDITS_DDL = """
@@ -178,13 +178,6 @@ class EditResult:
     project: dict[str, Any] | None
 
 
-def _plain(value: Any) -> Any:
-    """A value as SQLite and JSON take it (NaN and pandas' NA as ``None``, numpy scalars as Python)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
 def _row(con: sqlite3.Connection, project_id: str) -> tuple[int | None, dict[str, Any] | None, list[str]]:
     cur = con.execute("SELECT * FROM projects WHERE id = ?", (project_id,))
     columns = [c[0] for c in cur.description]
@@ -237,7 +230,7 @@ def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict
         district = fields.get("district_adcode") or (current or {}).get("district_adcode") or ""
         checked = check_edit(fields, district, ds) if op != "delete" else {}
         before = None if current is None else json.dumps(
-            {k: _plain(v) for k, v in current.items() if k != "geom"}, ensure_ascii=False, separators=(",", ":"))
+            {k: plain(v) for k, v in current.items() if k != "geom"}, ensure_ascii=False, separators=(",", ":"))
         at = datetime.now(UTC).isoformat(timespec="seconds")
         _ensure_edits_table(con)
         cur = con.execute(
@@ -252,7 +245,7 @@ def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict
         if op == "delete":
             con.execute("DELETE FROM projects WHERE fid = ?", (fid,))
         else:
-            project = {k: _plain(v) for k, v in after.drop(columns="geometry").iloc[0].items()}
+            project = {k: plain(v) for k, v in after.drop(columns="geometry").iloc[0].items()}
             values = {**project, "geom": gpkg.encode(after.geometry.iloc[0])}
             names = [c for c in columns if c != "fid"]
             if op == "create":
