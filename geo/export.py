@@ -5,6 +5,7 @@ export leaves the old file or a complete new one.
 """
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -18,20 +19,37 @@ from geo.errors import NotFoundError
 FORMATS = ("geojson", "csv", "gpkg")
 LAYERS = ("projects", "districts", "targets")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+LINE_BREAK = re.compile(r"(\r\n|\r|\n)")  # captured, so re.split keeps the breaks
+
+
+def neutralise_text(text: str) -> str:
+    """Prefix with ``'`` the cell and every line in it that starts like a formula (= + - @ tab CR).
+
+    Lines count because a reader that breaks rows at any CR or LF, even inside quotes, starts a new
+    row, and so a new first cell, with each of them.
+    """
+    if text.startswith(FORMULA_PREFIXES):
+        text = "'" + text
+    pieces = LINE_BREAK.split(text)  # line, break, line, ...
+    return "".join("'" + p if i % 2 == 0 and p.startswith(FORMULA_PREFIXES) else p for i, p in enumerate(pieces))
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as a formula (= + - @ tab CR) with ``'``.
-
-    Only text cells change; numbers (a negative gap, say) stay numbers.
-    """
+    """Neutralise every text cell with :func:`neutralise_text`; numbers (a negative gap, say) stay numbers."""
     out = df.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v
-            )
+            out[col] = out[col].map(lambda v: neutralise_text(v) if isinstance(v, str) else v)
     return out
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """Write ``df`` as CSV for spreadsheets: UTF-8 with BOM, formulas neutralised, RFC 4180 CRLF rows.
+
+    With CRLF as the row end, every cell holding a CR or LF is quoted; with pandas' default LF, a bare
+    CR went unquoted and split the row for readers that end rows at CR.
+    """
+    neutralise_formulas(df).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
 
 
 def atomic_write(out: Path, write: Callable[[Path], None]) -> None:
@@ -56,7 +74,7 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
             frame = frame.assign(lon=geom.x.round(6), lat=geom.y.round(6)) if "lon" not in frame else frame
         else:
             frame = frame.assign(wkt=geom.to_wkt(rounding_precision=6))
-    return neutralise_formulas(frame)
+    return frame
 
 
 def export(layers: dict[str, pd.DataFrame], fmt: str, out: Path, layer: str | None = None) -> list[str]:
@@ -77,7 +95,7 @@ def export(layers: dict[str, pd.DataFrame], fmt: str, out: Path, layer: str | No
         for name in chosen:
             frame = layers[name]
             if fmt == "csv":
-                _csv_frame(frame).to_csv(tmp, index=False, encoding="utf-8-sig")
+                write_csv(_csv_frame(frame), tmp)
             elif fmt == "geojson":
                 if not isinstance(frame, gpd.GeoDataFrame):  # attributes only: null geometry, as RFC 7946 allows
                     frame = gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs="EPSG:4326")

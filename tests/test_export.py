@@ -1,4 +1,6 @@
 import csv
+import io
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -8,7 +10,7 @@ import pytest
 
 from api.cli import main
 from geo.errors import NotFoundError
-from geo.export import export, neutralise_formulas
+from geo.export import export, neutralise_formulas, neutralise_text
 
 
 @pytest.mark.parametrize("layer", ["projects", "districts", "targets"])
@@ -76,3 +78,89 @@ def test_cli_errors_are_messages_not_tracebacks(built_store, tmp_path, capsys):
     assert main(["--store", str(built_store), "export", "--format", "csv", "--out", str(tmp_path / "no" / "\0x")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
+
+
+HOSTILE_TEXT = [
+    "x\r@SUM(1+1)", "a\n=1+1", "b\r\n+cmd|' /C calc'!A0", "\r-1", "\n@x", "c\r\r\t=x", "=a\rb", "d\n\n-2",
+    '"q"\r=HYPERLINK("http://evil.example")', "ok", "临湘市\r忠防镇", "",
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _hostile_frame() -> gpd.GeoDataFrame:
+    n = len(HOSTILE_TEXT)
+    return gpd.GeoDataFrame(
+        {"id": [f"p{i}" for i in range(n)], "name_zh": HOSTILE_TEXT, "note": list(reversed(HOSTILE_TEXT)),
+         "gap_mw": [-1.5 * i for i in range(n)]},
+        geometry=gpd.points_from_xy([113.0] * n, [29.0] * n), crs=4326)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _split_outside_quotes(text: str) -> list[list[str]]:
+    """A spreadsheet-style reader: quotes respected, but any CR or LF outside them ends a row."""
+    rows: list[list[str]] = []
+    row: list[str] = []
+    cell, quoted, i = "", False, 0
+    while i < len(text):
+        c = text[i]
+        if quoted:
+            if c == '"' and text[i + 1:i + 2] == '"':
+                cell, i = cell + '"', i + 1
+            elif c == '"':
+                quoted = False
+            else:
+                cell += c
+        elif c == '"':
+            quoted = True
+        elif c == ",":
+            row, cell = [*row, cell], ""
+        elif c in "\r\n":
+            if row or cell:
+                rows.append([*row, cell])
+            row, cell = [], ""
+        else:
+            cell += c
+        i += 1
+    if row or cell:
+        rows.append([*row, cell])
+    return rows
+
+
+def _split_everywhere(text: str) -> list[list[str]]:
+    """The worst case: every CR or LF ends a row, even inside quotes; each piece parsed as one CSV line."""
+    return [next(csv.reader([line])) for line in re.split(r"[\r\n]+", text) if line]
+
+
+def test_csv_line_breaks_in_cells_do_not_split_rows_or_run_formulas(tmp_path):
+    frame = _hostile_frame()
+    out = tmp_path / "projects.csv"
+    export({"projects": frame}, "csv", out)
+    text = out.read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == len(frame) + 1  # header + one row per project, whatever the names hold
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["id", "name_zh", "note", "gap_mw"]
+    for row, (_, want) in zip(body, frame.iterrows(), strict=True):
+        cells = dict(zip(header, row, strict=True))
+        assert cells["id"] == want["id"]
+        assert cells["name_zh"] == neutralise_text(want["name_zh"])
+        assert cells["note"] == neutralise_text(want["note"])
+        assert float(cells["gap_mw"]) == want["gap_mw"]  # numbers stay numbers
+    for reader in (_split_outside_quotes, _split_everywhere):
+        cells = [c for row in reader(text) for c in row]
+        assert cells and not [c for c in cells if c.startswith(FORMULA_START) and not _is_number(c)], reader.__name__
+    assert len(_split_outside_quotes(text)) == len(frame) + 1
+
+
+def test_neutralise_text_prefixes_the_cell_and_each_line():
+    assert neutralise_text("x\r@SUM(1+1)") == "x\r'@SUM(1+1)"
+    assert neutralise_text("\r@SUM(1+1)") == "'\r'@SUM(1+1)"
+    assert neutralise_text("a\r\n=1\n+2\r\tb") == "a\r\n'=1\n'+2\r'\tb"
+    assert neutralise_text("plain\ntext") == "plain\ntext"
