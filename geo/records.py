@@ -1,6 +1,31 @@
 """Core records of the planner: frozen dataclasses, no geopandas inside."""
 
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+"""A project or target id: lower-case letters, digits, ``.``, ``_``, ``-``; starts with a letter or digit;
+at most 64 characters. Safe in a URL path segment and a file name (no ``/``, no leading ``.``)."""
+
+ID_RULE = "lower-case letters, digits, '.', '_', '-', starting with a letter or digit, at most 64 characters"
+
+
+def is_id(value: str) -> bool:
+    """Whether ``value`` is an id by :data:`ID_PATTERN` (the whole string: no trailing newline)."""
+    return re.fullmatch(ID_PATTERN, value) is not None
+
+
+def data_ref(path: str | Path, root: Path, line: int | str) -> str:
+    """``<path relative to the data folder>:<line>``, e.g. ``registry/yy-lx.projects.csv:12``.
+
+    What records, features and exports say about where a row came from: never the server's own path.
+    """
+    try:
+        rel = Path(path).relative_to(root).as_posix()
+    except ValueError:  # not under root: the file name alone
+        rel = Path(path).name
+    return f"{rel}:{line}"
 
 
 @dataclass(frozen=True)
@@ -9,7 +34,7 @@ class Provenance:
 
     ``line`` is a 1-based line number or a range ``"N-M"`` of the plan file ``data/plans/<plan_id>.txt``;
     ``method`` is ``curated``, ``parsed``, ``geocoded``, ``derived`` or ``user-edited``; ``ref`` is the
-    registry row that holds it (``data/registry/<file>:<line>``).
+    registry row that holds it, relative to the data folder (``registry/<file>:<line>``, see :func:`data_ref`).
     """
 
     plan_id: str

@@ -1,9 +1,13 @@
 """Read the curated registry (data/registry/*.projects.csv, *.targets.csv) into records.
 
-Reading checks each cell (types, codes, capacity against its raw string, the quote at its plan line);
-cross-file checks (duplicate ids, districts, places, points inside districts) are in ``geo.validate``.
+Reading checks each cell (length, control characters, the id's form, types, codes, capacity against its
+raw string, the quote at its plan line); cross-file checks (duplicate ids, districts, places, points inside
+districts) are in ``geo.validate``.
 """
 
+import csv
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +15,7 @@ from geo import vocab
 from geo.capacity import CapacityParseError, parse_capacity_mw
 from geo.errors import Problem
 from geo.plans import plan_lines, span_text
-from geo.records import Project, Provenance, Target
+from geo.records import ID_RULE, Project, Provenance, Target, data_ref, is_id
 from geo.rows import RowReader, read_csv_rows
 
 PROVENANCE_COLUMNS = ("line", "quote", "note")
@@ -26,6 +30,8 @@ TARGET_COLUMNS = (
 )
 COMPARATORS = (">=", "<=", "=", "~")
 YEARS = (2000, 2100)
+MAX_CELL = 2000  # characters in any cell; the longest shipped one (a note) has 519
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 control characters but tab and newline
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,41 @@ class Registry:
     refs: dict[str, list[tuple[str, int]]]
 
 
-def _provenance(r: RowReader, plans_dir: Path, plan_id: str) -> Provenance | None:
+def _cells_ok(r: RowReader) -> bool:
+    """Check every cell's length and characters, and the id's form; a Problem per bad cell."""
+    before = len(r.problems)
+    for name, value in r.row.items():
+        if not isinstance(name, str) or not value:
+            continue
+        bad = CONTROL.search(value)
+        if len(value) > MAX_CELL:
+            r.problem(name, f"{len(value):,} characters; a cell holds at most {MAX_CELL:,}")
+        elif bad:
+            r.problem(name, f"control character U+{ord(bad.group()):04X} at character {bad.start() + 1}; "
+                            "none allowed but tab and newline")
+    row_id = (r.row.get("id") or "").strip()
+    if len(r.problems) == before and row_id and not is_id(row_id):
+        r.problem("id", f"{row_id!r} is not an id: {ID_RULE}")
+    return len(r.problems) == before
+
+
+def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[RowReader]:
+    """The rows of ``path``, as :func:`geo.rows.read_csv_rows` yields them.
+
+    A row the csv module cannot read (a cell over its size limit) ends the file with one Problem at the
+    line where that row starts, instead of a traceback.
+    """
+    line = 1
+    try:
+        for r in read_csv_rows(path, columns, problems):
+            line = r.line
+            yield r
+    except csv.Error as exc:
+        message = f"cannot read this row or any after it: {exc} (a cell holds at most {MAX_CELL:,} characters)"
+        problems.append(Problem(str(path), line + 1, None, message))
+
+
+def _provenance(r: RowReader, plans_dir: Path, plan_id: str, ref: str) -> Provenance | None:
     spec, quote = r.text("line", required=True), r.text("quote", required=True)
     if spec is None or quote is None:
         return None
@@ -53,7 +93,7 @@ def _provenance(r: RowReader, plans_dir: Path, plan_id: str) -> Provenance | Non
     if quote not in text:
         r.problem("quote", f"not found at {plan_path.name}:{spec}: {quote!r}")
         return None
-    return Provenance(plan_id=plan_id, line=spec, quote=quote, method="curated", ref=f"{r.path}:{r.line}")
+    return Provenance(plan_id=plan_id, line=spec, quote=quote, method="curated", ref=ref)
 
 
 def _project(r: RowReader, prov: Provenance | None) -> Project | None:
@@ -123,7 +163,8 @@ def read_registry(registry_dir: Path, plans_dir: Path, problems: list[Problem]) 
     """Read every ``<plan_id>.projects.csv`` and ``<plan_id>.targets.csv`` in ``registry_dir``.
 
     Rows with problems are reported in ``problems`` (file:line, field, allowed values) and left out of
-    the returned registry; a caller that must not lose rows checks ``problems`` first.
+    the returned registry; a caller that must not lose rows checks ``problems`` first. Each record's
+    provenance ``ref`` is relative to the data folder (``registry_dir``'s parent).
     """
     projects: list[Project] = []
     targets: list[Target] = []
@@ -131,8 +172,10 @@ def read_registry(registry_dir: Path, plans_dir: Path, problems: list[Problem]) 
     for path in sorted(registry_dir.glob("*.projects.csv")) + sorted(registry_dir.glob("*.targets.csv")):
         plan_id, kind = path.name.split(".")[0], path.name.split(".")[1]
         columns = PROJECT_COLUMNS if kind == "projects" else TARGET_COLUMNS
-        for r in read_csv_rows(path, columns, problems):
-            prov = _provenance(r, plans_dir, plan_id)
+        for r in _rows(path, columns, problems):
+            if not _cells_ok(r):
+                continue
+            prov = _provenance(r, plans_dir, plan_id, data_ref(path, registry_dir.parent, r.line))
             record = _project(r, prov) if kind == "projects" else _target(r, prov)
             row_id = (r.row.get("id") or "").strip()
             if row_id:

@@ -3,7 +3,7 @@
 ``energy-planner validate`` prints the problems found here, one ``file:line: field: message`` each.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geo.districts import District, contains, county_containing, read_districts
@@ -11,7 +11,7 @@ from geo.errors import Problem, RegistryError
 from geo.locate import locate, place_names
 from geo.places import read_places
 from geo.plans import read_plans
-from geo.records import Location, Place, Plan
+from geo.records import Location, Place, Plan, data_ref
 from geo.registry import Registry, read_registry
 
 
@@ -72,6 +72,7 @@ def load(data_dir: Path) -> tuple[Dataset, list[Problem]]:
             problems.append(Problem(path, None, "adcode", f"unknown district {plan.adcode}"))
     for place in places.values():
         _check_place(place, districts, problems)
+    places = {key: _relative(place, paths.root) for key, place in places.items()}  # refs leave the server
     for row_id, where in registry.refs.items():
         for path, line in where[1:]:
             first = f"{where[0][0]}:{where[0][1]}"
@@ -100,6 +101,12 @@ def load(data_dir: Path) -> tuple[Dataset, list[Problem]]:
             path, line = registry.refs[target.id][0]
             problems.append(Problem(path, line, "adcode", f"unknown district {target.adcode!r}; allowed: {known}"))
     return Dataset(plans, districts, places, registry, locations), problems
+
+
+def _relative(place: Place, root: Path) -> Place:
+    """``place`` with its ref relative to the data folder (``places.csv:12``), as records carry it."""
+    path, _, line = place.ref.rpartition(":")
+    return replace(place, ref=data_ref(path, root, line))
 
 
 def _check_place(place: Place, districts: dict[str, District], problems: list[Problem]) -> None:

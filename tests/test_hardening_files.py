@@ -1,5 +1,6 @@
 """Hostile files around the planner: output paths that are not regular files, writers killed mid-write."""
 
+import csv
 import os
 import socket
 import stat
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from geo.export import OutputPathError, atomic_write
+from geo.frames import places_frame, plans_frame, projects_frame, targets_frame
+from geo.records import ID_PATTERN, ID_RULE, is_id
+from geo.validate import load, load_valid
 
 
 def _write(text: str):
@@ -141,3 +145,94 @@ def test_cli_export_to_a_device_or_symlink_is_a_one_line_error(built_store, tmp_
         assert err == f"error: {out}: is {kind}, not a regular file; refusing to replace it (give a file path)\n"
     assert node.is_char_device() and link.is_symlink()
     assert target.read_text(encoding="utf-8") == "keep"
+
+
+# --- the registry: ids, control characters, huge cells, no server paths in records ---------------------
+
+LX = "430682_linxiang_carbon_peak"
+
+
+def _append_project(data: Path, **changes: str) -> int:
+    """Append a copy of the first Linxiang project with ``changes``; return its line in the file."""
+    path = data / "registry" / f"{LX}.projects.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        first = next(csv.DictReader(f))
+    with path.open(encoding="utf-8", newline="") as f:
+        lines = sum(1 for _ in f)  # the shipped rows hold no line breaks
+    with path.open("a", encoding="utf-8", newline="") as f:
+        csv.DictWriter(f, fieldnames=list(first), lineterminator="\r\n").writerow({**first, **changes})
+    return lines + 1
+
+
+def _problems(data: Path) -> list[str]:
+    _, problems = load(data)
+    return [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("bad_id", ["../../etc/passwd", "Upper-1", "a" * 65, ".hidden", "x/y", "a b", "中文"])
+def test_registry_refuses_ids_that_are_not_ids(data_copy, bad_id):
+    line = _append_project(data_copy, id=bad_id)
+    dataset, problems = load(data_copy)
+    assert [str(p) for p in problems] == [
+        f"{data_copy}/registry/{LX}.projects.csv:{line}: id: {bad_id!r} is not an id: {ID_RULE}"]
+    assert bad_id not in {p.id for p in dataset.registry.projects} and bad_id not in dataset.registry.refs
+
+
+def test_id_pattern_is_the_apis():
+    assert ID_PATTERN == r"^[a-z0-9][a-z0-9._-]{0,63}$"
+    assert is_id("yy-pv-01") and is_id("a" * 64) and not is_id("a\n") and not is_id("")
+
+
+@pytest.mark.parametrize(("field", "value", "where"), [
+    ("name_zh", "临湘\x00光伏", "U+0000 at character 3"),
+    ("note", "ok\x1b[31mred", "U+001B at character 3"),
+    ("site", "\x7f\x0c", "U+000C at character 2"),
+])
+def test_registry_refuses_control_characters(data_copy, field, value, where):
+    line = _append_project(data_copy, id="lx-new-1", **{field: value})
+    assert _problems(data_copy) == [f"{data_copy}/registry/{LX}.projects.csv:{line}: {field}: control character "
+                                    f"{where}; none allowed but tab and newline"]
+
+
+def test_registry_refuses_a_carriage_return(data_copy):
+    _append_project(data_copy, id="lx-new-1", site="a\rb")  # quoted: the writer's rows end in CRLF
+    problems = _problems(data_copy)
+    assert len(problems) == 1
+    assert problems[0].endswith(": site: control character U+000D at character 2; none allowed but tab and newline")
+
+
+def test_registry_keeps_tab_and_newline(data_copy):
+    _append_project(data_copy, id="lx-new-1", note="line one\n\tline two")
+    dataset, problems = load(data_copy)
+    assert problems == [] and "lx-new-1" in {p.id for p in dataset.registry.projects}
+
+
+def test_registry_bounds_cell_length_and_survives_a_huge_cell(data_copy, capsys):
+    long_line = _append_project(data_copy, id="lx-long-1", note="长" * 5000)
+    huge_line = _append_project(data_copy, id="lx-huge-1", note="x" * 3_000_000)
+    _append_project(data_copy, id="lx-after-1")
+    path = f"{data_copy}/registry/{LX}.projects.csv"
+    assert _problems(data_copy) == [
+        f"{path}:{long_line}: note: 5,000 characters; a cell holds at most 2,000",
+        f"{path}:{huge_line}: cannot read this row or any after it: field larger than field limit (131072) "
+        "(a cell holds at most 2,000 characters)",
+    ]
+    from api.cli import main
+
+    assert main(["--data-dir", str(data_copy), "validate"]) == 1
+    out = capsys.readouterr()
+    assert "Traceback" not in out.out + out.err and f"{path}:{huge_line}: cannot read" in out.out + out.err
+
+
+def test_records_say_where_they_came_from_without_the_server_path(data_copy):
+    dataset = load_valid(data_copy)
+    projects, targets = projects_frame(dataset), targets_frame(dataset)
+    assert projects["registry_ref"].str.fullmatch(r"registry/[0-9a-z_]+\.projects\.csv:\d+").all()
+    assert targets["registry_ref"].str.fullmatch(r"registry/[0-9a-z_]+\.targets\.csv:\d+").all()
+    first = dataset.registry.projects[0]
+    assert first.provenance[0].ref == f"registry/{sorted((data_copy / 'registry').glob('*.projects.csv'))[0].name}:2"
+    gazetteer = projects.loc[projects["location_source"].str.startswith("gazetteer"), "location_source"]
+    assert len(gazetteer) and gazetteer.str.match(r"gazetteer places\.csv:\d+ ").all()
+    for frame in (projects.drop(columns="geometry"), targets, places_frame(dataset), plans_frame(dataset)):
+        cells = [v for col in frame.columns for v in frame[col] if isinstance(v, str)]
+        assert not [v for v in cells if str(data_copy) in v or "/tmp" in v or v.startswith("/")]
