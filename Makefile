@@ -12,10 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: set up, build the store from the registry (keeping user edits) and serve on http://127.0.0.1:8000
+## run: set up, take the port, build the store from the registry (keeping user edits), serve on http://127.0.0.1:8000
 run: $(STAMP)
-	$(BIN)/energy-planner build
-	$(BIN)/energy-planner serve
+	$(BIN)/energy-planner serve --build
 
 ## test: set up, lint, type-check, validate the shipped data and run the whole test suite
 test: $(STAMP) lint browser

@@ -1,5 +1,6 @@
 """The planner service: an app factory; state is built once at startup, nothing runs at import."""
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -10,7 +11,7 @@ from starlette.responses import Response
 
 from api import analysis, edits, ogc, problems
 from api.html_pages import page, table_html
-from api.limits import BodyLimit
+from api.limits import BodyLimit, TrustedHost
 from api.openapi30 import downgrade
 from api.params import check_params
 from api.problems import BadRequest
@@ -52,8 +53,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.service = start(settings)
+        service = start(settings)
+        app.state.service = service
+        watcher = threading.Thread(target=service.watch_store, name="store-watch", daemon=True)
+        watcher.start()
         yield
+        service.stopping.set()
+        watcher.join(timeout=5)
+        service.watch.close()
 
     app = FastAPI(title="Energy-infrastructure planner", version="0.2.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
@@ -94,4 +101,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         }), media_type="application/json")
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(TrustedHost, allowed=settings.allowed_hosts)
     return app

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from geo.store import connect, ensure_keys_table
+from geo.errors import StoreError
+from geo.store.file import check_store, connect, read_rows, store_lock
 
 _KEY = re.compile(r"^ep_([0-9a-f]{8})_([A-Za-z0-9_-]{20,100})$")
 _ADCODE = re.compile(r"^[0-9]{6}$")
@@ -48,46 +49,43 @@ def _scope(text: str) -> tuple[str, ...] | None:
 def add_key(store: Path, name: str, scope: str = "*") -> str:
     """Create a key for ``name`` and return it; only its hash is stored, so it cannot be shown again."""
     name = name.strip()
-    if not name or len(name) > 100:
-        raise KeySpecError("name: give 1 to 100 characters (who edits with this key; it goes in the audit trail)")
+    if not name or len(name) > 100 or not name.isprintable():
+        raise KeySpecError("name: give 1 to 100 printable characters (who edits with this key; it goes in the "
+                           "audit trail)")
     _scope(scope)
     key_id, secret, salt = secrets.token_hex(4), secrets.token_urlsafe(32), secrets.token_hex(16)
-    con = connect(store)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        ensure_keys_table(con)
-        con.execute("INSERT INTO api_keys (key_id, name, scope, salt, key_hash, created) VALUES (?, ?, ?, ?, ?, ?)",
-                    (key_id, name, scope, salt, _hash(salt, secret), datetime.now(UTC).isoformat(timespec="seconds")))
-        con.execute("COMMIT")
-    finally:
-        con.close()
+    _write(store, "INSERT INTO api_keys (key_id, name, scope, salt, key_hash, created) VALUES (?, ?, ?, ?, ?, ?)",
+           (key_id, name, scope, salt, _hash(salt, secret), datetime.now(UTC).isoformat(timespec="seconds")))
     return f"ep_{key_id}_{secret}"
+
+
+def _write(store: Path, sql: str, params: tuple[str, ...]) -> int:
+    """Run one write on the store's ``api_keys`` under the store's lock (never beside a build); rows changed."""
+    check_store(store)
+    with store_lock(store):
+        con = connect(store)
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            count = con.execute(sql, params).rowcount
+            con.execute("COMMIT")
+            return count
+        except sqlite3.Error as exc:
+            raise StoreError(f"store {store}: the key was not written: {exc}") from None
+        finally:
+            con.close()
 
 
 def list_keys(store: Path) -> list[dict[str, str | None]]:
     """The keys (never their hashes)."""
-    con = sqlite3.connect(store)
-    try:
-        ensure_keys_table(con)
-        cur = con.execute("SELECT key_id, name, scope, created, revoked FROM api_keys ORDER BY created")
-        cols = [c[0] for c in cur.description]
-        return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-    finally:
-        con.close()
+    rows: list[dict[str, str | None]] = read_rows(
+        store, "SELECT key_id, name, scope, created, revoked FROM api_keys ORDER BY created")
+    return rows
 
 
 def revoke_key(store: Path, key_id: str) -> bool:
     """Revoke a key; ``False`` when no active key has that id."""
-    con = connect(store)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        ensure_keys_table(con)
-        cur = con.execute("UPDATE api_keys SET revoked = ? WHERE key_id = ? AND revoked IS NULL",
-                          (datetime.now(UTC).isoformat(timespec="seconds"), key_id))
-        con.execute("COMMIT")
-        return cur.rowcount == 1
-    finally:
-        con.close()
+    return _write(store, "UPDATE api_keys SET revoked = ? WHERE key_id = ? AND revoked IS NULL",
+                  (datetime.now(UTC).isoformat(timespec="seconds"), key_id)) == 1
 
 
 def check_key(store: Path, presented: str) -> ApiKey | None:
@@ -96,14 +94,9 @@ def check_key(store: Path, presented: str) -> ApiKey | None:
     if not match:
         return None
     key_id, secret = match.groups()
-    con = sqlite3.connect(store)
-    try:
-        if not con.execute("SELECT 1 FROM sqlite_master WHERE name='api_keys'").fetchone():
-            return None
-        row = con.execute("SELECT name, scope, salt, key_hash, revoked FROM api_keys WHERE key_id = ?",
-                          (key_id,)).fetchone()
-    finally:
-        con.close()
+    rows = read_rows(store, "SELECT name, scope, salt, key_hash, revoked FROM api_keys WHERE key_id = ?", (key_id,),
+                     as_dicts=False)
+    row = rows[0] if rows else None
     if row is None:
         _hash("0" * 32, secret)  # the same work as a known id
         return None

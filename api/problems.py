@@ -10,8 +10,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
-from geo.errors import NotFoundError, RegistryError
-from geo.store import ConflictError, EditError
+from geo.errors import NotFoundError, RegistryError, StoreBusyError, StoreError
+from geo.store.edits import ConflictError, EditError, ScopeError
 from solar.errors import SolarInputError
 
 PROBLEM_JSON = "application/problem+json"
@@ -64,20 +64,32 @@ class Unprocessable(ApiError):
     title = "Unprocessable content"
 
 
+class ServiceUnavailable(ApiError):
+    """The service cannot take the request now (busy); ``Retry-After`` says when to try again."""
+
+    status = 503
+    title = "Service unavailable"
+
+
+RETRY_AFTER_S = 5  # what a 503 for a busy store or a full queue asks the client to wait
 # The one table: exception class → (status, title). Order matters: the first match wins.
 STATUS: tuple[tuple[type[Exception], int, str], ...] = (
+    (ScopeError, 403, "Forbidden"),
     (ConflictError, 409, "Conflict"),
     (NotFoundError, 404, "Not found"),
     (EditError, 422, "Unprocessable content"),
     (SolarInputError, 422, "Unprocessable content"),
     (RegistryError, 422, "Unprocessable content"),
+    (StoreBusyError, 503, "Service unavailable"),
+    (StoreError, 503, "Service unavailable"),
 )
 
 
 def problem(status: int, title: str, detail: str, instance: str, **extra: Any) -> Response:
     """A problem+json response."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": instance, **extra}
-    headers = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'} if status == 401 else None
+    headers = {"WWW-Authenticate": 'ApiKey header="X-API-Key"'} if status == 401 else \
+        {"Retry-After": str(RETRY_AFTER_S)} if status == 503 else None
     return Response(orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -100,9 +112,13 @@ def install(app: FastAPI) -> None:
         return problem(exc.status, exc.title, exc.detail, request.url.path, **exc.extra)
 
     async def domain_error(request: Request, exc: Exception) -> Response:
+        detail = str(exc)
+        if isinstance(exc, StoreError):  # the store's name, not where the server keeps it
+            store = request.app.state.service.settings.store
+            detail = detail.replace(str(store), store.name)
         for cls, status, title in STATUS:
             if isinstance(exc, cls):
-                return problem(status, title, str(exc), request.url.path)
+                return problem(status, title, detail, request.url.path)
         raise exc  # pragma: no cover - only registered for classes in the table
 
     async def validation_error(request: Request, exc: Exception) -> Response:

@@ -1,7 +1,16 @@
-"""The service's state: the store read once at startup, its collections serialised, kept current on edits."""
+"""The service's state: the store read once at startup, its collections serialised, kept current.
 
+The store can change under the service: its own edits (applied to the served state at once), a
+``build`` or another server's edits (noticed by :class:`StoreWatch` within ``refresh_s`` seconds, or at
+once by an edit, and then the state is read again). Readers never wait: they read one consistent
+version, swapped in under :attr:`Service.lock`.
+"""
+
+import logging
+import sqlite3
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -11,42 +20,145 @@ import shapely
 from api.features import Collection, build_collections, project_collections
 from api.settings import Settings
 from api.state import StoreState, load_state
+from geo.errors import RegistryError, StoreError
 from geo.frames import cast_ints
 from geo.rollup import units_within
-from geo.store import EditResult, record_edit
+from geo.store.edits import EditResult, record_edit
 from geo.validate import Dataset, load_valid
+
+log = logging.getLogger("planner.api")
+Marks = tuple[str | None, int]  # the store's build generation and its highest edit id
+
+
+class StoreWatch:
+    """A read connection that tells, cheaply, whether anyone has written the store since it last looked."""
+
+    def __init__(self, store: Path):
+        self._con = sqlite3.connect(f"file:{store}?mode=ro", uri=True, check_same_thread=False, timeout=30)
+        self._lock = threading.Lock()
+        self._data_version = -1
+
+    def written(self) -> bool:
+        """Whether a commit by any other connection happened since the last call (SQLite's data_version)."""
+        with self._lock:
+            version = int(self._con.execute("PRAGMA data_version").fetchone()[0])
+            written, self._data_version = version != self._data_version, version
+        return written
+
+    def marks(self) -> Marks:
+        """The store's build generation and highest edit id, read now."""
+        with self._lock:
+            generation = self._con.execute(
+                "SELECT value FROM planner_meta WHERE key = 'generation'").fetchone() if self._has_meta() else None
+            seq = self._con.execute("SELECT max(edit_id) FROM edits").fetchone()[0]
+        return (generation[0] if generation else None, int(seq or 0))
+
+    def _has_meta(self) -> bool:
+        return self._con.execute("SELECT 1 FROM sqlite_master WHERE name = 'planner_meta'").fetchone() is not None
+
+    def close(self) -> None:
+        """Close the connection."""
+        with self._lock:
+            self._con.close()
 
 
 @dataclass
 class Service:
-    """What every request reads; edits replace it under :attr:`lock`, so a reader sees one version."""
+    """What every request reads; changes replace it under :attr:`lock`, so a reader sees one version."""
 
     settings: Settings
     state: StoreState
     dataset: Dataset
     collections: dict[str, Collection]
     units: dict[str, set[str]]  # adcode → the unit and, for a city, its counties
+    watch: StoreWatch
+    marks: Marks
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-    cache: dict[str, Any] = field(default_factory=dict)  # derived views (map page, layers), dropped on edit
+    cache: dict[str, Any] = field(default_factory=dict)  # derived views (map page, layers), dropped on change
+    stopping: threading.Event = field(default_factory=threading.Event)
 
-    def edit(self, project_id: str, op: str, fields: dict[str, Any], who: str, note: str | None) -> EditResult:
-        """Commit one edit to the store, then update the served collections (in commit order)."""
+    def edit(self, project_id: str, op: str, fields: dict[str, Any], who: str, note: str | None,
+             allowed: frozenset[str] | None = None) -> EditResult:
+        """Commit one edit to the store, then update the served collections (in commit order).
+
+        ``allowed`` is the editor's districts (``None``: all), checked against the row in the transaction.
+        """
         with self.lock:
-            result = record_edit(self.state.store, self.dataset, project_id, op, fields, who, note)
-            was_substation = project_id in self.collections["substations"].index
-            self.state = _with_project(self.state, project_id, result.project)
-            if op == "update" and result.project is not None and not was_substation \
-                    and result.project["category"] != "substation":  # the common case: one feature changes
-                coll = self.collections["projects"]
-                geom = shapely.Point(result.project["lon"], result.project["lat"])
-                updated = coll.with_feature(coll.index[project_id], result.project, geom)
-                self.collections = {**self.collections, "projects": updated}
-            else:
-                self.collections = {**self.collections, **project_collections(self.state.projects)}
+            self._refresh_locked()  # a build or another server may have changed the rows and the registry
+            result = record_edit(self.state.store, self.dataset, project_id, op, fields, who, note,
+                                 allowed=allowed, wait_s=self.settings.edit_wait_s)
+            self.watch.written()  # first: a commit by anyone after this shows in the next poll
+            marks = self.watch.marks()
+            if marks != (self.marks[0], result.edit_id) or self.marks[1] != result.edit_id - 1:
+                self._reload_locked()  # another writer committed too: read everything again
+                return result
+            try:
+                self._apply_locked(result)
+            except Exception:  # never serve a state that disagrees with the committed store
+                log.exception("could not apply edit %s in memory; reading the store again", result.edit_id)
+                self._reload_locked()
+                return result
+            self.marks = marks
             self.version += 1
             self.cache = {}
         return result
+
+    def _apply_locked(self, result: EditResult) -> None:
+        project_id = result.project_id
+        was_substation = project_id in self.collections["substations"].index
+        self.state = _with_project(self.state, project_id, result.project)
+        if result.op == "update" and result.project is not None and not was_substation \
+                and result.project["category"] != "substation":  # the common case: one feature changes
+            coll = self.collections["projects"]
+            geom = shapely.Point(result.project["lon"], result.project["lat"])
+            updated = coll.with_feature(coll.index[project_id], result.project, geom)
+            self.collections = {**self.collections, "projects": updated}
+        else:
+            self.collections = {**self.collections, **project_collections(self.state.projects)}
+
+    def refresh(self) -> bool:
+        """Read the store again if someone else wrote it (a build, another server); whether it did."""
+        if not self.watch.written():
+            return False
+        with self.lock:
+            return self._refresh_locked(checked=True)
+
+    def _refresh_locked(self, checked: bool = False) -> bool:
+        if not checked:
+            self.watch.written()
+        if self.watch.marks() == self.marks:
+            return False
+        self._reload_locked()
+        return True
+
+    def _reload_locked(self) -> None:
+        self.watch.written()
+        marks = self.watch.marks()  # before reading: a later commit differs from these and is read next time
+        state = load_state(self.settings.data_dir, self.settings.store)
+        try:
+            self.dataset = load_valid(self.settings.data_dir)
+        except RegistryError:  # the registry is being edited; the store was built from a valid one
+            log.warning("the data folder does not validate now; edits are checked against the registry read before")
+        self.state, self.collections = state, build_collections(state)
+        self.units = _units(state)
+        self.marks = marks
+        self.version += 1
+        self.cache = {}
+
+    def watch_store(self) -> None:
+        """Poll the store every ``refresh_s`` seconds until :attr:`stopping` is set (run in a thread)."""
+        while not self.stopping.wait(self.settings.refresh_s):
+            try:
+                if self.refresh():
+                    log.info("the store changed on disk: serving version %s (%s)", self.version, self.marks)
+            except (StoreError, sqlite3.Error, OSError) as exc:
+                log.warning("could not read the changed store, serving the previous version: %s", exc)
+
+
+def _units(state: StoreState) -> dict[str, set[str]]:
+    parents = state.parents
+    return {str(a): units_within(str(a), parents) for a in state.districts["adcode"]}
 
 
 def _with_project(state: StoreState, project_id: str, project: dict[str, Any] | None) -> StoreState:
@@ -60,19 +172,19 @@ def _with_project(state: StoreState, project_id: str, project: dict[str, Any] | 
                 out.iat[hits[0], out.columns.get_loc(name)] = value
         out.iat[hits[0], out.columns.get_loc(out.geometry.name)] = shapely.Point(project["lon"], project["lat"])
         return StoreState(state.store, out, state.districts, state.targets)
-    parts = [df.iloc[:hits[0]], df.iloc[hits[0] + 1:]] if len(hits) else [df]
+    kept = df.drop(index=df.index[hits]) if len(hits) else df
     if project is not None:
         row = cast_ints(pd.DataFrame([project]))
         new = gpd.GeoDataFrame(row, geometry=[shapely.Point(project["lon"], project["lat"])], crs=df.crs)
-        parts = [parts[0], new, *parts[1:]]
-    merged = pd.concat([p for p in parts if len(p)], ignore_index=True)
-    projects = gpd.GeoDataFrame(cast_ints(merged), geometry="geometry", crs=df.crs)
+        kept = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+    projects = gpd.GeoDataFrame(cast_ints(kept.reset_index(drop=True)), geometry="geometry", crs=df.crs)
     return StoreState(state.store, projects, state.districts, state.targets)
 
 
 def start(settings: Settings) -> Service:
     """Read the store (building it first if missing) and serialise the collections."""
     state = load_state(settings.data_dir, settings.store)
-    parents = state.parents
-    units = {str(a): units_within(str(a), parents) for a in state.districts["adcode"]}
-    return Service(settings, state, load_valid(settings.data_dir), build_collections(state), units)
+    watch = StoreWatch(settings.store)
+    watch.written()
+    return Service(settings, state, load_valid(settings.data_dir), build_collections(state), _units(state), watch,
+                   watch.marks())

@@ -1,5 +1,6 @@
 """What the CLI and the service read: the store's layers, built from the registry when missing."""
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -7,7 +8,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.frames import cast_ints
-from geo.store import build, read_table
+from geo.store.build import build
+from geo.store.file import check_store, read_table
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,16 @@ class StoreState:
 
 
 def load_state(data_dir: Path, store: Path) -> StoreState:
-    """Read the store, building it from ``data_dir`` first if it does not exist yet."""
-    if not store.exists():
+    """Read the store, building it from ``data_dir`` first if it does not exist yet.
+
+    Raises
+    ------
+    geo.errors.StoreError
+        When the path is not a complete planner store or cannot be read.
+    """
+    if not os.path.lexists(store):
         build(data_dir, store)
+    check_store(store)
     projects = cast_ints(read_table(store, "projects"))
     targets = cast_ints(read_table(store, "targets"))
     return StoreState(store, projects, read_table(store, "districts"), targets)

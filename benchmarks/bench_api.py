@@ -88,7 +88,8 @@ def make_store(tmp: Path, n: int) -> tuple[Path, str, int]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from bench_map import synthetic_store  # type: ignore[import-not-found]
 
-    from geo.store import build, read_table
+    from geo.store.build import build
+    from geo.store.file import read_table
 
     real = tmp / "real.gpkg"
     build(REPO / "data", real)

@@ -21,7 +21,8 @@ import numpy as np
 import pyogrio
 import shapely
 
-from geo.store import build, read_table
+from geo.store.build import build
+from geo.store.file import read_table
 from layers.planner_map import render_map
 
 REPO = Path(__file__).resolve().parents[1]

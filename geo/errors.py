@@ -32,3 +32,12 @@ class NotFoundError(KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else "not found"
+
+
+class StoreError(Exception):
+    """The store file cannot be used: not this planner's store, incomplete, corrupt, read-only or full."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the store's lock (a build or an edit) for longer than the caller waits."""
+

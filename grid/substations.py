@@ -55,7 +55,7 @@ def substations_frame(projects: pd.DataFrame) -> gpd.GeoDataFrame:
     Parameters
     ----------
     projects : pandas.DataFrame
-        The store's ``projects`` layer (``geo.store.read_table(store, "projects")``); needs the columns
+        The store's ``projects`` layer (``geo.store.file.read_table(store, "projects")``); needs the columns
         id, name_zh, category, voltage_kv [kV], lon, lat [degrees, WGS-84], location_precision,
         location_source.
 

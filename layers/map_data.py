@@ -15,7 +15,7 @@ import pandas as pd
 import pyogrio
 
 from geo.frames import cast_ints
-from geo.store import read_table
+from geo.store.file import read_table
 
 YIELD_COLUMNS = ("id", "specific_yield_kwh_per_kwp", "annual_energy_mwh")
 PROJECT_COLUMNS = ("id", "name_zh", "name_en", "category", "subtype", "capacity_raw", "capacity_mw", "voltage_kv",
@@ -95,7 +95,7 @@ def int_values(series: pd.Series) -> list[int | None]:
 def read_project_columns(store: Path) -> pd.DataFrame:
     """The columns of the store's ``projects`` layer the map uses (:data:`PROJECT_COLUMNS`), no geometry.
 
-    Reads a few columns rather than the whole layer (``geo.store.read_projects``): with 10,000 projects
+    Reads a few columns rather than the whole layer (``geo.store.file.read_table``): with 10,000 projects
     that halves the time to read. ``lon``/``lat`` are the geometry's coordinates, as the store writes them.
     """
     present = set(pyogrio.read_info(store, layer="projects")["fields"])
@@ -109,7 +109,7 @@ def read_map_data(store: Path, yields: pd.DataFrame | None = None) -> MapData:
     Parameters
     ----------
     store : Path
-        A GeoPackage written by ``geo.store.build``.
+        A GeoPackage written by ``geo.store.build.build``.
     yields : DataFrame, optional
         PV yield per project (see :class:`MapData`).
 

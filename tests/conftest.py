@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.store import build
+from geo.store.build import build
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

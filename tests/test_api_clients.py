@@ -9,7 +9,7 @@ import pytest
 from live_server import copy_store, serve
 from owslib.ogcapi.features import Features
 
-from geo.store import read_table
+from geo.store.file import read_table
 
 COLLECTIONS = ("projects", "substations", "districts", "targets")
 

@@ -14,7 +14,9 @@ from conftest import DATA
 from live_server import copy_store, serve
 
 from api.keys import add_key
-from geo.store import build, read_edits, read_projects
+from geo.store.build import build
+from geo.store.edits import read_edits
+from geo.store.file import read_table
 
 
 @pytest.fixture
@@ -51,16 +53,16 @@ def test_edit_audit_and_rebuild_keep_the_change(store):
         assert [e["op"] for e in trail] == ["update", "create", "delete"]
         assert trail[0]["who"] == "县发改局 tester" and trail[0]["before"]["status"] == "planned"
         assert trail[0]["fields"]["status"] == "under_construction" and trail[0]["note"] == "surveyed 2026-11"
-    before = read_projects(store).sort_values("id", ignore_index=True)
+    before = read_table(store, "projects").sort_values("id", ignore_index=True)
     build(DATA, store)
-    after = read_projects(store).sort_values("id", ignore_index=True)
+    after = read_table(store, "projects").sort_values("id", ignore_index=True)
     pd.testing.assert_frame_equal(before, after, check_dtype=False)
     assert after.set_index("id").loc["lx-pv-04", "status"] == "under_construction"
 
 
 def test_eight_writers_two_hundred_edits_each_lose_nothing(store):
     key = add_key(store, "load", "*")
-    ids = read_projects(store)["id"].tolist()[:8]
+    ids = read_table(store, "projects")["id"].tolist()[:8]
     failures: list[str] = []
     acked: list[int] = []
     lock = threading.Lock()
@@ -86,7 +88,7 @@ def test_eight_writers_two_hundred_edits_each_lose_nothing(store):
     assert failures == []
     edits = read_edits(store)
     assert len(acked) == 1600 and sorted(acked) == sorted(e["edit_id"] for e in edits)
-    stored = read_projects(store).set_index("id")
+    stored = read_table(store, "projects").set_index("id")
     assert (stored.loc[ids, "capacity_mw"] == 199.0).all()
     assert {f["id"]: f["properties"]["capacity_mw"] for f in served if f["id"] in ids} == dict.fromkeys(ids, 199.0)
     print(f"1,600 edits by 8 writers in {elapsed:.1f} s ({1600 / elapsed:.0f} edits/s)")
@@ -94,7 +96,7 @@ def test_eight_writers_two_hundred_edits_each_lose_nothing(store):
 
 def test_kill_9_during_a_write_burst_loses_no_acknowledged_edit(store):
     key = add_key(store, "crash", "*")
-    ids = read_projects(store)["id"].tolist()[:8]
+    ids = read_table(store, "projects")["id"].tolist()[:8]
     acked: dict[int, tuple[str, float]] = {}
     lock = threading.Lock()
     stop = threading.Event()
@@ -127,12 +129,12 @@ def test_kill_9_during_a_write_burst_loses_no_acknowledged_edit(store):
     con.close()
     edits = {e["edit_id"]: e for e in read_edits(store)}
     assert set(acked) <= set(edits), f"lost: {sorted(set(acked) - set(edits))[:10]}"
-    stored = read_projects(store).set_index("id")
+    stored = read_table(store, "projects").set_index("id")
     for pid in ids:  # the layer agrees with the last edit of each project in the trail
         last = max((e for e in edits.values() if e["project_id"] == pid), key=lambda e: e["edit_id"])
         assert stored.loc[pid, "capacity_mw"] == pytest.approx(float(eval_fields(last)["capacity_mw"]))
     build(DATA, store)  # and a rebuild after the crash keeps them
-    rebuilt = read_projects(store).set_index("id")
+    rebuilt = read_table(store, "projects").set_index("id")
     assert (rebuilt.loc[ids, "capacity_mw"] == stored.loc[ids, "capacity_mw"]).all()
 
 

@@ -25,7 +25,7 @@ from shapely.geometry import shape
 from api.app import create_app
 from api.keys import add_key, revoke_key
 from api.settings import Settings
-from geo.store import read_edits
+from geo.store.edits import read_edits
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
           409: "Conflict", 413: "Payload too large", 422: "Unprocessable content"}

@@ -9,7 +9,7 @@ from live_server import copy_store
 from api.app import create_app
 from api.features import LIMIT_MAX
 from api.settings import Settings
-from geo.store import read_table
+from geo.store.file import read_table
 
 CONF = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/"
 

@@ -30,7 +30,8 @@ from api.keys import add_key
 from api.settings import Settings
 from geo import vocab
 from geo.export import LAYERS
-from geo.store import read_edits, read_table
+from geo.store.edits import read_edits
+from geo.store.file import read_table
 
 CASES = 200  # generated cases per operation, at least (the acceptance)
 MIN_SUCCESSES = 5  # 2xx answers per operation, at least: an operation that refuses everything is not tested

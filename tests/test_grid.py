@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from geo.coords import to_wgs84
-from geo.store import read_table
+from geo.store.file import read_table
 from grid import distance
 from grid.distance import nearest
 from grid.errors import GridInputError

@@ -8,7 +8,9 @@ import pytest
 from conftest import DATA
 
 from geo.errors import NotFoundError, RegistryError
-from geo.store import EditError, build, read_edits, read_projects, record_edit
+from geo.store.build import build
+from geo.store.edits import EditError, read_edits, record_edit
+from geo.store.file import read_table
 from geo.validate import load_valid
 
 
@@ -24,7 +26,7 @@ def test_store_is_a_geopackage_qgis_can_open(built_store):
 
 
 def test_every_project_is_placed_and_checked_against_its_district(built_store):
-    gdf = read_projects(built_store)
+    gdf = read_table(built_store, "projects")
     assert gdf["lon"].notna().all() and gdf["quote"].str.len().gt(0).all()
     county = gdf[gdf["location_precision"] != "city"]
     assert (county["mapped_adcode"] == county["district_adcode"]).all()
@@ -39,9 +41,9 @@ def test_every_project_is_placed_and_checked_against_its_district(built_store):
 def test_build_is_idempotent(tmp_path):
     store = tmp_path / "s.gpkg"
     build(DATA, store)
-    first = read_projects(store)
+    first = read_table(store, "projects")
     build(DATA, store)
-    second = read_projects(store)
+    second = read_table(store, "projects")
     assert first.equals(second)
     assert not list(tmp_path.glob(".*")), "no temporary file left beside the store"
 
@@ -59,18 +61,18 @@ def test_edits_survive_a_rebuild_and_are_audited(tmp_path):
     record_edit(store, ds, "lx-pv-06", "delete", {}, who="tester")
     record_edit(store, ds, "lx-pv-90", "create",
                 {"name_zh": "新光伏", "category": "pv", "district_adcode": "430682", "capacity_mw": 5.0}, who="tester")
-    in_place = read_projects(store).sort_values("id", ignore_index=True)
+    in_place = read_table(store, "projects").sort_values("id", ignore_index=True)
     near = pyogrio.read_dataframe(store, layer="projects", bbox=(113.399, 29.449, 113.401, 29.451))
     assert near["id"].tolist() == ["lx-pv-04"]  # the spatial index follows the moved point
     for _ in range(2):
         report = build(DATA, store)
-        projects = read_projects(store).set_index("id")
+        projects = read_table(store, "projects").set_index("id")
         row = projects.loc["lx-pv-04"]
         assert (row["lon"], row["lat"]) == pytest.approx(wgs, abs=1e-6)
         assert row["location_precision"] == "surveyed" and row["status"] == "under_construction"
         assert "lx-pv-06" not in projects.index and projects.loc["lx-pv-90", "capacity_mw"] == 5.0
-        assert report.edits_applied == 3 and report.orphan_edits == ()
-        rebuilt = read_projects(store).sort_values("id", ignore_index=True)
+        assert report.edits_applied == 3 and report.skipped_edits == ()
+        rebuilt = read_table(store, "projects").sort_values("id", ignore_index=True)
         pd.testing.assert_frame_equal(in_place, rebuilt, check_dtype=False)  # in place == a rebuild
     edits = read_edits(store)
     assert [e["op"] for e in edits] == ["update", "delete", "create"] and edits[0]["edit_id"] == eid
@@ -114,7 +116,7 @@ def test_created_project_without_coordinate_sits_at_its_district_point(tmp_path)
     ds = load_valid(DATA)
     record_edit(store, ds, "hc-pv-90", "create", {"name_zh": "新项目", "category": "pv", "district_adcode": "431202"},
                 who="tester")
-    row = read_projects(store).set_index("id").loc["hc-pv-90"]
+    row = read_table(store, "projects").set_index("id").loc["hc-pv-90"]
     assert row["location_precision"] == "district" and row["district_check"] == "match"
     assert row["district_name_zh"] == "鹤城区" and row["provenance_method"] == "user-created"
 
@@ -124,7 +126,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     store = tmp_path / "s.gpkg"
     build(DATA, store)
     ds = load_valid(DATA)
-    ids = read_projects(store)["id"].tolist()[:8]
+    ids = read_table(store, "projects")["id"].tolist()[:8]
     errors: list[BaseException] = []
 
     def writer(pid: str) -> None:
@@ -142,6 +144,6 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     assert errors == []
     edits = read_edits(store)
     assert len(edits) == 200 and len({e["edit_id"] for e in edits}) == 200
-    projects = read_projects(store).set_index("id")
+    projects = read_table(store, "projects").set_index("id")
     assert (projects.loc[ids, "capacity_mw"] == 24.0).all()
     assert len(pyogrio.read_dataframe(store, layer="projects", bbox=(113.0, 29.0, 114.0, 30.0))) > 0  # R-tree intact
