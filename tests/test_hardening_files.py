@@ -1,4 +1,5 @@
-"""Hostile files around the planner: output paths that are not regular files, writers killed mid-write."""
+"""Hostile files: output paths that are not regular files, writers killed mid-write, registry cells (ids, control
+characters, huge cells) and server paths in records."""
 
 import csv
 import os
