@@ -57,10 +57,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.service = service
         watcher = threading.Thread(target=service.watch_store, name="store-watch", daemon=True)
         watcher.start()
+        setattr(app.state, analysis.POOL, analysis.start_pool(settings))  # PV yields run in worker processes
         yield
+        getattr(app.state, analysis.POOL).close()
         service.stopping.set()
         watcher.join(timeout=5)
-        service.watch.close()
 
     app = FastAPI(title="Energy-infrastructure planner", version="0.2.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
@@ -97,7 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(orjson.dumps({
             "status": "ok", "store": service.state.store.name, "projects": len(service.state.projects),
             "targets": len(service.state.targets), "districts": len(service.state.districts),
-            "version": service.version,
+            "version": service.version, "generation": service.marks[0],
         }), media_type="application/json")
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -17,7 +17,9 @@ from api.keys import ApiKey, check_key
 from api.params import check_params, items_query
 from api.problems import PROBLEM_JSON, BadRequest, Unauthorized, Unprocessable
 from api.service import Service
+from geo import vocab
 from geo.coords import COORD_SYSTEMS
+from geo.records import ID_PATTERN
 from geo.store.edits import MAX_CAPACITY_MW, MAX_VOLTAGE_KV, count_edits, read_edits
 
 GEOJSON = "application/geo+json"
@@ -40,12 +42,12 @@ class Properties(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name_zh: Text | None = None
     name_en: Text | None = None
-    category: Annotated[str, Field(max_length=40)] | None = None
+    category: Annotated[str, Field(max_length=40, json_schema_extra={"enum": list(vocab.CATEGORIES)})] | None = None
     subtype: Annotated[str, Field(max_length=40)] | None = None
     capacity_mw: Annotated[float, Field(ge=0, le=MAX_CAPACITY_MW, allow_inf_nan=False, strict=True)] | None = None
     voltage_kv: Annotated[float, Field(ge=0, le=MAX_VOLTAGE_KV, allow_inf_nan=False, strict=True)] | None = None
-    action: Annotated[str, Field(max_length=40)] | None = None
-    status: Annotated[str, Field(max_length=40)] | None = None
+    action: Annotated[str, Field(max_length=40, json_schema_extra={"enum": list(vocab.ACTIONS)})] | None = None
+    status: Annotated[str, Field(max_length=40, json_schema_extra={"enum": list(vocab.STATUSES)})] | None = None
     target_year: Annotated[int, Field(ge=1990, le=2100, strict=True)] | None = None
     district_adcode: Annotated[str, Field(pattern=r"^[0-9]{6}$")] | None = None
     township: Text | None = None
@@ -59,7 +61,7 @@ class NewProject(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     type: Literal["Feature"]
-    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+    id: Annotated[str, Field(pattern=ID_PATTERN)]
     geometry: Point | None = None
     properties: Properties
     edit_note: Annotated[str, Field(max_length=500)] | None = None

@@ -2,10 +2,9 @@
 
 uvicorn bounds neither the request line and headers (1 MB of headers and 20,000 headers were accepted)
 nor the time a client takes to send a request (a slow client held a connection for ever). Here a request
-line over :data:`MAX_URL_BYTES` gets 414, a head over :data:`MAX_HEAD_BYTES` or :data:`MAX_HEADERS`
-headers gets 431, and a connection that has not sent a complete request :data:`REQUEST_TIMEOUT_S`
-seconds after it opened or after its request began gets 408 and is closed. Bodies are bounded by
-:class:`api.limits.BodyLimit`.
+line over ``max_url_bytes`` gets 414, a head over ``max_head_bytes`` or ``max_headers`` headers gets 431,
+and a connection that has not sent a complete request ``request_timeout_s`` seconds after it opened or
+after its request began gets 408 and is closed. Bodies are bounded by :class:`api.limits.BodyLimit`.
 """
 
 import asyncio
@@ -16,10 +15,6 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.problems import PROBLEM_JSON
 
-MAX_URL_BYTES = 8_192
-MAX_HEAD_BYTES = 16_384
-MAX_HEADERS = 100
-REQUEST_TIMEOUT_S = 10.0
 _REASONS = {408: "Request Timeout", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
 
 
@@ -30,6 +25,10 @@ class _Refused(Exception):
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """:class:`HttpToolsProtocol` that refuses oversized request heads and times out slow requests."""
 
+    max_url_bytes = 8_192
+    max_head_bytes = 16_384
+    max_headers = 100
+    request_timeout_s = 10.0
     _head_bytes = 0
     _refusal: tuple[int, str] | None = None
     _deadline: asyncio.TimerHandle | None = None
@@ -72,15 +71,16 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_url(self, url: bytes) -> None:
         """Refuse a request line over the limit (414)."""
         self._head_bytes += len(url)
-        if self._head_bytes > MAX_URL_BYTES:
-            self._refuse(414, f"the request line is limited to {MAX_URL_BYTES} bytes")
+        if self._head_bytes > self.max_url_bytes:
+            self._refuse(414, f"the request line is limited to {self.max_url_bytes} bytes")
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
         """Refuse a head over the size or count limit (431)."""
         self._head_bytes += len(name) + len(value) + 4
-        if self._head_bytes > MAX_HEAD_BYTES or len(self.headers) >= MAX_HEADERS:
-            self._refuse(431, f"request heads are limited to {MAX_HEAD_BYTES} bytes and {MAX_HEADERS} headers")
+        if self._head_bytes > self.max_head_bytes or len(self.headers) >= self.max_headers:
+            self._refuse(431, f"request heads are limited to {self.max_head_bytes} bytes and "
+                              f"{self.max_headers} headers")
         super().on_header(name, value)
 
     def on_message_complete(self) -> None:
@@ -94,7 +94,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def _arm(self) -> None:
         self._disarm()
-        self._deadline = self.loop.call_later(REQUEST_TIMEOUT_S, self._timed_out)
+        self._deadline = self.loop.call_later(self.request_timeout_s, self._timed_out)
 
     def _disarm(self) -> None:
         if self._deadline is not None:
@@ -106,7 +106,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         if self.cycle is None or self.cycle.response_complete:  # no request running: nothing was sent yet
-            self._send_refusal(408, f"a request must arrive within {REQUEST_TIMEOUT_S:g} s")
+            self._send_refusal(408, f"a request must arrive within {self.request_timeout_s:g} s")
         else:  # a route is reading the body: the disconnect ends its wait
             self.transport.close()
 
@@ -116,3 +116,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 f"content-length: {len(body)}\r\nconnection: close\r\n\r\n").encode("ascii")
         self.transport.write(head + body)
         self.transport.close()
+
+
+def guarded_protocol(request_timeout_s: float) -> type[GuardedHttpToolsProtocol]:
+    """The protocol class with this service's deadline (uvicorn instantiates the class it is given)."""
+    return type("PlannerHttpProtocol", (GuardedHttpToolsProtocol,), {"request_timeout_s": request_timeout_s})

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, SPECS, Collection, page_bytes, select
 from api.html_pages import links_html, page, table_html
-from api.params import ITEMS_PARAMS, check_params, items_query, wants_html
+from api.params import ITEMS_PARAMS, MAX_VALUE_CHARS, check_params, items_query, wants_html
 from api.problems import PROBLEM_JSON
 from api.service import Service
 from geo.errors import NotFoundError
@@ -61,6 +61,15 @@ _COLLECTION = {"type": "object", "required": ["type", "features"],
 
 def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _filter_schema(name: str) -> dict[str, Any]:
+    """What the filter accepts, as :func:`api.params.items_query` checks it (an empty value is a 400)."""
+    if name == "target_year":
+        return {"type": "integer", "minimum": 0}
+    if name == DISTRICT_FILTER:
+        return {"type": "string", "pattern": "^[0-9]+$", "maxLength": MAX_VALUE_CHARS}
+    return {"type": "string", "pattern": "\\S", "minLength": 1, "maxLength": MAX_VALUE_CHARS}
 
 
 def _f_param() -> dict[str, Any]:
@@ -197,8 +206,7 @@ def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], s
         {**_param("bbox", {"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}},
                   "minlon,minlat,maxlon,maxlat in CRS84; features intersecting it"), "style": "form",
          "explode": False},
-        *[_param(name, {"type": "integer", "minimum": 0} if name == "target_year" else {"type": "string"},
-                 FILTER_DOCS[name]) for name in filters],
+        *[_param(name, _filter_schema(name), FILTER_DOCS[name]) for name in filters],
     ]
     allowed_items = [*ITEMS_PARAMS, *filters]
 

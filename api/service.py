@@ -1,7 +1,7 @@
 """The service's state: the store read once at startup, its collections serialised, kept current.
 
 The store can change under the service: its own edits (applied to the served state at once), a
-``build`` or another server's edits (noticed by :class:`StoreWatch` within ``refresh_s`` seconds, or at
+``build`` or another server's edits (noticed by :meth:`Service.watch_store` within ``refresh_s`` seconds, or at
 once by an edit, and then the state is read again). Readers never wait: they read one consistent
 version, swapped in under :attr:`Service.lock`.
 """
@@ -24,42 +24,25 @@ from geo.errors import RegistryError, StoreError
 from geo.frames import cast_ints
 from geo.rollup import units_within
 from geo.store.edits import EditResult, record_edit
+from geo.store.file import read_rows, table_names
 from geo.validate import Dataset, load_valid
 
 log = logging.getLogger("planner.api")
 Marks = tuple[str | None, int]  # the store's build generation and its highest edit id
 
 
-class StoreWatch:
-    """A read connection that tells, cheaply, whether anyone has written the store since it last looked."""
+def store_marks(store: Path) -> Marks:
+    """The store's build generation and highest edit id, read now (a fresh read-only connection).
 
-    def __init__(self, store: Path):
-        self._con = sqlite3.connect(f"file:{store}?mode=ro", uri=True, check_same_thread=False, timeout=30)
-        self._lock = threading.Lock()
-        self._data_version = -1
-
-    def written(self) -> bool:
-        """Whether a commit by any other connection happened since the last call (SQLite's data_version)."""
-        with self._lock:
-            version = int(self._con.execute("PRAGMA data_version").fetchone()[0])
-            written, self._data_version = version != self._data_version, version
-        return written
-
-    def marks(self) -> Marks:
-        """The store's build generation and highest edit id, read now."""
-        with self._lock:
-            generation = self._con.execute(
-                "SELECT value FROM planner_meta WHERE key = 'generation'").fetchone() if self._has_meta() else None
-            seq = self._con.execute("SELECT max(edit_id) FROM edits").fetchone()[0]
-        return (generation[0] if generation else None, int(seq or 0))
-
-    def _has_meta(self) -> bool:
-        return self._con.execute("SELECT 1 FROM sqlite_master WHERE name = 'planner_meta'").fetchone() is not None
-
-    def close(self) -> None:
-        """Close the connection."""
-        with self._lock:
-            self._con.close()
+    A fresh connection each time: GDAL's own SQLite in this process (the layer reads) releases the POSIX
+    locks of any long-lived connection when it closes the file, after which that connection stops
+    seeing other processes' commits.
+    """
+    names = table_names(store)
+    generation = read_rows(store, "SELECT value FROM planner_meta WHERE key = 'generation'", as_dicts=False) \
+        if "planner_meta" in names else []
+    seq = read_rows(store, "SELECT max(edit_id) FROM edits", as_dicts=False)[0][0]
+    return (generation[0][0] if generation else None, int(seq or 0))
 
 
 @dataclass
@@ -71,7 +54,6 @@ class Service:
     dataset: Dataset
     collections: dict[str, Collection]
     units: dict[str, set[str]]  # adcode → the unit and, for a city, its counties
-    watch: StoreWatch
     marks: Marks
     version: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -88,8 +70,7 @@ class Service:
             self._refresh_locked()  # a build or another server may have changed the rows and the registry
             result = record_edit(self.state.store, self.dataset, project_id, op, fields, who, note,
                                  allowed=allowed, wait_s=self.settings.edit_wait_s)
-            self.watch.written()  # first: a commit by anyone after this shows in the next poll
-            marks = self.watch.marks()
+            marks = store_marks(self.state.store)
             if marks != (self.marks[0], result.edit_id) or self.marks[1] != result.edit_id - 1:
                 self._reload_locked()  # another writer committed too: read everything again
                 return result
@@ -119,22 +100,19 @@ class Service:
 
     def refresh(self) -> bool:
         """Read the store again if someone else wrote it (a build, another server); whether it did."""
-        if not self.watch.written():
+        if store_marks(self.state.store) == self.marks:
             return False
         with self.lock:
-            return self._refresh_locked(checked=True)
+            return self._refresh_locked()
 
-    def _refresh_locked(self, checked: bool = False) -> bool:
-        if not checked:
-            self.watch.written()
-        if self.watch.marks() == self.marks:
+    def _refresh_locked(self) -> bool:
+        if store_marks(self.state.store) == self.marks:
             return False
         self._reload_locked()
         return True
 
     def _reload_locked(self) -> None:
-        self.watch.written()
-        marks = self.watch.marks()  # before reading: a later commit differs from these and is read next time
+        marks = store_marks(self.settings.store)  # before reading: a later commit differs and is read next time
         state = load_state(self.settings.data_dir, self.settings.store)
         try:
             self.dataset = load_valid(self.settings.data_dir)
@@ -183,8 +161,8 @@ def _with_project(state: StoreState, project_id: str, project: dict[str, Any] | 
 
 def start(settings: Settings) -> Service:
     """Read the store (building it first if missing) and serialise the collections."""
+    marks = store_marks(settings.store) if settings.store.exists() else (None, 0)
     state = load_state(settings.data_dir, settings.store)
-    watch = StoreWatch(settings.store)
-    watch.written()
-    return Service(settings, state, load_valid(settings.data_dir), build_collections(state), _units(state), watch,
-                   watch.marks())
+    if marks != store_marks(settings.store):  # built just now, or changed while being read: the next poll reads it
+        marks = (None, -1)
+    return Service(settings, state, load_valid(settings.data_dir), build_collections(state), _units(state), marks)
