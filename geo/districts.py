@@ -7,6 +7,8 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.files import not_regular_file
+
 STORE_CRS = "EPSG:4326"
 METRIC_CRS = "EPSG:32649"  # UTM 49N: lengths and areas
 
@@ -29,8 +31,11 @@ def read_districts(path: Path) -> dict[str, District]:
     Raises
     ------
     ValueError
-        If the file is not in EPSG:4326 or a geometry is invalid.
+        If the file is not a regular file, not in EPSG:4326, or a geometry is invalid.
     """
+    not_regular = not_regular_file(path)
+    if not_regular:
+        raise ValueError(f"{path}: {not_regular}")
     gdf = gpd.read_file(path)
     if gdf.crs is None or gdf.crs.to_epsg() != 4326:
         raise ValueError(f"{path}: boundaries must be EPSG:4326, got {gdf.crs}")

@@ -5,6 +5,7 @@ from functools import cache
 from pathlib import Path
 
 from geo.errors import Problem, RegistryError
+from geo.files import not_regular_file
 from geo.records import Plan
 
 
@@ -19,6 +20,9 @@ def read_plans(plans_dir: Path) -> dict[str, Plan]:
     path = plans_dir / "plans.csv"
     plans: dict[str, Plan] = {}
     problems = []
+    not_regular = not_regular_file(path)
+    if not_regular:
+        raise RegistryError([Problem(str(path), None, None, not_regular)])
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
         for row in reader:
@@ -27,8 +31,10 @@ def read_plans(plans_dir: Path) -> dict[str, Plan]:
                 if not (row.get(name) or "").strip():
                     problems.append(Problem(str(path), line, name, "required"))
             pid = row["plan_id"]
-            if not (plans_dir / f"{pid}.txt").is_file():
-                problems.append(Problem(str(path), line, "plan_id", f"no plan text {pid}.txt in {plans_dir}"))
+            text_problem = not_regular_file(plans_dir / f"{pid}.txt")
+            if text_problem:
+                message = f"plan text {pid}.txt in {plans_dir}: {text_problem}"
+                problems.append(Problem(str(path), line, "plan_id", message))
             plans[pid] = Plan(
                 plan_id=pid,
                 title=row["title"],

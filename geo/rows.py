@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from geo.errors import Problem
+from geo.files import not_regular_file
 
 
 class RowReader:
@@ -71,8 +72,13 @@ class RowReader:
 def read_csv_rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[RowReader]:
     """Yield a RowReader per data row of a UTF-8 CSV file (BOM tolerated), checking its header.
 
-    A missing column is one Problem at line 1 and no rows are read from that file.
+    A missing column is one Problem at line 1 and no rows are read from that file; so is a path that is
+    not a regular file (a FIFO would block the reader forever).
     """
+    not_regular = not_regular_file(path)
+    if not_regular:
+        problems.append(Problem(str(path), None, None, not_regular))
+        return
     with path.open(encoding="utf-8-sig", newline="") as f:
         reader = csv.DictReader(f)
         header = tuple(reader.fieldnames or ())

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from geo.files import not_regular_file
 from solar.errors import SolarInputError
 
 MONTHS = [f"m{m:02d}" for m in range(1, 13)]
@@ -44,6 +45,10 @@ def _monthly(row: dict[str, str]) -> tuple[float, ...]:
 def read_stations(data_dir: Path) -> dict[str, Station]:
     """Read ``solar/stations.csv`` and ``solar/climate_normals.csv`` under ``data_dir``."""
     folder = data_dir / "solar"
+    for name in ("climate_normals.csv", "stations.csv"):
+        problem = not_regular_file(folder / name)
+        if problem:
+            raise SolarInputError("climate data", problem, str(folder / name))
     with open(folder / "climate_normals.csv", encoding="utf-8", newline="") as f:
         normals: dict[tuple[str, str], dict[str, str]] = {(r["station"], r["quantity"]): r for r in csv.DictReader(f)}
     with open(folder / "stations.csv", encoding="utf-8", newline="") as f:
