@@ -67,10 +67,19 @@ def model_chain(m: Mounting, weather: Weather, pdc0_w: float) -> ModelChain:
     )
 
 
-def check_capacity(capacity_mw: float) -> None:
-    """Refuse a capacity that is not a finite positive number."""
-    if not np.isfinite(capacity_mw) or capacity_mw <= 0:
-        raise SolarInputError("capacity_mw", f"{capacity_mw} is not a positive capacity in MWp")
+#: The largest capacity a yield is computed for [MWp], the store's cap on edited capacities (the largest
+#: plants are ~22,500 MW): a larger value is a typo or a unit slip (and near 1e300 MW pvlib's watts overflow
+#: to inf, so the yield would silently be 0).
+MAX_CAPACITY_MW = 100_000.0
+#: The largest single site the CLI's ``yield --capacity-mw`` takes [MWp], as POST /analysis/yield does.
+MAX_SITE_MW = 10_000.0
+
+
+def check_capacity(capacity_mw: float, most_mw: float = MAX_CAPACITY_MW) -> None:
+    """Refuse a capacity that is not a finite number in (0, ``most_mw``] MWp."""
+    if not np.isfinite(capacity_mw) or not 0 < capacity_mw <= most_mw:
+        raise SolarInputError("capacity_mw", f"{capacity_mw} is not a positive capacity in MWp (allowed: finite, > 0 "
+                              f"and <= {most_mw:,.0f})")
 
 
 def site_yield(weather: Weather, capacity_mw: float, m: Mounting) -> dict[str, Any]:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from geo.files import not_regular_file
 from solar.climate import Station, great_circle_km, nearest_station, read_stations
 from solar.errors import SolarInputError
 
@@ -38,6 +39,30 @@ RANGES = {
     "dhi": (0.0, 1000.0),
     "temp_air": (-60.0, 65.0),
     "wind_speed": (0.0, 75.0),
+}
+#: Checks of units and clock on every weather file, after reading it (the figures on the shipped inputs:
+#: tests/fixtures/pvgis_tmy_yueyang.json and yueyang.epw hold the Yueyang offline year; offline years for
+#: Yueyang and Huaihua):
+#: - a year whose highest hourly GHI (or DNI, DHI when the file gives them and they are not all 0) is
+#:   below this is in kW/m²
+#:   (real years peak at 900-1100 W/m² GHI; fixtures: GHI 952, DNI 817, DHI 346; Huaihua offline 971,
+#:   845, 240, so the margin is >= 2.4x on DHI and ~9.5x on GHI);
+PEAK_MIN_W_M2 = 100.0
+#: - annual GHI outside this range [kWh/m²] is not a year of weather (Earth's range is about 600-2700;
+#:   fixtures 1250, Huaihua offline 1100: margins 3.7x below, 2.4x above);
+GHI_ANNUAL_KWH_M2 = (300.0, 3000.0)
+#: - more than NIGHT_SHARE_MAX of the year's GHI in hours whose middle has the sun more than
+#:   NIGHT_ELEVATION_DEG below the horizon (pvlib solar position at the file's point) means the time
+#:   zone or time labels are wrong. Fixtures and offline years: 0.0 % (no GHI at all in such hours);
+#:   labels off by 1 h: 0.1 %, 2 h: 2.5 % (accepted), 3 h: 8.3 %, 8 h (UTC read as local): 69 % (refused).
+#:   At -5 deg the whole hour is below ~+2 deg elevation, so real twilight cannot reach 5 %.
+NIGHT_ELEVATION_DEG = -5.0
+NIGHT_SHARE_MAX = 0.05
+#: Expected time labels per file kind, for the night-time message.
+TIME_CONVENTIONS = {
+    "PVGIS TMY": "PVGIS TMY times in UTC",
+    "EPW": "EPW times in the header's time zone, hour-ending",
+    "hourly CSV": "hourly CSV times with their UTC offset, each starting its hour",
 }
 WEATHER_SOURCES = {
     "offline": "typical year from pvlib clear sky scaled to cited climate figures (planning estimate)",
@@ -74,12 +99,24 @@ class Weather:
         return np.asarray(self.local_index.month)
 
 
-def check_lat_lon(lat: float, lon: float) -> None:
+def check_lat_lon(lat: float, lon: float, where: str = "") -> None:
     """Refuse a latitude or longitude that is not a finite WGS-84 coordinate."""
     if not np.isfinite(lat) or not -90 <= lat <= 90:
-        raise SolarInputError("lat", f"{lat} is not a latitude (allowed: finite, -90..90 degrees)")
+        raise SolarInputError("lat", f"{lat} is not a latitude (allowed: finite, -90..90 degrees)", where)
     if not np.isfinite(lon) or not -180 <= lon <= 180:
-        raise SolarInputError("lon", f"{lon} is not a longitude (allowed: finite, -180..180 degrees)")
+        raise SolarInputError("lon", f"{lon} is not a longitude (allowed: finite, -180..180 degrees)", where)
+
+
+#: Allowed site altitude [m]: the Dead Sea shore (-430 m) to above Everest's summit (8,849 m).
+ALTITUDE_RANGE_M = (-500.0, 9000.0)
+
+
+def check_altitude(altitude_m: float, where: str = "") -> None:
+    """Refuse an altitude that is not a finite number of metres within :data:`ALTITUDE_RANGE_M`."""
+    lo, hi = ALTITUDE_RANGE_M
+    if not np.isfinite(altitude_m) or not lo <= altitude_m <= hi:
+        raise SolarInputError("altitude", f"{altitude_m:g} m is not a site altitude (allowed: finite, "
+                              f"{lo:g}..{hi:g} m)", where)
 
 
 # -- offline typical year -------------------------------------------------------------------------------
@@ -88,6 +125,8 @@ def check_lat_lon(lat: float, lon: float) -> None:
 def typical_year(data_dir: Path, lat: float, lon: float, altitude_m: float | None = None) -> Weather:
     """The offline typical year at (lat, lon) from the nearest station's cited figures (an estimate)."""
     check_lat_lon(lat, lon)
+    if altitude_m is not None:
+        check_altitude(altitude_m)
     station, km = nearest_station(read_stations(data_dir), lat, lon)
     altitude = station.altitude_m if altitude_m is None else altitude_m
     return _typical_year(station, km, lat, lon, altitude)
@@ -167,9 +206,14 @@ def _monthly_sum(values: np.ndarray, month: np.ndarray) -> np.ndarray:
 
 
 def read_weather_file(path: Path) -> Weather:
-    """Read a PVGIS TMY (json/csv), an EPW or an hourly CSV; refuse gaps, wrong columns and bad values."""
-    if not path.is_file():
-        raise SolarInputError("weather", f"no such file: {path}")
+    """Read a PVGIS TMY (json/csv), an EPW or an hourly CSV; refuse gaps, wrong columns and bad values.
+
+    Irradiance in the wrong unit (:func:`_check_frame`) and times that put the sun's energy at night
+    (:func:`check_clock`) are refused too.
+    """
+    problem = not_regular_file(path)
+    if problem:
+        raise SolarInputError("weather", problem, str(path))
     suffix = path.suffix.lower()
     try:
         if suffix == ".epw":
@@ -179,14 +223,50 @@ def read_weather_file(path: Path) -> Weather:
             data, meta = pvlib.iotools.read_pvgis_tmy(str(path), map_variables=True)
             weather = _from_pvlib(path, data, meta, "PVGIS TMY", shift=pd.Timedelta(0))
         elif suffix == ".csv":
-            return _read_hourly_csv(path)
+            weather = _read_hourly_csv(path)
         else:
             raise SolarInputError("weather", f"unknown file type {suffix!r} (allowed: .epw, .json, .csv)", str(path))
     except SolarInputError:
         raise
+    except RecursionError:
+        raise SolarInputError("weather", "nested too deeply to be weather data (refused)", str(path)) from None
     except (ValueError, KeyError, IndexError, TypeError, json.JSONDecodeError, pd.errors.ParserError) as exc:
         raise SolarInputError("weather", f"cannot read as {suffix[1:]} weather: {exc}", str(path)) from exc
+    check_lat_lon(weather.latitude, weather.longitude, str(path))
+    check_altitude(weather.altitude_m, str(path))
+    check_clock(weather, path)
     return weather
+
+
+def check_clock(weather: Weather, path: Path) -> None:
+    """Refuse a year whose GHI falls when the sun is down: wrong time zone or time labels.
+
+    Thresholds and their margins: :data:`NIGHT_ELEVATION_DEG`, :data:`NIGHT_SHARE_MAX`. The sun's position
+    is taken at each row's time stamp, which marks the middle of its hour (the :class:`Weather` convention).
+    """
+    data = weather.data
+    ghi = data["ghi"].to_numpy()
+    # one sun computation for the labels and for labels moved by -12..+12 h (to say which shift fits)
+    index = pd.DatetimeIndex(data.index)
+    wide = pd.date_range(index[0] - pd.Timedelta(hours=12), periods=len(index) + 24, freq="h")
+    elevation = pvlib.solarposition.get_solarposition(wide, weather.latitude, weather.longitude,
+                                                      altitude=weather.altitude_m)["elevation"].to_numpy()
+    night = elevation[12: 12 + len(index)] < NIGHT_ELEVATION_DEG
+    share = float(ghi[night].sum() / ghi.sum())
+    if share > NIGHT_SHARE_MAX:
+        worst = int(np.argmax(np.where(night, ghi, -1.0)))
+        # the shift whose sun best matches the irradiance: GHI weighted by the sine of the sun's elevation
+        lift = np.maximum(np.sin(np.radians(elevation)), 0.0)
+        best = max(range(-12, 13), key=lambda k: float(ghi @ lift[12 + k: 12 + k + len(index)]))
+        best_share = float(ghi[elevation[12 + best: 12 + best + len(index)] < NIGHT_ELEVATION_DEG].sum() / ghi.sum())
+        kind = next((k for k in TIME_CONVENTIONS if weather.source.startswith(k)), "hourly CSV")
+        raise SolarInputError(
+            "time", f"irradiance at night: {share:.0%} of the year's GHI falls in hours when the sun is more than "
+            f"{-NIGHT_ELEVATION_DEG:g} deg below the horizon at ({weather.latitude}, {weather.longitude}) (limit "
+            f"{NIGHT_SHARE_MAX:.0%}; e.g. {ghi[worst]:g} W/m2 at {index[worst].isoformat()}, mid-hour); the time zone "
+            f"or time labels are wrong (expected {TIME_CONVENTIONS[kind]}; moving them by {best:+d} h would fit the "
+            f"sun best and leave {best_share:.1%} at night)", str(path),
+        )
 
 
 def _is_pvgis_csv(path: Path) -> bool:
@@ -194,15 +274,19 @@ def _is_pvgis_csv(path: Path) -> bool:
         return f.readline().lower().startswith("latitude")
 
 
-def _meta_value(meta: Any, *keys: str) -> float:
-    """Find a number under any of ``keys`` in pvlib's metadata (a dict, possibly nested)."""
-    if isinstance(meta, dict):
+#: How deep :func:`_meta_value` looks into nested metadata (PVGIS nests its location 2 levels down).
+META_DEPTH = 4
+
+
+def _meta_value(meta: Any, *keys: str, depth: int = META_DEPTH) -> float:
+    """Find a number under any of ``keys`` in pvlib's metadata (a dict, nested at most ``depth`` levels)."""
+    if isinstance(meta, dict) and depth > 0:
         for key in keys:
             if key in meta and not isinstance(meta[key], dict | list):
                 return float(meta[key])
         for value in meta.values():
             try:
-                return _meta_value(value, *keys)
+                return _meta_value(value, *keys, depth=depth - 1)
             except KeyError:
                 continue
     raise KeyError(f"metadata has none of {keys}")
@@ -287,12 +371,13 @@ def _csv_location(path: Path, raw: pd.DataFrame) -> tuple[float, float, float]:
         if numbers.isna().any() or numbers.nunique() != 1:
             raise SolarInputError(col, "must be one number repeated on every row", f"{path}:2")
         values.append(float(numbers.iloc[0]))
-    check_lat_lon(values[0], values[1])
+    check_lat_lon(values[0], values[1], f"{path}:2")
+    check_altitude(values[2], f"{path}:2")
     return values[0], values[1], values[2]
 
 
 def _check_frame(frame: pd.DataFrame, path: Path, first_line: int | None) -> None:
-    """A full hourly year with no gaps, duplicates, NaN or implausible values.
+    """A full hourly year with no gaps, duplicates, NaN or implausible values, irradiance in W/m².
 
     ``first_line`` is the file line of the first data row; ``None`` when rows have no lines (JSON, or a
     typical year re-sorted into one calendar year): then the place is given by its time stamp.
@@ -321,6 +406,16 @@ def _check_frame(frame: pd.DataFrame, path: Path, first_line: int | None) -> Non
         if wrong.size:
             i = wrong[0]
             raise SolarInputError(col, f"{values[i]} at {frame.index[i].isoformat()} is outside {lo}..{hi}", where(i))
+    for col in ("ghi", "dni", "dhi"):  # dni or dhi all 0 is a (synthetic) year, not a unit
+        peak = float(frame[col].max()) if col in frame.columns else PEAK_MIN_W_M2
+        if peak < PEAK_MIN_W_M2 and (col == "ghi" or peak > 0):
+            raise SolarInputError(col, f"the year's highest value is {peak:g}, below {PEAK_MIN_W_M2:g}: looks like "
+                                  "kW/m2, expected W/m2", str(path))
+    annual = float(frame["ghi"].sum()) / 1000  # hourly W/m2 summed = Wh/m2
+    lo, hi = GHI_ANNUAL_KWH_M2
+    if not lo <= annual <= hi:
+        raise SolarInputError("ghi", f"annual sum {annual:,.0f} kWh/m2 is outside {lo:g}..{hi:g} kWh/m2: wrong unit "
+                              "or not a year of weather (expected hourly W/m2)", str(path))
 
 
 # -- online PVGIS (only when asked) ------------------------------------------------------------------------

@@ -80,14 +80,16 @@ def write_csv(path: Path, frame: pd.DataFrame) -> Path:
 
 
 def hourly_frame(n=8760):
+    # diffuse light from 08:00 to 16:59 local, dark otherwise (constant light would be light at night)
     times = pd.date_range("2023-01-01 00:00", periods=n, freq="h", tz="+08:00")
+    lit = np.where((times.hour >= 8) & (times.hour <= 16), 400.0, 0.0)
     return pd.DataFrame({"time": [t.isoformat() for t in times], "latitude": 29.36, "longitude": 113.13,
-                         "ghi": 100.0, "dni": 0.0, "dhi": 100.0, "temp_air": 20.0, "wind_speed": 1.0})
+                         "ghi": lit, "dni": 0.0, "dhi": lit, "temp_air": 20.0, "wind_speed": 1.0})
 
 
 def test_hourly_csv_with_and_without_the_split(tmp_path):
     w = read_weather_file(write_csv(tmp_path / "h.csv", hourly_frame()))
-    assert w.data["dhi"].sum() == 876_000 and w.source == "hourly CSV h.csv"
+    assert w.data["dhi"].sum() == 400 * 9 * 365 and w.source == "hourly CSV h.csv"
     frame = hourly_frame().drop(columns=["dni", "dhi"])
     split = read_weather_file(write_csv(tmp_path / "ghi.csv", frame))
     assert any("Erbs" in a for a in split.assumptions)
