@@ -117,7 +117,8 @@ def test_geographic_dem_over_hunan(tmp_path):
     dem_t = Affine(res, 0, lon0, 0, -res, lat0)
     lon, lat = cell_centres(dem_t, (340, 340))
     x, y = TO_UTM.transform(lon, lat)
-    dem = write_raster(tmp_path / "dem_wgs84.tif", (600 + a * (x - x.mean()) + b * (y - y.mean())), dem_t,
+    # elevations about 500..2700 m (a plane on 600 m would dip below the plausible -500 m at one corner)
+    dem = write_raster(tmp_path / "dem_wgs84.tif", (1600 + a * (x - x.mean()) + b * (y - y.mean())), dem_t,
                        "EPSG:4326")
     gx0, gy0 = TO_UTM.transform(lon0 + 0.01, lat0 - 0.01)
     grid = Affine(50.0, 0, gx0, 0, -50.0, gy0)

@@ -25,6 +25,10 @@ from solar.siting.landcover import NO_DATA, class_mask, legend_classes
 
 NOTICE_2023 = "自然资办发〔2023〕12号"
 STATUSES = ("evaluated", "not evaluated")
+#: Why slope is "not evaluated" when a DEM was supplied but gave no slope on any cell: a DEM that is all
+#: nodata over the area is no data, not "0 cells too steep".
+NO_SLOPE = ("a DEM was supplied but gives no slope on any cell of the area (nodata only, or too few valid "
+            "pixels for Horn's 3x3 window)")
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,8 @@ def evaluate(rule: RuleSet, *, masks: dict[str, np.ndarray], landcover: np.ndarr
         basis = rule.basis.get(criterion, "rule")
         if slope_deg is None:
             report.append(_criterion(criterion, "not evaluated", "no DEM supplied", basis))
+        elif not np.isfinite(_check_shape("slope_deg", slope_deg, shape).astype(float)).any():
+            report.append(_criterion(criterion, "not evaluated", NO_SLOPE, basis))
         else:
             slope = _check_shape("slope_deg", slope_deg, shape).astype(float)
             with np.errstate(invalid="ignore"):

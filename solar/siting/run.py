@@ -35,7 +35,7 @@ from solar.siting.outputs import (
     write_markdown,
     write_supply_curve,
 )
-from solar.siting.rules import RuleSet, evaluate, get_rule
+from solar.siting.rules import NO_SLOPE, RuleSet, evaluate, get_rule
 from solar.siting.scan import DEFAULT_CHUNK_ROWS, ScanResult, run_scan, scan_inputs
 from solar.siting.score import DEFAULT_WEIGHTS, check_weights, suitability
 from solar.siting.supply import (
@@ -349,7 +349,8 @@ def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, ta
         "yield": (f"batch engine x rows-model factor {inputs.rows_factor:.4f}; one weather year for the area: specific "
                   f"yield spans {_span(a['specific_yield_kwh_per_kwp'], candidate)} kWh/kWp over the candidate cells"),
         "grid": notes["grid"],
-        "slope": "DEM " + str(dem) if dem is not None else "no DEM supplied (--dem)",
+        "slope": ("no DEM supplied (--dem)" if dem is None else f"DEM {dem}"
+                  if np.isfinite(_array(a, "slope_deg")).any() else f"DEM {dem}: {NO_SLOPE}"),
         "projects": notes["projects"],
     }
     score, score_report = suitability(criteria_values, w, candidate, reasons)

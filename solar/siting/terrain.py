@@ -12,7 +12,8 @@ Conventions
   surface is flat. :func:`slope_aspect` measures it from the array's "up" (row 0 is north);
   :func:`sample_slope_aspect` returns it from **true north** (the meridian convergence of a projected
   DEM's grid is removed), which is what pvlib's ``surface_azimuth`` means.
-- Elevations are taken to be metres (a DEM's vertical unit is not recorded in GeoTIFF reliably).
+- Elevations are taken to be metres (a DEM's vertical unit is not recorded in GeoTIFF reliably); values
+  outside -500..9,000 m are refused (an undeclared nodata, or not metres).
 - NaN at the DEM's edges, next to nodata, and on candidate cells the DEM does not cover.
 
 This module also holds the two helpers every siting raster input shares: :func:`check_grid` (the
@@ -38,6 +39,8 @@ from solar.siting.errors import SitingInputError
 FLAT_GRADIENT = 1e-8
 #: Pixels read beyond the grid's footprint on every side (Horn's window and the resampling kernel).
 PAD_PX = 3
+#: Plausible elevations [m]: the Dead Sea shore (-430 m) to above Everest's summit (8,849 m).
+ELEVATION_RANGE_M = (-500.0, 9000.0)
 
 
 def check_grid(transform: Affine, shape: tuple[int, int]) -> tuple[int, int]:
@@ -129,6 +132,24 @@ def read_window(path: Path, transform: Affine, shape: tuple[int, int], crs: str 
         window = Window(c0, r0, c1 - c0, r1 - r0)
         data = src.read(band, window=window, masked=True)
         return data, t @ Affine.translation(c0, r0), src.crs
+
+
+def check_elevations(z: np.ndarray, window_transform: Affine, where: str) -> None:
+    """Refuse elevations outside :data:`ELEVATION_RANGE_M` (NaN, i.e. nodata, is allowed).
+
+    Such a value is an undeclared nodata (e.g. -32768 or -9999 without a nodata tag) or a DEM not in
+    metres; either would make cliffs out of flat land. The message names the value and where it is (the
+    pixel centre in the DEM's CRS).
+    """
+    lo, hi = ELEVATION_RANGE_M
+    with np.errstate(invalid="ignore"):
+        bad = np.argwhere(np.isfinite(z) & ((z < lo) | (z > hi)))
+    if bad.size:
+        row, col = (int(v) for v in bad[0])
+        x, y = window_transform @ (col + 0.5, row + 0.5)
+        raise SitingInputError(where, f"elevation {z[row, col]:g} m at ({x:.6g}, {y:.6g}) in the DEM's CRS is outside "
+                               f"{lo:g}..{hi:g} m ({len(bad)} such pixel(s)): an undeclared nodata value (declare it, "
+                               "e.g. gdal_edit.py -a_nodata -32768) or elevations not in metres")
 
 
 def slope_aspect(dem: np.ndarray, dx_m: float | np.ndarray, dy_m: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -280,13 +301,14 @@ def sample_slope_aspect(dem_path: Path, transform: Affine, shape: tuple[int, int
     ------
     SitingInputError
         Unreadable file, no CRS, several bands and no ``band``, no overlap, no valid elevation over
-        the grid.
+        the grid, an elevation outside ``ELEVATION_RANGE_M``.
     """
     rows, cols = check_grid(transform, shape)
     data, win_transform, dem_crs = read_window(Path(dem_path), transform, (rows, cols), crs, band, what="DEM")
     z = np.ma.filled(data.astype(float), np.nan)
     if not np.isfinite(z).any():
         raise SitingInputError(f"{dem_path} (DEM)", "no valid elevation over the candidate grid (all nodata)")
+    check_elevations(z, win_transform, f"{dem_path} (DEM)")
     dx, dy = pixel_size_m(win_transform, z.shape[0], dem_crs)
     slope, aspect = slope_aspect(z, dx, dy)
     slope_out = _warp(slope, win_transform, dem_crs, transform, (rows, cols), crs)
