@@ -16,6 +16,7 @@ from api.keys import add_key, list_keys, revoke_key
 from api.settings import Settings
 from api.site_cli import add_site_parser
 from api.state import load_state
+from api.terminal import escape_control, escape_frame, escape_json, escape_lines
 from geo.errors import NotFoundError, RegistryError
 from geo.export import FORMATS, LAYERS, export
 from geo.rollup import rollup, target_gaps
@@ -24,29 +25,46 @@ from geo.validate import load
 from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
 from solar.portfolio import district_yield, project_yield, project_yields
-from solar.site import check_capacity, site_yield
-from solar.weather import WEATHER_SOURCES, Weather, check_lat_lon, check_near, load_weather
+from solar.site import MAX_SITE_MW, check_capacity, site_yield
+from solar.weather import WEATHER_SOURCES, Weather, check_altitude, check_lat_lon, check_near, load_weather
 
 EXIT_INVALID = 1
 EXIT_ERROR = 2
 
 
 def _print_frame(df: pd.DataFrame, as_json: bool) -> None:
+    """A table (text cells' control characters escaped) or JSON records (DEL and C1 escaped too)."""
     if as_json:
-        print(df.to_json(orient="records", force_ascii=False, indent=1))
+        print(escape_json(df.to_json(orient="records", force_ascii=False, indent=1)))
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
                                "display.max_colwidth", 40):
-            print(df.to_string(index=False))
+            print(escape_frame(df).to_string(index=False))
+
+
+def _say(*parts: object) -> None:
+    """Print one line of text with its control characters escaped (user and registry text is shown, not obeyed)."""
+    print(escape_control(" ".join(str(p) for p in parts)))
+
+
+def _print_json(doc: object) -> None:
+    print(escape_json(json.dumps(doc, ensure_ascii=False, indent=1, default=str)))
+
+
+def _check_district(adcode: str, districts: pd.DataFrame) -> None:
+    """Refuse an adcode that is not a district (county or city) of the store; the message lists the known ones."""
+    if adcode not in set(districts["adcode"].astype(str)):
+        known = ", ".join(f"{a} {n}" for a, n in zip(districts["adcode"], districts["name_zh"], strict=True))
+        raise NotFoundError(f"unknown district {adcode}; known: {known}")
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     """Check the data folder; print every problem as file:line: field: message."""
     ds, problems = load(settings.data_dir)
     for p in problems:
-        print(p)
+        _say(p)
     if problems:
-        print(f"{len(problems)} problem(s) in {settings.data_dir}", file=sys.stderr)
+        print(escape_control(f"{len(problems)} problem(s) in {settings.data_dir}"), file=sys.stderr)
         return EXIT_INVALID
     precisions: dict[str, int] = {}
     for loc in ds.locations.values():
@@ -71,7 +89,8 @@ def cmd_rollup(args: argparse.Namespace, settings: Settings) -> int:
     """Print counts and MW per district, year, category, subtype and status."""
     state = load_state(settings.data_dir, settings.store)
     projects = state.projects
-    if args.adcode:
+    if args.adcode is not None:
+        _check_district(args.adcode, state.districts)
         projects = projects[projects["district_adcode"] == args.adcode]
     _print_frame(rollup(projects), args.json)
     return 0
@@ -81,13 +100,17 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     """Print capacity targets against the named pipeline, and targets no project backs."""
     state = load_state(settings.data_dir, settings.store)
     targets = state.targets
-    if args.adcode:
+    if args.adcode is not None:
+        _check_district(args.adcode, state.districts)
         targets = targets[targets["adcode"] == args.adcode]
     gaps = target_gaps(state.projects, targets, state.parents)
     if args.json:
-        print(json.dumps({"capacity_targets": json.loads(gaps.to_json(orient="records", force_ascii=False)),
-                          "assumption": gaps["assumption"].iloc[0] if len(gaps) else None},
-                         ensure_ascii=False, indent=1))
+        _print_json({"capacity_targets": json.loads(gaps.to_json(orient="records", force_ascii=False)),
+                     "assumption": gaps["assumption"].iloc[0] if len(gaps) else None})
+        return 0
+    if gaps.empty:
+        _say(f"No capacity targets{' for ' + args.adcode if args.adcode else ''}; other targets: {len(targets)} "
+             "(see `export --layer targets`)")
         return 0
     names = dict(zip(state.districts["adcode"], state.districts["name_zh"], strict=True))
     shown = gaps.assign(unit=gaps["adcode"].map(names)).drop(columns=["assumption", "named_projects"])
@@ -95,11 +118,12 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     _print_frame(shown[["target_id", "unit", "metric", "year", "comparator", "target_mw", "named_mw", "gap_mw",
                         "projects_without_capacity", "backed"]], False)
     unbacked = gaps[~gaps["backed"]]
-    print(f"\nNot backed by any named project with a capacity: {', '.join(unbacked['target_id']) or 'none'}")
+    print()
+    _say(f"Not backed by any named project with a capacity: {', '.join(unbacked['target_id']) or 'none'}")
     other = targets[~targets["id"].isin(gaps["target_id"])]
     print(f"Other targets (not capacity, not compared with projects): {len(other)}; see `export --layer targets`")
     if len(gaps):
-        print(f"Assumption: {gaps['assumption'].iloc[0]}")
+        _say(f"Assumption: {gaps['assumption'].iloc[0]}")
     return 0
 
 
@@ -107,7 +131,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Export a layer (or all, for gpkg) to a file."""
     state = load_state(settings.data_dir, settings.store)
     written = export(state.layers(), args.format, Path(args.out), args.layer)
-    print(f"wrote {', '.join(written)} to {args.out} ({args.format})")
+    _say(f"wrote {', '.join(written)} to {args.out} ({args.format})")
     return 0
 
 
@@ -131,7 +155,7 @@ MOUNTING_OPTIONS = {"tilt": "tilt", "azimuth": "azimuth", "gcr": "gcr", "height"
 
 def _print_site(result: dict, as_json: bool) -> None:
     if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=1))
+        _print_json(result)
         return
     estimate = " (planning estimate)" if result["is_estimate"] else ""
     print(f"{result['capacity_mw']:g} MWp {result['mounting']} at {result['latitude']:.4f} N, "
@@ -145,7 +169,7 @@ def _print_site(result: dict, as_json: bool) -> None:
     if result.get("crop_light_fraction") is not None:
         print(f"  crop light         {result['crop_light_fraction']:.0%} of open-field PAR; monthly "
               + " ".join(f"{v:.0%}" for v in result["crop_light_monthly"]))
-    print(f"  weather            {result['weather_source']}")
+    _say(f"  weather            {result['weather_source']}")
 
 
 def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
@@ -153,13 +177,15 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
     modes = [args.lat is not None or args.lon is not None, args.project is not None, args.district is not None]
     if sum(modes) != 1:
         raise ValueError("yield: give exactly one of --lat/--lon (with --capacity-mw), --project ID, --district ADCODE")
+    if args.altitude is not None:
+        check_altitude(args.altitude)
     weather_at = _weather_at(args, settings)
     if modes[0]:
         if args.lat is None or args.lon is None or args.capacity_mw is None:
             raise ValueError("yield: a site needs --lat, --lon and --capacity-mw")
         check_lat_lon(args.lat, args.lon)
         overrides = {field: getattr(args, opt) for opt, field in MOUNTING_OPTIONS.items()}
-        check_capacity(args.capacity_mw)
+        check_capacity(args.capacity_mw, MAX_SITE_MW)
         m = mounting(args.mounting, **overrides)
         _print_site(site_yield(weather_at(args.lat, args.lon), args.capacity_mw, m), args.json)
         return 0
@@ -170,18 +196,18 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
             raise NotFoundError(f"project: no project with id {args.project!r}")
         result = project_yield(match.iloc[0], weather_at)
         if args.json or result["yield_status"] != "computed":
-            print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+            _print_json(result)
         else:
-            print(f"{result['id']} {result['name_zh']} ({result['location_note']})")
+            _say(f"{result['id']} {result['name_zh']} ({result['location_note']})")
             _print_site(result, False)
         return 0
     summary = district_yield(args.district, state.projects, state.targets, state.districts, weather_at)
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=1, default=str))
+        _print_json(summary)
         return 0
     ref = summary["reference_yield"]
-    print(f"{summary['adcode']} {summary['name_zh']}: reference yield {ref['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp "
-          f"(ground_fixed at the district's representative point; {ref['weather_source']})")
+    _say(f"{summary['adcode']} {summary['name_zh']}: reference yield {ref['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp "
+         f"(ground_fixed at the district's representative point; {ref['weather_source']})")
     cols = ["id", "subtype", "capacity_mw", "mounting", "location_precision", "annual_energy_mwh",
             "specific_yield_kwh_per_kwp", "yield_status"]
     _print_frame(pd.DataFrame(summary["pv_projects"]).reindex(columns=cols).round(1), False)
@@ -193,7 +219,7 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
                  "missing_energy_gwh"]
         _print_frame(pd.DataFrame(summary["targets"])[tcols].round(1), False)
     for key, text in summary["assumptions"].items():
-        print(f"assumption ({key}): {text}")
+        _say(f"assumption ({key}): {text}")
     return 0
 
 
@@ -205,7 +231,7 @@ def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
         rows = project_yields(state.projects, _weather_at(args, settings))
         yields = pd.DataFrame([r for r in rows if r["yield_status"] == "computed"])
     out = write_map(state.store, Path(args.out), yields=yields, basemap=args.basemap)
-    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB; opens offline in any browser)")
+    _say(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB; opens offline in any browser)")
     return 0
 
 
@@ -299,10 +325,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings(**overrides)
         return int(args.func(args, settings))
     except RegistryError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {escape_lines(exc)}", file=sys.stderr)
         return EXIT_INVALID
     except (NotFoundError, EditError, ValueError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {escape_lines(exc)}", file=sys.stderr)
         return EXIT_ERROR
 
 

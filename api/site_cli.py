@@ -21,6 +21,7 @@ from pathlib import Path
 
 from api.settings import Settings
 from api.state import load_state
+from api.terminal import escape_control, escape_json
 from layers.siting_layer import write_siting_map
 from solar.siting.landcover import LEGENDS
 from solar.siting.outputs import plain
@@ -41,43 +42,48 @@ def _km(value: object) -> str:
     return "n/a" if f != f else f"{f:,.1f}"
 
 
+def _say(text: str) -> None:
+    """One line of the summary, control characters escaped (names and paths are user text)."""
+    print(escape_control(text))
+
+
 def print_summary(result: SitingResult, wall_s: float) -> None:
     """The concise text summary of a run."""
     r = result.report
     cells = r["cells"]
-    print(f"{r['area']}: {cells['inside']:,} cells of {r['resolution_m']:g} m inside ({cells['area_km2']:,.0f} km2), "
-          f"{cells['excluded']:,} excluded, {cells['candidate']:,} candidate cells; scan {r['scan']['seconds']:.1f} s "
-          f"({r['scan']['scheduler']}, {r['scan']['chunks']} chunks, {r['scan']['cells_per_second']:,.0f} cells/s)")
+    _say(f"{r['area']}: {cells['inside']:,} cells of {r['resolution_m']:g} m inside ({cells['area_km2']:,.0f} km2), "
+         f"{cells['excluded']:,} excluded, {cells['candidate']:,} candidate cells; scan {r['scan']['seconds']:.1f} s "
+         f"({r['scan']['scheduler']}, {r['scan']['chunks']} chunks, {r['scan']['cells_per_second']:,.0f} cells/s)")
     excluded = [c for c in result.criteria if c["status"] == "evaluated" and c.get("cells_excluded")]
-    print("excluded by criterion: " + (", ".join(f"{c['criterion']} {c['cells_excluded']:,}" for c in excluded)
-                                       or "none"))
+    _say("excluded by criterion: " + (", ".join(f"{c['criterion']} {c['cells_excluded']:,}" for c in excluded)
+                                      or "none"))
     if r["not_evaluated"]:
-        print(f"not evaluated (no data): {', '.join(r['not_evaluated'])}")
+        _say(f"not evaluated (no data): {', '.join(r['not_evaluated'])}")
     used = [f"{s['criterion']} {s['weight_used']:.2f}" for s in result.score_report if s["status"] == "evaluated"]
-    print(f"score weights used: {', '.join(used) or 'none'}")
+    _say(f"score weights used: {', '.join(used) or 'none'}")
     if r.get("ranking_note"):
-        print(f"note: {r['ranking_note']}")
-    print(f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.0f} MWp, "
-          f"{r['sites']['annual_mwh'] / 1000:,.0f} GWh/yr (density {r['assumptions']['density'].split(' for ')[0]})")
+        _say(f"note: {r['ranking_note']}")
+    _say(f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.0f} MWp, "
+         f"{r['sites']['annual_mwh'] / 1000:,.0f} GWh/yr (density {r['assumptions']['density'].split(' for ')[0]})")
     if len(result.sites):
-        print(f"top {min(TOP, len(result.sites))} by score:")
+        _say(f"top {min(TOP, len(result.sites))} by score:")
         cols = ("site_id", "capacity_mw", "annual_mwh", "score", "dist_substation_km", "substation_precision",
                 "lon", "lat")
-        print("  " + "  ".join(f"{c:>14}" if c != "site_id" else f"{c:<14}" for c in cols))
+        _say("  " + "  ".join(f"{c:>14}" if c != "site_id" else f"{c:<14}" for c in cols))
         for s in result.sites.head(TOP).to_dict("records"):
-            print(f"  {s['site_id']:<14}  {s['capacity_mw']:>14,.1f}  {s['annual_mwh']:>14,.0f}  {s['score']:>14.3f}"
-                  f"  {_km(s['dist_substation_km']):>14}  {s['substation_precision'] or 'n/a'!s:>14}"
-                  f"  {s['lon']:>14.4f}  {s['lat']:>14.4f}")
+            _say(f"  {s['site_id']:<14}  {s['capacity_mw']:>14,.1f}  {s['annual_mwh']:>14,.0f}  {s['score']:>14.3f}"
+                 f"  {_km(s['dist_substation_km']):>14}  {s['substation_precision'] or 'n/a'!s:>14}"
+                 f"  {s['lon']:>14.4f}  {s['lat']:>14.4f}")
     for c in result.coverage:
-        print(c["line"])
+        _say(c["line"])
     if not result.coverage:
-        print("coverage: no PV / new-energy capacity target for this area")
-    print(f"grid distance: {r['assumptions']['substations']}")
-    print(f"yield: {r['assumptions']['weather']}; rows-model factor {r['scan']['rows_factor']:.4f}")
+        _say("coverage: no PV / new-energy capacity target for this area")
+    _say(f"grid distance: {r['assumptions']['substations']}")
+    _say(f"yield: {r['assumptions']['weather']}; rows-model factor {r['scan']['rows_factor']:.4f}")
     if result.outputs:
         folder = Path(next(iter(result.outputs.values()))).parent
-        print(f"wrote to {folder}: {', '.join(Path(p).name for p in result.outputs.values())}")
-    print(f"runtime {wall_s:.1f} s")
+        _say(f"wrote to {folder}: {', '.join(Path(p).name for p in result.outputs.values())}")
+    _say(f"runtime {wall_s:.1f} s")
 
 
 def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
@@ -110,7 +116,7 @@ def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
         report = dict(result.report)
         report["outputs"] = {k: str(v) for k, v in result.outputs.items()}
         report["wall_s"] = wall
-        print(json.dumps(plain(report), ensure_ascii=False, indent=1))
+        print(escape_json(json.dumps(plain(report), ensure_ascii=False, indent=1)))
     else:
         print_summary(result, wall)
     return 0
