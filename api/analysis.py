@@ -1,13 +1,24 @@
 """Analysis, exports and the map: PV yield of a posted site or a project, target gaps, files, map and layers.
 
 Yields use the offline typical year (the service never goes online); every result states its assumptions.
+They run in the analysis pool (:mod:`api.workers`: a few worker processes and a bounded queue, 503 with
+Retry-After when full), awaited on the event loop, so a burst of yields neither holds the server's threads
+and GIL nor takes memory per request.
+
+Derived views (the map page, the ``pv_yield`` layer, district yields) are cached in ``service.cache``. A view
+is computed from the state read together with ``service.version`` under ``service.lock``, outside the lock,
+and stored only if the version is still the same: a view of the state before a change is never served after
+it. Concurrent requests for the same uncached view share one computation.
 """
 
-import functools
+import asyncio
+import logging
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn, TypeVar
 
+import anyio
 import orjson
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,17 +26,16 @@ from starlette.responses import HTMLResponse, Response
 
 from api.features import page_bytes
 from api.params import check_params
-from api.problems import PROBLEM_JSON, BadRequest
+from api.problems import PROBLEM_JSON, ApiError, BadRequest, Unprocessable, problem
 from api.service import Service
+from api.settings import Settings
+from api.state import StoreState
+from api.workers import AnalysisPool, PoolBusy, TaskFailed, clean, district_task, project_task, pv_layer_task, site_task
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
-from geo.frames import plain
 from geo.rollup import target_gaps
 from layers.planner_map import render_map
 from solar.mounting import MODULES, PRESETS, mounting
-from solar.portfolio import district_yield, project_yield, project_yields
-from solar.site import site_yield
-from solar.weather import Weather, typical_year
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -34,6 +44,7 @@ MEDIA = {"geojson": GEOJSON, "csv": "text/csv; charset=utf-8",
 MAP_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
            "font-src data:")
 MAP_LAYERS = ("districts", "projects", "substations", "pv_yield")
+log = logging.getLogger("planner.api")
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
@@ -68,63 +79,148 @@ def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _json(body: Any) -> Response:
-    """JSON of a result with NaN as null and numpy values as Python ones (:func:`_clean`)."""
-    return Response(orjson.dumps(_clean(body)), media_type=JSON)
+    """JSON of a result with NaN as null and numpy values as Python ones (:func:`api.workers.clean`)."""
+    return Response(orjson.dumps(clean(body)), media_type=JSON)
 
 
-def _clean(obj: Any) -> Any:
-    """NaN → None everywhere (orjson would write null too, but say it explicitly), numpy → Python."""
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "tolist") and not isinstance(obj, str):
-        return _clean(obj.tolist())
-    return plain(obj)
+# -- the analysis pool ---------------------------------------------------------------------------------------
+
+POOL = "analysis_pool"  # the app.state attribute holding the running pool
 
 
-@functools.lru_cache(maxsize=256)
-def _weather(data_dir: Path, lat: float, lon: float, altitude_m: float | None) -> Weather:
-    return typical_year(data_dir, lat, lon, altitude_m)
+def start_pool(settings: Settings) -> AnalysisPool:
+    """The analysis pool of ``settings``, its workers started (the app's lifespan closes it)."""
+    pool = AnalysisPool(settings.analysis_workers, settings.analysis_queue, settings.analysis_recycle_after)
+    pool.start()
+    return pool
 
 
-def _weather_at(service: Service) -> Any:
-    data_dir = service.settings.data_dir
-    return lambda lat, lon: _weather(data_dir, round(lat, 4), round(lon, 4), None)
+class AnalysisBusy(ApiError):
+    """The analysis queue is full, or a worker died under the task: 503, ``Retry-After`` from the queue."""
+
+    status = 503
+    title = "Service unavailable"
+
+    def __init__(self, detail: str, retry_after_s: int):
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
 
 
-def _cached(service: Service, key: str, make: Any) -> Any:
-    if key not in service.cache:
-        service.cache[key] = make()
-    return service.cache[key]
+async def _busy(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AnalysisBusy)
+    response = problem(exc.status, exc.title, exc.detail, request.url.path)
+    response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
+
+
+def _task_error(exc: TaskFailed) -> NoReturn:
+    """Raise what the task raised in its worker as the error the service answers with."""
+    if exc.kind == "SolarInputError":
+        raise Unprocessable(exc.message) from None
+    if exc.kind == "NotFoundError":
+        raise NotFoundError(exc.message) from None
+    log.error("analysis task failed in its worker: %s", exc.trace)
+    raise RuntimeError(f"analysis task failed: {exc.kind}") from None
+
+
+async def _pooled(request: Request, fn: Callable[..., bytes], *args: Any) -> bytes:
+    """``fn(*args)`` in the analysis pool: its JSON bytes, or 503 when the pool is full."""
+    pool: AnalysisPool = getattr(request.app.state, POOL)
+    try:
+        result: bytes = await pool.run(fn, *args)
+    except PoolBusy as exc:
+        raise AnalysisBusy(str(exc), exc.retry_after_s) from None
+    except TaskFailed as exc:
+        _task_error(exc)
+    return result
+
+
+# -- versioned cache -----------------------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def _under_lock(service: Service, fn: Callable[[], T]) -> T:
+    with service.lock:
+        return fn()
+
+
+async def _locked(service: Service, fn: Callable[[], T]) -> T:
+    """``fn()`` under ``service.lock``, without blocking the event loop while a change holds the lock."""
+    if service.lock.acquire(blocking=False):
+        try:
+            return fn()
+        finally:
+            service.lock.release()
+    return await anyio.to_thread.run_sync(_under_lock, service, fn)
+
+
+def _lookup(service: Service, key: str) -> tuple[int, StoreState, Any]:
+    """(version, state, cached view or None), read together (call under ``service.lock``)."""
+    return service.version, service.state, service.cache.get(key)
+
+
+def _keep(service: Service, version: int, key: str, value: Any) -> None:
+    """Cache ``value`` if it was computed from the current version (call under ``service.lock``)."""
+    if service.version == version:
+        service.cache[key] = value
+
+
+def _cached(service: Service, key: str, make: Callable[[StoreState], T]) -> T:
+    """A cached view, computed by ``make`` in this thread (sync routes) from one version of the state."""
+    version, state, hit = _under_lock(service, lambda: _lookup(service, key))
+    if hit is not None:
+        return hit
+    value = make(state)
+    _under_lock(service, lambda: _keep(service, version, key, value))
+    return value
 
 
 def register(app: FastAPI, service_of: Any) -> None:
     """Add the analysis, export, map and layer routes."""
+    app.add_exception_handler(AnalysisBusy, _busy)  # before ApiError's: it sets the queue's Retry-After
+    inflight: dict[tuple[int, str], asyncio.Future[bytes]] = {}  # uncached views being computed, by version
+
+    async def cached_view(service: Service, key: str, make: Callable[[StoreState], Awaitable[bytes]]) -> bytes:
+        """A cached view computed by ``make`` (in the pool); concurrent requests share one computation."""
+        version, state, hit = await _locked(service, lambda: _lookup(service, key))
+        if hit is not None:
+            return hit
+        running = inflight.get((version, key))
+        if running is None:
+            async def compute() -> bytes:
+                value = await make(state)
+                await _locked(service, lambda: _keep(service, version, key, value))
+                return value
+
+            running = inflight[(version, key)] = asyncio.ensure_future(compute())
+            running.add_done_callback(lambda f: (inflight.pop((version, key), None),
+                                                 f.cancelled() or f.exception()))  # retrieved: no warning
+        return await asyncio.shield(running)
 
     @app.post("/analysis/yield", tags=["analysis"], summary="PV yield of a site (pvlib, offline typical year)",
-              responses={200: _OK_JSON, **_problems(400, 413, 422)})
-    def yield_of_site(request: Request, site: Site) -> Response:
+              responses={200: _OK_JSON, **_problems(400, 413, 422, 503)})
+    async def yield_of_site(request: Request, site: Site) -> Response:
         check_params(request, [])
         service: Service = service_of(request)
         overrides = {field: getattr(site, name) for name, field in OVERRIDES.items()}
         m = mounting(site.mounting, **overrides)
-        weather = _weather(service.settings.data_dir, round(site.lat, 4), round(site.lon, 4), site.altitude_m)
-        result = site_yield(weather, site.capacity_mw, m)
-        return _json({"lat": site.lat, "lon": site.lon, "capacity_mw": site.capacity_mw,
-                      "mounting": site.mounting, **result})
+        echo = {"lat": site.lat, "lon": site.lon, "capacity_mw": site.capacity_mw, "mounting": site.mounting}
+        body = await _pooled(request, site_task, service.settings.data_dir, echo, m, site.altitude_m)
+        return Response(body, media_type=JSON)
 
     @app.get("/collections/projects/items/{featureId}/yield", tags=["analysis"],
              summary="PV yield of a registry project (its subtype's preset at its location, precision stated)",
-             responses={200: _OK_JSON, **_problems(400, 404)})
-    def yield_of_project(request: Request, featureId: str) -> Response:
+             responses={200: _OK_JSON, **_problems(400, 404, 503)})
+    async def yield_of_project(request: Request, featureId: str) -> Response:
         check_params(request, [])
         service: Service = service_of(request)
         projects = service.state.projects
         match = projects[projects["id"] == featureId]
         if match.empty:
             raise NotFoundError(f"no project {featureId[:80]!r}")
-        return _json(project_yield(match.iloc[0], _weather_at(service)))
+        row = match.iloc[0].to_dict()
+        return Response(await _pooled(request, project_task, service.settings.data_dir, row), media_type=JSON)
 
     @app.get("/analysis/targets", tags=["analysis"], summary="Capacity targets against the named pipeline: gaps",
              responses={200: _OK_JSON, **_problems(400)},
@@ -147,16 +243,19 @@ def register(app: FastAPI, service_of: Any) -> None:
 
     @app.get("/analysis/districts/{adcode}/yield", tags=["analysis"],
              summary="A district's PV projects, totals, and its targets in energy",
-             responses={200: _OK_JSON, **_problems(400, 404)})
-    def yield_of_district(request: Request, adcode: str) -> Response:
+             responses={200: _OK_JSON, **_problems(400, 404, 503)})
+    async def yield_of_district(request: Request, adcode: str) -> Response:
         check_params(request, [])
         service: Service = service_of(request)
         if adcode not in service.units:
             raise NotFoundError(f"no district {adcode[:20]!r}; known: {', '.join(sorted(service.units))}")
-        state = service.state
-        result = _cached(service, f"district-yield-{adcode}", lambda: district_yield(
-            adcode, state.projects, state.targets, state.districts, _weather_at(service)))
-        return _json(result)
+        data_dir = service.settings.data_dir
+
+        async def make(state: StoreState) -> bytes:
+            return await _pooled(request, district_task, data_dir, adcode, state.projects, state.targets,
+                                 state.districts)
+
+        return Response(await cached_view(service, f"district-yield-{adcode}", make), media_type=JSON)
 
     @app.get("/exports/{layer}", tags=["exports"], summary="Download a layer: GeoJSON, CSV (BOM) or GeoPackage",
              responses={200: {"description": "the file", "content": {  # GeoJSON is an object, CSV and GPKG bytes
@@ -184,7 +283,7 @@ def register(app: FastAPI, service_of: Any) -> None:
     def planner_map(request: Request) -> Response:
         check_params(request, [])
         service: Service = service_of(request)
-        html = _cached(service, "map", lambda: render_map(service.state.store))
+        html = _cached(service, "map", lambda state: render_map(state.store))
         return HTMLResponse(html, headers={"Content-Security-Policy": MAP_CSP})
 
     @app.get("/layers", tags=["map"], summary="The map's layers", responses={200: _OK_JSON, **_problems(400)})
@@ -195,26 +294,21 @@ def register(app: FastAPI, service_of: Any) -> None:
 
     @app.get("/layers/{name}", tags=["map"], summary="One map layer as GeoJSON",
              responses={200: {"description": "GeoJSON", "content": {GEOJSON: {"schema": {"type": "object"}}}},
-                        **_problems(400, 404)})
-    def layer(request: Request, name: str) -> Response:
+                        **_problems(400, 404, 503)})
+    async def layer(request: Request, name: str) -> Response:
         check_params(request, [])
         service: Service = service_of(request)
         if name == "pv_yield":
-            return Response(_cached(service, "pv_yield", lambda: _yield_layer(service)), media_type=GEOJSON)
+            data_dir = service.settings.data_dir
+
+            async def make(state: StoreState) -> bytes:
+                pv = state.projects[state.projects["category"] == "pv"]
+                return await _pooled(request, pv_layer_task, data_dir, pv)
+
+            return Response(await cached_view(service, "pv_yield", make), media_type=GEOJSON)
         if name not in MAP_LAYERS:
             raise NotFoundError(f"no layer {name[:40]!r}; layers: {', '.join(MAP_LAYERS)}")
         coll = service.collections[name]
         return Response(page_bytes(coll, list(range(len(coll.ids))), {"name": name, "title": coll.spec.title}),
                         media_type=GEOJSON)
-
-
-def _yield_layer(service: Service) -> bytes:
-    rows = [r for r in project_yields(service.state.projects, _weather_at(service)) if r["yield_status"] == "computed"]
-    features = []
-    for r in rows:
-        props = {k: v for k, v in _clean(r).items() if k not in ("monthly_energy_mwh", "crop_light_monthly",
-                                                                   "crop_light_by_segment")}
-        features.append({"type": "Feature", "id": r["id"], "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [round(r["lon"], 6), round(r["lat"], 6)]}})
-    return orjson.dumps({"type": "FeatureCollection", "name": "pv_yield", "features": features})
 
