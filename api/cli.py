@@ -6,6 +6,7 @@ Errors print one clear message (what and where) and exit non-zero, never a trace
 import argparse
 import functools
 import json
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,10 +18,11 @@ from api.settings import Settings
 from api.site_cli import add_site_parser
 from api.state import load_state
 from api.terminal import escape_control, escape_frame, escape_json, escape_lines
-from geo.errors import NotFoundError, RegistryError
+from geo.errors import NotFoundError, RegistryError, StoreError
 from geo.export import FORMATS, LAYERS, export
 from geo.rollup import rollup, target_gaps
-from geo.store import EditError, build
+from geo.store.build import build
+from geo.store.edits import EditError
 from geo.validate import load
 from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
@@ -79,9 +81,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     report = build(settings.data_dir, settings.store)
     print(f"built {report.store}: {report.projects} projects, {report.targets} targets, {report.districts} districts, "
           f"{report.edits_applied} user edit(s) applied; locations by precision: {report.precision_counts}")
-    if report.orphan_edits:
-        print(f"warning: edits {list(report.orphan_edits)} refer to projects the registry no longer has; "
-              "kept in the audit trail, not applied", file=sys.stderr)
+    for skipped in report.skipped_edits:
+        print(f"warning: {skipped}; kept in the audit trail, not applied", file=sys.stderr)
     return 0
 
 
@@ -236,14 +237,43 @@ def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the planner service."""
+    """Run the planner service; with ``--build``, take the port first, then build the store, then serve."""
     import uvicorn
 
     from api.app import create_app
+    from api.http import guarded_protocol
 
-    uvicorn.run(create_app(settings), host=args.host or settings.host, port=args.port or settings.port,
-                access_log=settings.access_log and not args.no_access_log)
+    host, port = args.host or settings.host, args.port or settings.port
+    sock = _listen(host, port)  # a second `make run` stops here, before it builds anything
+    try:
+        if args.build:
+            cmd_build(args, settings)
+        config = uvicorn.Config(create_app(settings), http=guarded_protocol(settings.request_timeout_s),
+                                limit_concurrency=1000,
+                                access_log=settings.access_log and not args.no_access_log)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
     return 0
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``; a clear error when the port is taken."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+    except OSError as exc:
+        raise OSError(f"serve: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise OSError(f"serve: cannot listen on {host}:{port}: {exc.strerror} (is the planner already running? "
+                      "stop it or give --port)") from None
+    sock.set_inheritable(True)
+    return sock
 
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
@@ -305,6 +335,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--host")
     s.add_argument("--port", type=int)
     s.add_argument("--no-access-log", action="store_true", help="no log line per request (env PLANNER_ACCESS_LOG)")
+    s.add_argument("--build", action="store_true", help="build the store first (keeping user edits), once the port "
+                   "is taken, so a second instance stops before it builds")
     s.set_defaults(func=cmd_serve)
     s = sub.add_parser("keys", help="API keys for edits: add (printed once), list, revoke")
     s.add_argument("action", choices=("add", "list", "revoke"))
@@ -327,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RegistryError as exc:
         print(f"error: {escape_lines(exc)}", file=sys.stderr)
         return EXIT_INVALID
-    except (NotFoundError, EditError, ValueError, OSError) as exc:
+    except (NotFoundError, EditError, StoreError, ValueError, OSError) as exc:
         print(f"error: {escape_lines(exc)}", file=sys.stderr)
         return EXIT_ERROR
 

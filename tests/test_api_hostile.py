@@ -488,7 +488,7 @@ def test_a_revoked_key_is_401(env: Env) -> None:
 def test_a_key_scoped_to_another_district_is_403(env: Env) -> None:
     headers = {"X-API-Key": env.scoped}
     pid = env.home_ids[1]
-    detail = rf"may edit {AWAY}, not district {HOME}$"
+    detail = rf"^district {HOME}: outside the districts this key may edit \({AWAY}, 431202\)$"
     refused(env, "PATCH", f"{ITEMS}/{pid}", 403, json={"properties": {"status": "planned"}}, headers=headers,
             detail=detail)
     refused(env, "DELETE", f"{ITEMS}/{pid}", 403, headers=headers, detail=detail)
@@ -499,7 +499,7 @@ def test_a_key_scoped_to_another_district_is_403(env: Env) -> None:
     mine = {**new_project("scoped-mine", county), "geometry": {"type": "Point", "coordinates": [lon, lat]}}
     assert env.client.post(ITEMS, json=mine, headers=headers).status_code == 201
     refused(env, "PATCH", f"{ITEMS}/scoped-mine", 403, json={"properties": {"district_adcode": HOME}},
-            headers=headers, detail=rf"not district {HOME}$")
+            headers=headers, detail=rf"^district {HOME}: outside the districts")
     assert env.client.delete(f"{ITEMS}/scoped-mine", headers=headers).status_code == 204
 
 

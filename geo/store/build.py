@@ -12,6 +12,7 @@ import geopandas as gpd
 import pyogrio
 
 from geo.districts import districts_frame
+from geo.errors import StoreError
 from geo.frames import places_frame, plans_frame, projects_frame, targets_frame
 from geo.store.edits import SkippedEdit, apply_edits
 from geo.store.file import BUILD_WAIT_S, FORMAT, META_DDL, check_store, read_rows, store_lock, swap_in, table_names
@@ -82,7 +83,11 @@ def build(data_dir: Path, store: Path, *, wait_s: float = BUILD_WAIT_S) -> Build
             stale.unlink(missing_ok=True)
         tmp = store.with_name(f".{store.name}.{os.getpid()}.build.gpkg")
         try:
-            _write(tmp, ds, gdf, edits, keys, sequence, generation)
+            try:
+                _write(tmp, ds, gdf, edits, keys, sequence, generation)
+            except (sqlite3.Error, OSError, RuntimeError) as exc:  # pyogrio's errors are RuntimeErrors (disk full)
+                raise StoreError(f"store {store}: the new build could not be written, the store is unchanged: "
+                                 f"{str(exc)[:200]}") from None
             swap_in(tmp, store)
         finally:
             for leftover in store.parent.glob(f"{tmp.name}*"):

@@ -286,7 +286,7 @@ def _edit_in_transaction(con: sqlite3.Connection, ds: Dataset, project_id: str, 
                          who: str, note: str | None, allowed: frozenset[str] | None) -> EditResult:
     fid, current, columns = _row(con, project_id)
     if op in ("update", "delete") and current is None:
-        raise NotFoundError(f"no project {project_id!r} in the store")
+        raise NotFoundError(f"no project {project_id[:80]!r}")
     if op == "create" and current is not None:
         raise ConflictError(f"id: project {project_id!r} exists already")
     if op == "create":

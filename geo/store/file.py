@@ -92,7 +92,8 @@ def check_store(store: Path) -> None:
     try:
         mode = os.stat(store).st_mode
     except FileNotFoundError:
-        raise StoreError(f"store {store}: no such file (run `energy-planner build`)") from None
+        dangling = " (a symlink to nothing)" if os.path.islink(store) else ""
+        raise StoreError(f"store {store}: no such file{dangling}; run `energy-planner build`") from None
     except OSError as exc:
         raise StoreError(f"store {store}: {exc.strerror}") from None
     if not stat.S_ISREG(mode):
