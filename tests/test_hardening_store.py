@@ -152,7 +152,8 @@ def test_make_run_beside_a_live_service_stops_before_it_builds(store):
 # --- 2. hostile requests are answered at once and stall nothing ------------------------------------------
 
 def test_hostile_queries_are_answered_in_milliseconds_and_health_stays_fast(store):
-    hostile = ["bbox=0,0,1," + "1" * 7000 + "a", "bbox=" + "1" * 7000 + "a", "bbox=" + ",".join(["1" * 30] * 6) + "x", "bbox=" + "1," * 3000,
+    hostile = ["bbox=0,0,1," + "1" * 7000 + "a", "bbox=" + "1" * 7000 + "a",
+               "bbox=" + ",".join(["1" * 30] * 6) + "x", "bbox=" + "1," * 3000,
                "limit=" + "9" * 7000, "category=" + "a" * 7000]
     with serve(store) as s, httpx.Client(timeout=30) as c:
         worst_health = 0.0

@@ -63,7 +63,8 @@ def test_project_and_district(capsys, built_store):
     ("argv", "message"),
     [
         (["--lat", "95", "--lon", "113", "--capacity-mw", "1"], "error: lat: 95.0 is not a latitude"),
-        (["--lat", "29", "--lon", "113", "--capacity-mw", "-1"], "error: capacity_mw: -1.0 is not a positive capacity in MWp"),
+        (["--lat", "29", "--lon", "113", "--capacity-mw", "-1"],
+         "error: capacity_mw: -1.0 is not a positive capacity in MWp"),
         (["--lat", "29", "--lon", "113", "--capacity-mw", "1", "--mounting", "roof"],
          "error: mounting: unknown preset 'roof' (allowed: rooftop, ground_fixed"),
         (["--lat", "29", "--lon", "113", "--capacity-mw", "1", "--weather", "missing.epw"],
