@@ -30,8 +30,10 @@ import functools
 import logging
 import math
 import multiprocessing
+import multiprocessing.connection
 import os
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -138,8 +140,21 @@ def _ready() -> int:
 
 
 def _init_worker() -> None:
-    """Run below the server's priority: under load the CPU goes to answering requests first."""
+    """Run below the server's priority, and end with the server.
+
+    Under load the CPU goes to answering requests first. A worker whose server was killed (``kill -9``, the
+    OOM killer) would otherwise wait for tasks forever, and keep its forkserver alive: it holds a write end of
+    its own call queue, so it never reads EOF. It watches the server's sentinel instead.
+    """
     os.nice(WORKER_NICE)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), name="exit-with-server", daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
 
 
 # -- in the server -----------------------------------------------------------------------------------------

@@ -53,8 +53,8 @@ def server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         yield s
 
 
-def tree_rss_mb(pid: int) -> float:
-    """RSS of ``pid`` and all its descendants, summed (MB)."""
+def tree(pid: int) -> list[int]:
+    """``pid`` and all its descendants."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -63,16 +63,32 @@ def tree_rss_mb(pid: int) -> float:
                     children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
             except (OSError, IndexError, ValueError):
                 continue
-    total, todo = 0.0, [pid]
+    out, todo = [], [pid]
     while todo:
         p = todo.pop()
+        out.append(p)
         todo.extend(children.get(p, []))
+    return out
+
+
+def tree_rss_mb(pid: int) -> float:
+    """RSS of ``pid`` and all its descendants, summed (MB)."""
+    total = 0.0
+    for p in tree(pid):
         try:
             with open(f"/proc/{p}/statm") as f:
                 total += int(f.read().split()[1]) * PAGE_KB / 1024
         except OSError:
             continue
     return total
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def site(i: int, **extra: Any) -> dict[str, Any]:
@@ -167,6 +183,20 @@ def test_a_district_yield_through_the_pool_is_the_one_computed_in_process(server
                                   lambda lat, lon: weather(DATA, round(lat, 4), round(lon, 4), None))
     assert served == orjson.loads(orjson.dumps(clean(expected)))
     assert served["total"]["projects_with_yield"] > 0
+
+
+def test_the_workers_end_when_the_server_is_killed(built_store: Path, tmp_path: Path) -> None:
+    with serve(copy_store(built_store, tmp_path)) as s:
+        with httpx.Client(timeout=120) as c:
+            assert c.post(f"{s.url}/analysis/yield", json=site(2)).status_code == 200
+        pool = tree(s.process.pid)[1:]
+        assert len(pool) >= 3  # the forkserver and the 2 workers (and multiprocessing's resource tracker)
+        s.process.kill()  # kill -9: no lifespan shutdown
+        s.process.wait()
+        deadline = time.monotonic() + 20
+        while any(alive(p) for p in pool) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not [p for p in pool if alive(p)]
 
 
 # -- the versioned cache -------------------------------------------------------------------------------------
