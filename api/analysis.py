@@ -35,7 +35,7 @@ from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
 from geo.rollup import target_gaps
 from layers.planner_map import render_map
-from solar.mounting import MODULES, PRESETS, mounting
+from solar.mounting import LIMITS, MODULES, PRESETS, mounting
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -48,22 +48,32 @@ log = logging.getLogger("planner.api")
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 
+COVERAGE = ("WGS-84 degrees. The offline weather covers points near a climate station (mainland China): "
+            "a point outside its coverage is refused with 422, naming the nearest station and its distance")
+
+
+def _within(name: str) -> Any:
+    """An optional override within the mounting parameter's range (:data:`solar.mounting.LIMITS`), in the schema."""
+    lo, hi = LIMITS[name]
+    return Field(None, ge=lo, le=hi)
+
+
 class Site(BaseModel):
     """A PV site to estimate: location, capacity and mounting (a preset with optional overrides)."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
-    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description=COVERAGE)]
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description=COVERAGE)]
     capacity_mw: Annotated[float, Field(gt=0, le=10_000, allow_inf_nan=False)]
     mounting: Annotated[str, Field(json_schema_extra={"enum": list(PRESETS)})] = "ground_fixed"
-    tilt: Finite | None = None
-    azimuth: Finite | None = None
-    gcr: Finite | None = None
-    height: Finite | None = None
-    dc_ac: Finite | None = None
-    losses: Finite | None = None
-    bifaciality: Finite | None = None
-    albedo: Finite | None = None
+    tilt: Finite | None = _within("tilt")
+    azimuth: Finite | None = _within("azimuth")
+    gcr: Finite | None = _within("gcr")
+    height: Finite | None = _within("height")
+    dc_ac: Finite | None = _within("dc_ac_ratio")
+    losses: Finite | None = _within("losses_pct")
+    bifaciality: Finite | None = _within("bifaciality")
+    albedo: Finite | None = _within("albedo")
     module: Annotated[str, Field(json_schema_extra={"enum": list(MODULES)})] | None = None
     altitude_m: Annotated[float, Field(ge=-500, le=9000, allow_inf_nan=False)] | None = None
 
