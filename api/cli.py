@@ -163,6 +163,10 @@ def _print_site(result: dict, as_json: bool) -> None:
           f"{result['longitude']:.4f} E")
     print(f"  annual energy      {result['annual_energy_mwh']:,.0f} MWh{estimate}")
     print(f"  specific yield     {result['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp")
+    if result.get("energy_p90_1y_mwh") is not None:
+        print(f"  P50 / P90          {result['energy_p50_mwh']:,.0f} / {result['energy_p90_1y_mwh']:,.0f} MWh "
+              f"(one year), {result['energy_p90_10y_mwh']:,.0f} MWh (ten-year mean); interannual SD "
+              f"{result['interannual_std_pct']:.1f} %")
     print(f"  capacity factor    {result['capacity_factor']:.1%}")
     print(f"  performance ratio  {result['performance_ratio']:.2f}")
     print(f"  plane of array     {result['poa_kwh_per_m2']:,.0f} kWh/m2 (GHI {result['ghi_kwh_per_m2']:,.0f})")
@@ -171,6 +175,8 @@ def _print_site(result: dict, as_json: bool) -> None:
         print(f"  crop light         {result['crop_light_fraction']:.0%} of open-field PAR; monthly "
               + " ".join(f"{v:.0%}" for v in result["crop_light_monthly"]))
     _say(f"  weather            {result['weather_source']}")
+    if result.get("weather_clipped_hours"):
+        _say(f"  clipped            {result['weather_clipped_hours']} implausible hour(s) of the file (see --json)")
 
 
 def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
@@ -207,8 +213,10 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
         _print_json(summary)
         return 0
     ref = summary["reference_yield"]
+    p90 = ref["specific_yield_p90_1y_kwh_per_kwp"]
     _say(f"{summary['adcode']} {summary['name_zh']}: reference yield {ref['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp "
-         f"(ground_fixed at the district's representative point; {ref['weather_source']})")
+         + (f"(P90 one year {p90:,.0f}) " if p90 is not None else "")
+         + f"(ground_fixed at the district's representative point; {ref['weather_source']})")
     cols = ["id", "subtype", "capacity_mw", "mounting", "location_precision", "annual_energy_mwh",
             "specific_yield_kwh_per_kwp", "yield_status"]
     _print_frame(pd.DataFrame(summary["pv_projects"]).reindex(columns=cols).round(1), False)
@@ -217,7 +225,7 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
           f"{total['capacity_mw']:,.1f} MWp, {total['annual_energy_mwh']:,.0f} MWh/yr")
     if summary["targets"]:
         tcols = ["target_id", "metric", "year", "target_mw", "target_energy_gwh", "named_mw", "missing_mw",
-                 "missing_energy_gwh"]
+                 "missing_energy_gwh", "missing_energy_gwh_p90_1y"]
         _print_frame(pd.DataFrame(summary["targets"])[tcols].round(1), False)
     for key, text in summary["assumptions"].items():
         _say(f"assumption ({key}): {text}")

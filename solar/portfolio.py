@@ -25,6 +25,11 @@ WeatherAt = Callable[[float, float], Weather]
 #: The metrics whose MW the reference PV yield turns into energy (wind and other MW are not PV).
 PV_METRICS = ("pv_capacity_mw", "new_energy_capacity_mw", "renewable_capacity_mw")
 REFERENCE_PRESET = "ground_fixed"
+P90_ASSUMPTION = (
+    "P50 energies are the typical year's; P90 (one year, ten-year mean) of targets, gaps and the district total "
+    "scale them by the reference yield's P90/P50 (one weather for the district, so its projects' years move "
+    "together and their P90s add); method and what it leaves out: reference_yield.p50_p90"
+)
 ENERGY_ASSUMPTION = (
     "energy equivalent = MW x the district's reference specific yield (ground_fixed preset at the district's "
     "representative point): the energy the MW would give if built as ground-mounted PV; for new-energy and "
@@ -70,8 +75,15 @@ def reference_yield(district: pd.Series, weather_at: WeatherAt) -> dict[str, Any
     """The ground_fixed specific yield at a district's representative point."""
     point = district.geometry.representative_point()
     result = site_yield(weather_at(point.y, point.x), 1.0, mounting(REFERENCE_PRESET))
-    return {"lat": point.y, "lon": point.x, "specific_yield_kwh_per_kwp": result["specific_yield_kwh_per_kwp"],
-            "weather_source": result["weather_source"], "is_estimate": result["is_estimate"]}
+    keys = ("specific_yield_kwh_per_kwp", "specific_yield_p90_1y_kwh_per_kwp", "specific_yield_p90_10y_kwh_per_kwp",
+            "interannual_std_pct", "weather_source", "is_estimate")
+    return {"lat": point.y, "lon": point.x, **{k: result[k] for k in keys},
+            "p50_p90": result["assumptions"]["p50_p90"], "weather": result["assumptions"]["weather"]}
+
+
+def _p90(mwh: float, p50_kwh_per_kwp: float, p90_kwh_per_kwp: float | None) -> float | None:
+    """An energy at P90: the same ratio to P50 as the reference yield's (one weather for the district)."""
+    return None if p90_kwh_per_kwp is None or p50_kwh_per_kwp <= 0 else mwh * p90_kwh_per_kwp / p50_kwh_per_kwp
 
 
 def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
@@ -90,14 +102,17 @@ def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, d
     gaps = target_gaps(projects, targets, parents)
     gaps = gaps[(gaps["adcode"] == adcode) & gaps["metric"].isin(PV_METRICS)]
     kwh_per_kwp = reference["specific_yield_kwh_per_kwp"]
-    target_rows = [
-        {**{k: (None if pd.isna(v) else v) for k, v in g.items() if k != "assumption"},
-         "target_energy_gwh": g["target_mw"] * kwh_per_kwp / 1e3,
-         "named_energy_gwh": g["named_mw"] * kwh_per_kwp / 1e3,
-         "missing_mw": max(g["gap_mw"], 0.0),
-         "missing_energy_gwh": max(g["gap_mw"], 0.0) * kwh_per_kwp / 1e3}
-        for g in gaps.to_dict("records")
-    ]
+    p90_1y, p90_10y = reference["specific_yield_p90_1y_kwh_per_kwp"], reference["specific_yield_p90_10y_kwh_per_kwp"]
+    target_rows = []
+    for g in gaps.to_dict("records"):
+        row = {k: (None if pd.isna(v) else v) for k, v in g.items() if k != "assumption"}
+        for name, mw in (("target", g["target_mw"]), ("named", g["named_mw"]), ("missing", max(g["gap_mw"], 0.0))):
+            row[f"{name}_energy_gwh"] = mw * kwh_per_kwp / 1e3
+            row[f"{name}_energy_gwh_p90_1y"] = None if p90_1y is None else mw * p90_1y / 1e3
+            row[f"{name}_energy_gwh_p90_10y"] = None if p90_10y is None else mw * p90_10y / 1e3
+        row["missing_mw"] = max(g["gap_mw"], 0.0)
+        target_rows.append(row)
+    total_mwh = sum(r["annual_energy_mwh"] for r in computed)
     return {
         "adcode": adcode,
         "name_zh": district["name_zh"],
@@ -106,11 +121,13 @@ def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, d
             "projects": len(rows),
             "projects_with_yield": len(computed),
             "capacity_mw": sum(r["capacity_mw"] for r in computed),
-            "annual_energy_mwh": sum(r["annual_energy_mwh"] for r in computed),
+            "annual_energy_mwh": total_mwh,
+            "annual_energy_mwh_p90_1y": _p90(total_mwh, kwh_per_kwp, p90_1y),
+            "annual_energy_mwh_p90_10y": _p90(total_mwh, kwh_per_kwp, p90_10y),
         },
         "reference_yield": reference,
         "targets": target_rows,
-        "assumptions": {"gap": GAP_ASSUMPTION, "energy": ENERGY_ASSUMPTION,
+        "assumptions": {"gap": GAP_ASSUMPTION, "energy": ENERGY_ASSUMPTION, "p50_p90": P90_ASSUMPTION,
                         "projects": "each project's preset from its subtype: " + ", ".join(
                             f"{k}->{v}" for k, v in SUBTYPE_PRESETS.items())},
     }

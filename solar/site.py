@@ -23,6 +23,7 @@ from pvlib.pvsystem import Array, FixedMount, PVSystem, SingleAxisTrackerMount
 
 from solar.errors import SolarInputError
 from solar.mounting import Mounting
+from solar.p50p90 import exceedance
 from solar.weather import Weather
 
 #: PAR as a share of broadband global irradiance (a common approximation; it cancels in the ratios
@@ -197,13 +198,21 @@ def summarise(weather: Weather, capacity_mw: float, m: Mounting, ac_w: np.ndarra
         "crop_light_fraction": crop.get("crop_light_fraction"),
         "weather_source": weather.source,
         "is_estimate": weather.is_estimate,
+        "weather_clipped_hours": len(weather.clipped),
         "assumptions": {
             "capacity": "capacity is DC (MWp); capacity factor is AC energy over DC capacity x hours",
             "performance_ratio": "AC energy / (front plane-of-array irradiation x DC capacity at 1 kW/m2)",
             "weather": list(weather.assumptions),
             "mounting": m.assumptions(),
             "accuracy": "PVWatts-type models: about +-10 % annual, +-30 % monthly, on real weather",
+            "weather_clipped": list(weather.clipped),
         },
     }
+    variability = weather.variability
+    p = exceedance(energy_mwh, specific, variability.ghi_annual_std_pct if variability else None,
+                   variability.source if variability else "the interannual variability at this point is unknown "
+                   "(outside the station network)")
+    result["assumptions"]["p50_p90"] = p.pop("p50_p90")
+    result.update(p)
     result.update({k: v for k, v in crop.items() if k != "crop_light_fraction"})
     return result

@@ -6,9 +6,9 @@ the sun's position is taken), plus where it came from and whether it is an estim
 
 Sources, by name (:data:`WEATHER_SOURCES`), or a file path:
 
-- ``offline`` (default): pvlib's Ineichen clear sky with pvlib's Linke turbidity, scaled month by month so
-  the year matches the cited climate figures of the nearest station (``data/solar/``), split into beam and
-  diffuse with Erbs. A planning estimate: every result from it says so.
+- ``offline`` (default): a typical year from the statistics of the nearest CMA stations (``data/solar/``;
+  :mod:`solar.stations` blends them, :mod:`solar.typical_year` builds the hours). A planning estimate:
+  every result from it says so, with its stations.
 - ``pvgis``: the PVGIS TMY for the point, fetched only when asked for, cached on disk.
 - a file: PVGIS TMY (``.json``, ``.csv``), EPW (``.epw``: PVGIS's or any other; the header's time zone is
   honoured), or an hourly CSV (``time`` with a UTC offset, ``ghi`` [, ``dni``, ``dhi``], ``temp_air``,
@@ -17,9 +17,9 @@ Sources, by name (:data:`WEATHER_SOURCES`), or a file path:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,12 @@ import pandas as pd
 import pvlib
 
 from geo.files import not_regular_file
-from solar.climate import Station, great_circle_km, nearest_station, read_stations
 from solar.errors import SolarInputError
+from solar.stations import great_circle_km, site_climate
+from solar.typical_year import describe, hourly_year
 
 COLUMNS = ("ghi", "dni", "dhi", "temp_air", "wind_speed")
-#: Plausible ranges per column; a value outside is a bad file, not weather.
+#: Plausible ranges per column; a value outside is a glitch (clipped when isolated) or a broken file.
 RANGES = {
     "ghi": (0.0, 1500.0),
     "dni": (0.0, 1400.0),
@@ -40,16 +41,26 @@ RANGES = {
     "temp_air": (-60.0, 65.0),
     "wind_speed": (0.0, 75.0),
 }
+#: Isolated implausible hours (outside RANGES, or DHI above GHI by more than DHI_OVER_GHI_W_M2) are clipped
+#: and reported when there are at most GLITCH_MAX_HOURS per column in runs of at most GLITCH_MAX_RUN_H hours
+#: (a CSWD year has one hour with DHI 1,014 W/m2); more is a broken file. Irradiance down to
+#: NEGATIVE_NOISE_W_M2 is sensor offset, set to 0.
+GLITCH_MAX_HOURS = 24
+GLITCH_MAX_RUN_H = 3
+DHI_OVER_GHI_W_M2 = 50.0
+NEGATIVE_NOISE_W_M2 = -10.0
+#: EPW's codes for a missing value: a gap, not a glitch.
+MISSING_CODES = (9999.0, 99999.0, 999999.0)
 #: Checks of units and clock on every weather file, after reading it (the figures on the shipped inputs:
 #: tests/fixtures/pvgis_tmy_yueyang.json and yueyang.epw hold the Yueyang offline year; offline years for
 #: Yueyang and Huaihua):
 #: - a year whose highest hourly GHI (or DNI, DHI when the file gives them and they are not all 0) is
 #:   below this is in kW/m²
-#:   (real years peak at 900-1100 W/m² GHI; fixtures: GHI 952, DNI 817, DHI 346; Huaihua offline 971,
-#:   845, 240, so the margin is >= 2.4x on DHI and ~9.5x on GHI);
+#:   (real years peak at 900-1100 W/m² GHI; fixtures: GHI 952, DNI 817, DHI 346; offline years Yueyang
+#:   851, 661, 361 and Huaihua 877, 691, 378, so the margin is >= 2.4x on DHI and >= 8.5x on GHI);
 PEAK_MIN_W_M2 = 100.0
 #: - annual GHI outside this range [kWh/m²] is not a year of weather (Earth's range is about 600-2700;
-#:   fixtures 1250, Huaihua offline 1100: margins 3.7x below, 2.4x above);
+#:   fixtures 1250, offline Yueyang 1135, Huaihua 1068: margins >= 3.5x below, 2.4x above);
 GHI_ANNUAL_KWH_M2 = (300.0, 3000.0)
 #: - more than NIGHT_SHARE_MAX of the year's GHI in hours whose middle has the sun more than
 #:   NIGHT_ELEVATION_DEG below the horizon (pvlib solar position at the file's point) means the time
@@ -65,17 +76,21 @@ TIME_CONVENTIONS = {
     "hourly CSV": "hourly CSV times with their UTC offset, each starting its hour",
 }
 WEATHER_SOURCES = {
-    "offline": "typical year from pvlib clear sky scaled to cited climate figures (planning estimate)",
+    "offline": "typical year from the nearest CMA stations' statistics (CDSRD, CSWD; planning estimate)",
     "pvgis": "PVGIS TMY fetched online for the point (only when asked for; cached on disk)",
 }
-#: Angström–Prescott coefficients (FAO-56 defaults); only the monthly *shape* is taken from them.
-ANGSTROM_A, ANGSTROM_B = 0.25, 0.50
-#: Local clock hour of the daily temperature maximum in the offline typical year.
-TEMP_PEAK_HOUR = 15
 HALF_HOUR = pd.Timedelta(minutes=30)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
+class Variability:
+    """Year-to-year spread of the weather at a point: the SD of annual GHI [% of the mean] and its source."""
+
+    ghi_annual_std_pct: float
+    source: str
+
+
+@dataclasses.dataclass(frozen=True)
 class Weather:
     """Hourly weather for one point, with its provenance."""
 
@@ -86,6 +101,9 @@ class Weather:
     source: str
     is_estimate: bool
     assumptions: tuple[str, ...] = ()
+    variability: Variability | None = None
+    #: Hours of a file changed by the reader (isolated implausible values clipped), one line each.
+    clipped: tuple[str, ...] = ()
 
     @property
     def local_index(self) -> pd.DatetimeIndex:
@@ -123,83 +141,35 @@ def check_altitude(altitude_m: float, where: str = "") -> None:
 
 
 def typical_year(data_dir: Path, lat: float, lon: float, altitude_m: float | None = None) -> Weather:
-    """The offline typical year at (lat, lon) from the nearest station's cited figures (an estimate)."""
+    """The offline typical year at (lat, lon) from its nearest CMA stations (an estimate).
+
+    :func:`solar.stations.site_climate` blends the stations' monthly climate; :func:`solar.typical_year.hourly_year`
+    builds the hours. Points outside China or beyond the station network are refused.
+    """
     check_lat_lon(lat, lon)
     if altitude_m is not None:
         check_altitude(altitude_m)
-    station, km = nearest_station(read_stations(data_dir), lat, lon)
-    altitude = station.altitude_m if altitude_m is None else altitude_m
-    return _typical_year(station, km, lat, lon, altitude)
-
-
-def _typical_year(station: Station, km: float, lat: float, lon: float, altitude: float) -> Weather:
-    tz = "Asia/Shanghai"
-    times = pd.date_range("2023-01-01 00:30", periods=8760, freq="h", tz=tz)
-    location = pvlib.location.Location(lat, lon, tz=tz, altitude=altitude)
-    turbidity = pvlib.clearsky.lookup_linke_turbidity(times, lat, lon)
-    clear = location.get_clearsky(times, model="ineichen", linke_turbidity=turbidity)
-    zenith = location.get_solarposition(times)["zenith"]
-    month = times.month.to_numpy()
-
-    # Monthly totals: the Angström–Prescott shape on extraterrestrial horizontal irradiation, scaled so
-    # the year matches the station's annual figure.
-    extra = pvlib.irradiance.get_extra_radiation(times) * np.maximum(np.cos(np.radians(zenith)), 0.0)
-    sunshine = np.asarray(station.sunshine_fraction)
-    weights = _monthly_sum(extra.to_numpy(), month) * (ANGSTROM_A + ANGSTROM_B * sunshine)
-    target_wh = station.ghi_annual_kwh_m2 * 1000 * weights / weights.sum()
-    ghi = clear["ghi"].to_numpy() * _day_scale(times, clear["ghi"].to_numpy(), sunshine, target_wh)
-    split = pvlib.irradiance.erbs(ghi, zenith.to_numpy(), times)
-
-    hour = times.hour.to_numpy() + times.minute.to_numpy() / 60
-    diurnal = np.cos(2 * np.pi * (hour - TEMP_PEAK_HOUR) / 24)
-    temp = np.asarray(station.temp_mean_c)[month - 1] + np.asarray(station.temp_range_c)[month - 1] / 2 * diurnal
-    data = pd.DataFrame(
-        {"ghi": ghi, "dni": np.asarray(split["dni"]), "dhi": np.asarray(split["dhi"]), "temp_air": temp,
-         "wind_speed": np.full(len(times), station.wind_speed_m_s)},
-        index=times,
+    climate = site_climate(data_dir, lat, lon, altitude_m)
+    frame, _ = hourly_year(climate)
+    source, assumptions = describe(climate)
+    variability = Variability(
+        climate.ghi_annual_std_pct,
+        f"interannual SD of annual GHI {climate.ghi_annual_std_pct:.1f} % over >= {climate.full_years} full years "
+        f"1970-2017 at the radiation stations (CDSRD), weighted as above",
     )
-    source = (
-        f"offline typical year, station {station.station} ({station.name_zh}, {km:.0f} km away): pvlib Ineichen "
-        f"clear sky with pvlib Linke turbidity, scaled monthly to {station.ghi_annual_kwh_m2:.0f} kWh/m2/yr GHI "
-        "with the cited sunshine shape, Erbs split, cited monthly temperatures"
-    )
-    assumptions = (
-        f"annual GHI {station.ghi_annual_kwh_m2:.0f} kWh/m2 is a planning assumption inside the cited Hunan "
-        "range 1000-1268 kWh/m2",
-        "a month's sunny days (its sunshine fraction, spread evenly) are clear sky; its other days are overcast, "
-        "scaled so the month matches its target (Angstrom-Prescott shape, a=0.25 b=0.50)",
-        f"diurnal temperature cycle: cosine peaking at {TEMP_PEAK_HOUR}:00 with the cited mean daily range",
-        f"wind {station.wind_speed_m_s} m/s constant (assumption, no cited wind climatology)",
-        f"altitude {altitude:.0f} m",
-        *station.sources,
-    )
-    return Weather(data, lat, lon, altitude, source, True, assumptions)
+    return Weather(frame, lat, lon, climate.altitude_m, source, True, assumptions, variability)
 
 
-def _day_scale(
-    times: pd.DatetimeIndex, clear_ghi: np.ndarray, sunshine: np.ndarray, target_wh: np.ndarray
-) -> np.ndarray:
-    """Per-hour factor on clear sky: a month's sunny days are clear, its other days overcast.
-
-    The share of sunny days is the month's sunshine fraction (spread evenly over the month); overcast
-    days get the one factor that makes the month's total equal its target. Erbs then splits clear days
-    mostly into beam and overcast days mostly into diffuse, as real weather does, instead of giving every
-    hour the same middling clearness. A month whose target is below its sunny days' clear sky alone is
-    scaled uniformly instead.
-    """
-    month, day = times.month.to_numpy(), times.day.to_numpy() - 1
-    share = sunshine[month - 1]
-    sunny = np.floor((day + 1) * share) > np.floor(day * share)
-    sunny_wh = _monthly_sum(np.where(sunny, clear_ghi, 0.0), month)
-    overcast_wh = _monthly_sum(np.where(sunny, 0.0, clear_ghi), month)
-    overcast = (target_wh - sunny_wh) / overcast_wh
-    uniform = target_wh / (sunny_wh + overcast_wh)
-    mixed = overcast >= 0
-    return np.where(mixed[month - 1], np.where(sunny, 1.0, overcast[month - 1]), uniform[month - 1])
-
-
-def _monthly_sum(values: np.ndarray, month: np.ndarray) -> np.ndarray:
-    return np.bincount(month - 1, weights=values, minlength=12)
+def station_variability(data_dir: Path, lat: float, lon: float) -> Variability | None:
+    """The interannual spread of annual GHI at a point from the station network, or None outside it."""
+    try:
+        climate = site_climate(data_dir, lat, lon)
+    except SolarInputError:
+        return None
+    names = ", ".join(f"{u.station} ({u.km:.0f} km)" for u in climate.stations)
+    return Variability(climate.ghi_annual_std_pct,
+                       f"interannual SD of annual GHI {climate.ghi_annual_std_pct:.1f} % at the CMA stations "
+                       f"{names} (CDSRD 1970-2017), not from the file")
 
 
 # -- files ----------------------------------------------------------------------------------------------
@@ -303,9 +273,9 @@ def _from_pvlib(path: Path, data: pd.DataFrame, meta: Any, kind: str, shift: pd.
     frame = data[list(COLUMNS)].astype(float)
     frame.index = _nominal_year(pd.DatetimeIndex(frame.index)) + shift
     frame = frame.sort_index()
-    _check_frame(frame, path, first_line=None)
+    clipped = _check_frame(frame, path, first_line=None)
     label = "hour-ending values, sun taken mid-hour" if shift else "sun taken at the time stamp"
-    return Weather(frame, lat, lon, alt, f"{kind} file {path.name}", False, (f"{kind}: {label}",))
+    return Weather(frame, lat, lon, alt, f"{kind} file {path.name}", False, (f"{kind}: {label}",), clipped=clipped)
 
 
 def _nominal_year(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
@@ -348,13 +318,14 @@ def _read_hourly_csv(path: Path) -> Weather:
         frame[col] = values
     lat, lon, alt = _csv_location(path, raw)
     assumptions = ["hourly CSV: each time stamp starts its hour; sun taken mid-hour"]
-    _check_frame(frame, path, first_line=2)
+    clipped = _check_frame(frame, path, first_line=2)
     if "dni" not in frame.columns:
         zenith = pvlib.solarposition.get_solarposition(frame.index, lat, lon, altitude=alt)["zenith"]
         split = pvlib.irradiance.erbs(frame["ghi"], zenith, frame.index)
         frame["dni"], frame["dhi"] = split["dni"], split["dhi"]
         assumptions.append("beam and diffuse split from ghi with Erbs")
-    return Weather(frame[list(COLUMNS)], lat, lon, alt, f"hourly CSV {path.name}", False, tuple(assumptions))
+    return Weather(frame[list(COLUMNS)], lat, lon, alt, f"hourly CSV {path.name}", False, tuple(assumptions),
+                   clipped=clipped)
 
 
 def _csv_location(path: Path, raw: pd.DataFrame) -> tuple[float, float, float]:
@@ -376,11 +347,17 @@ def _csv_location(path: Path, raw: pd.DataFrame) -> tuple[float, float, float]:
     return values[0], values[1], values[2]
 
 
-def _check_frame(frame: pd.DataFrame, path: Path, first_line: int | None) -> None:
-    """A full hourly year with no gaps, duplicates, NaN or implausible values, irradiance in W/m².
+def _check_frame(frame: pd.DataFrame, path: Path, first_line: int | None) -> tuple[str, ...]:
+    """A full hourly year with no gaps, duplicates or NaN, irradiance in W/m²; isolated glitches clipped.
 
     ``first_line`` is the file line of the first data row; ``None`` when rows have no lines (JSON, or a
     typical year re-sorted into one calendar year): then the place is given by its time stamp.
+
+    Values outside :data:`RANGES`, and DHI above GHI by more than :data:`DHI_OVER_GHI_W_M2`, are clipped (to
+    the bound; DHI to the hour's GHI) in place when they are isolated glitches: runs of at most
+    :data:`GLITCH_MAX_RUN_H` hours, at most :data:`GLITCH_MAX_HOURS` hours per column. More is a broken file,
+    refused. Small negative irradiance (sensor offsets at night, down to :data:`NEGATIVE_NOISE_W_M2`) is set
+    to 0. Returns one line per change, for the result.
     """
 
     def where(i: int) -> str:
@@ -397,15 +374,37 @@ def _check_frame(frame: pd.DataFrame, path: Path, first_line: int | None) -> Non
         )
     if n not in (8760, 8784):
         raise SolarInputError("time", f"{n} rows; an hourly year has 8760 (or 8784) rows", str(path))
+    changes: list[str] = []
     for col in COLUMNS:
         if col not in frame.columns:
             continue
-        values = frame[col].to_numpy()
+        values = frame[col].to_numpy(dtype=float, copy=True)
         lo, hi = RANGES[col]
-        wrong = np.flatnonzero(~np.isfinite(values) | (values < lo) | (values > hi))
-        if wrong.size:
-            i = wrong[0]
-            raise SolarInputError(col, f"{values[i]} at {frame.index[i].isoformat()} is outside {lo}..{hi}", where(i))
+        missing = np.flatnonzero(~np.isfinite(values) | np.isin(values, MISSING_CODES))
+        if missing.size:
+            i = missing[0]
+            raise SolarInputError(col, f"{values[i]} at {frame.index[i].isoformat()}: missing ({missing.size} "
+                                  "hour(s); a gap is a broken file)", where(i))
+        if col in ("ghi", "dni", "dhi"):
+            noise = (values < lo) & (values >= NEGATIVE_NOISE_W_M2)
+            if noise.any():
+                values[noise] = 0.0
+                changes.append(f"{path}: {col}: {int(noise.sum())} hour(s) with small negative values "
+                               f"(>= {NEGATIVE_NOISE_W_M2:g} W/m2, sensor offset) set to 0")
+        wrong = (values < lo) | (values > hi)
+        if col == "dhi" and "ghi" in frame.columns:
+            ghi = frame["ghi"].to_numpy(dtype=float)
+            wrong |= values > np.clip(ghi, lo, RANGES["ghi"][1]) + DHI_OVER_GHI_W_M2
+        _refuse_unless_isolated(col, values, wrong, (lo, hi), where)
+        for i in np.flatnonzero(wrong)[:GLITCH_MAX_HOURS]:
+            fixed = float(np.clip(values[i], lo, hi))
+            if col == "dhi" and "ghi" in frame.columns:
+                fixed = min(fixed, float(np.clip(frame["ghi"].iloc[i], *RANGES["ghi"])))
+            changes.append(f"{where(int(i))}: {col} {values[i]:g} at {frame.index[i].isoformat()} is implausible "
+                           f"(allowed {lo:g}..{hi:g}{', and dhi <= ghi' if col == 'dhi' else ''}): clipped to "
+                           f"{fixed:g}")
+            values[i] = fixed
+        frame[col] = values
     for col in ("ghi", "dni", "dhi"):  # dni or dhi all 0 is a (synthetic) year, not a unit
         peak = float(frame[col].max()) if col in frame.columns else PEAK_MIN_W_M2
         if peak < PEAK_MIN_W_M2 and (col == "ghi" or peak > 0):
@@ -416,6 +415,25 @@ def _check_frame(frame: pd.DataFrame, path: Path, first_line: int | None) -> Non
     if not lo <= annual <= hi:
         raise SolarInputError("ghi", f"annual sum {annual:,.0f} kWh/m2 is outside {lo:g}..{hi:g} kWh/m2: wrong unit "
                               "or not a year of weather (expected hourly W/m2)", str(path))
+    return tuple(changes)
+
+
+def _refuse_unless_isolated(col: str, values: np.ndarray, wrong: np.ndarray, bounds: tuple[float, float],
+                            where: Any) -> None:
+    """Refuse a column whose implausible hours are not isolated glitches (see :func:`_check_frame`)."""
+    if not wrong.any():
+        return
+    first = int(np.flatnonzero(wrong)[0])
+    edges = np.diff(np.concatenate(([0], wrong.astype(np.int8), [0])))
+    runs = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+    count = int(wrong.sum())
+    if count > GLITCH_MAX_HOURS or runs.max() > GLITCH_MAX_RUN_H:
+        lo, hi = bounds
+        raise SolarInputError(
+            col, f"{values[first]} at hour {first} is outside {lo}..{hi}{' (or dhi above ghi)' if col == 'dhi' else ''}"
+            f": {count} implausible hour(s), longest run {int(runs.max())} h (isolated glitches, at most "
+            f"{GLITCH_MAX_HOURS} h in runs of at most {GLITCH_MAX_RUN_H} h, are clipped; more is a broken file)",
+            where(first))
 
 
 # -- online PVGIS (only when asked) ------------------------------------------------------------------------
@@ -440,13 +458,12 @@ def fetch_pvgis(lat: float, lon: float, cache_dir: Path) -> Weather:
         tmp.write_bytes(response.content)
         tmp.replace(cached)
     weather = read_weather_file(cached)
-    return Weather(weather.data, weather.latitude, weather.longitude, weather.altitude_m,
-                   f"PVGIS TMY (online, cached at {cached})", False, weather.assumptions)
+    return dataclasses.replace(weather, source=f"PVGIS TMY (online, cached at {cached})")
 
 
 def check_near(weather: Weather, lat: float, lon: float, max_km: float = 50.0) -> None:
     """Refuse weather recorded far from the site it is asked to drive."""
-    km = great_circle_km(lat, lon, weather.latitude, weather.longitude)
+    km = float(great_circle_km(lat, lon, weather.latitude, weather.longitude))
     if km > max_km:
         raise SolarInputError(
             "weather", f"{weather.source} is for ({weather.latitude}, {weather.longitude}), {km:.0f} km from the "
@@ -456,13 +473,19 @@ def check_near(weather: Weather, lat: float, lon: float, max_km: float = 50.0) -
 
 def load_weather(spec: str | None, lat: float, lon: float, *, data_dir: Path, cache_dir: Path,
                  altitude_m: float | None = None) -> Weather:
-    """Weather by source name (:data:`WEATHER_SOURCES`) or file path; ``None`` means ``offline``."""
+    """Weather by source name (:data:`WEATHER_SOURCES`) or file path; ``None`` means ``offline``.
+
+    A file's (or PVGIS's) year gets the station network's interannual spread at its point, for P90.
+    """
     if spec in (None, "offline"):
         return typical_year(data_dir, lat, lon, altitude_m)
     if spec == "pvgis":
-        return fetch_pvgis(lat, lon, cache_dir)
-    path = Path(spec)
-    if not path.exists():
-        names = ", ".join(WEATHER_SOURCES)
-        raise SolarInputError("weather", f"{spec!r} is neither a source ({names}) nor an existing file")
-    return read_weather_file(path)
+        weather = fetch_pvgis(lat, lon, cache_dir)
+    else:
+        path = Path(spec)
+        if not path.exists():
+            names = ", ".join(WEATHER_SOURCES)
+            raise SolarInputError("weather", f"{spec!r} is neither a source ({names}) nor an existing file")
+        weather = read_weather_file(path)
+    return dataclasses.replace(weather, variability=station_variability(data_dir, weather.latitude,
+                                                                        weather.longitude))

@@ -25,53 +25,40 @@ def monthly(weather, column):
     return np.bincount(weather.local_months - 1, weights=weather.data[column].to_numpy(), minlength=12) / 1000
 
 
-def test_offline_year_matches_the_cited_figures(yueyang):
+def test_offline_year_is_a_full_consistent_year(yueyang):
+    # its figures against the station data: tests/test_weather_typical_year.py
     d = yueyang.data
     assert len(d) == 8760 and d.index.tz is not None
-    assert d["ghi"].sum() / 1000 == pytest.approx(1250, abs=0.01)  # the stated annual assumption
-    # monthly shape: Angstrom-Prescott on the Changde sunshine fractions: July the sunniest, Jan/Feb dull
     m = monthly(yueyang, "ghi")
-    assert m.argmax() == 6 and m[:2].max() < m[6] / 2
-    # 70-76 % of annual radiation falls in Apr-Oct (China Daily, cited in the reference)
+    assert m.argmax() in (6, 7) and m[:2].max() < m[6] * 0.6  # July/August the sunniest, Jan/Feb dull
+    # 70-76 % of annual radiation falls in Apr-Oct (China Daily, cited in the reference): 2 points of slack
     assert 0.68 <= m[3:10].sum() / m.sum() <= 0.78
-    # monthly mean temperatures are the cited CMA normals
-    t = pd.Series(d["temp_air"].to_numpy()).groupby(yueyang.local_months).mean().to_numpy()
-    cited = [5.0, 7.3, 11.2, 17.5, 22.5, 25.9, 29.1, 28.3, 24.1, 18.7, 13.0, 7.5]
-    np.testing.assert_allclose(t, cited, atol=0.05)
-    # components are consistent: ghi = dhi + dni cos(z) within Erbs' construction, all finite and >= 0
     assert np.isfinite(d.to_numpy()).all() and (d[["ghi", "dni", "dhi"]] >= 0).all().all()
-    assert 0.4 < d["dhi"].sum() / d["ghi"].sum() < 0.7
-    assert yueyang.is_estimate and "1250" in yueyang.source
-    assert any("assumption" in a for a in yueyang.assumptions)
+    assert yueyang.is_estimate and "CMA station" in yueyang.source and "planning estimate" in yueyang.source
 
 
 def test_offline_year_uses_the_nearest_station():
     huaihua = typical_year(DATA, *HUAIHUA)
-    assert huaihua.data["ghi"].sum() / 1000 == pytest.approx(1100, abs=0.01)
-    assert "huaihua" in huaihua.source and huaihua.altitude_m == 260
-
-
-def test_offline_year_refuses_points_far_from_any_station():
-    with pytest.raises(SolarInputError, match=r"km from the nearest climate station"):
-        typical_year(DATA, 39.9, 116.4)  # Beijing
-    with pytest.raises(SolarInputError, match=r"^lat: 95"):
-        typical_year(DATA, 95, 113)
-    with pytest.raises(SolarInputError, match=r"^lon: nan"):
-        typical_year(DATA, 29, float("nan"))
+    assert "57745" in huaihua.source and "34 km" in huaihua.source  # 芷江, the nearest CDSRD station
+    assert huaihua.altitude_m == pytest.approx(273.2)  # the station's, as none was given
 
 
 @pytest.mark.parametrize("name", ["pvgis_tmy_yueyang.json", "yueyang.epw"])
-def test_pvgis_and_epw_files_are_read_in_their_own_time_zones(name, yueyang):
+def test_pvgis_and_epw_files_are_read_in_their_own_time_zones(name):
     w = read_weather_file(FIXTURES / name)
-    assert (w.latitude, w.longitude) == YUEYANG and not w.is_estimate
-    # the fixtures hold the offline year (rounded to 3 decimals): PVGIS in UTC, EPW in UTC+8 hour-ending.
-    # Read right, every value sits at the same instant of the (typical) year as in the offline year.
+    assert (w.latitude, w.longitude) == YUEYANG and not w.is_estimate and w.clipped == ()
+    # the fixtures hold one year (the earlier offline year, rounded to 3 decimals), PVGIS in UTC, EPW in
+    # UTC+8 hour-ending. Read right, every value sits at the same instant of the year in both.
+    other = read_weather_file(FIXTURES / ("yueyang.epw" if name.endswith(".json") else "pvgis_tmy_yueyang.json"))
+
     def by_instant(frame):
         return frame.set_axis(frame.index.tz_convert("UTC").strftime("%m-%d %H:%M"))
 
-    same = by_instant(w.data).reindex(by_instant(yueyang.data).index)
+    same = by_instant(w.data).reindex(by_instant(other.data).index)
     assert same.notna().all().all()
-    np.testing.assert_allclose(same.to_numpy(), yueyang.data.to_numpy(), atol=6e-4)
+    np.testing.assert_allclose(same.to_numpy(), other.data.to_numpy(), atol=1.2e-3)
+    # the sun is up when the light is: noon local (04:30 UTC) is bright, midnight dark
+    assert same.loc["06-21 04:30", "ghi"] > 300 and same.loc["06-21 16:30", "ghi"] == 0
 
 
 def write_csv(path: Path, frame: pd.DataFrame) -> Path:
@@ -104,7 +91,8 @@ def test_hourly_csv_with_and_without_the_split(tmp_path):
         (lambda f: f.drop(columns=["dhi"]), r"dni/dhi: give both"),
         (lambda f: f.assign(ghi=["x" if i == 5 else 1.0 for i in range(len(f))]),
          r"h\.csv:7: ghi: missing or not a number: 'x'"),
-        (lambda f: f.assign(ghi=[-5.0 if i == 9 else 1.0 for i in range(len(f))]), r"h\.csv:11: ghi: -5.0 .* outside"),
+        (lambda f: f.assign(ghi=[-50.0 if i % 100 == 9 else v for i, v in enumerate(f["ghi"])]),
+         r"h\.csv:11: ghi: -50.0 at hour 9 is outside 0.0..1500.0: 88 implausible hour\(s\)"),
         (lambda f: f.assign(time=[t[:16] for t in f["time"]]), r"time: times need a UTC offset"),
         (lambda f: f.iloc[:100], r"time: 100 rows; an hourly year has 8760"),
         (lambda f: f.drop(columns=["latitude"]), r"latitude: missing column"),
