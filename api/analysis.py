@@ -24,9 +24,9 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import HTMLResponse, Response
 
+from api.errors import PROBLEM_JSON, BadRequest, ServiceUnavailable, Unprocessable
 from api.features import page_bytes
 from api.params import check_params
-from api.problems import PROBLEM_JSON, ApiError, BadRequest, Unprocessable, problem
 from api.service import Service
 from api.settings import Settings
 from api.state import StoreState
@@ -105,24 +105,6 @@ def start_pool(settings: Settings) -> AnalysisPool:
     return pool
 
 
-class AnalysisBusy(ApiError):
-    """The analysis queue is full, or a worker died under the task: 503, ``Retry-After`` from the queue."""
-
-    status = 503
-    title = "Service unavailable"
-
-    def __init__(self, detail: str, retry_after_s: int):
-        super().__init__(detail)
-        self.retry_after_s = retry_after_s
-
-
-async def _busy(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, AnalysisBusy)
-    response = problem(exc.status, exc.title, exc.detail, request.url.path)
-    response.headers["Retry-After"] = str(exc.retry_after_s)
-    return response
-
-
 def _task_error(exc: TaskFailed) -> NoReturn:
     """Raise what the task raised in its worker as the error the service answers with."""
     if exc.kind == "SolarInputError":
@@ -139,7 +121,7 @@ async def _pooled(request: Request, fn: Callable[..., bytes], *args: Any) -> byt
     try:
         result: bytes = await pool.run(fn, *args)
     except PoolBusy as exc:
-        raise AnalysisBusy(str(exc), exc.retry_after_s) from None
+        raise ServiceUnavailable(str(exc), retry_after_s=exc.retry_after_s) from None
     except TaskFailed as exc:
         _task_error(exc)
     return result
@@ -188,7 +170,6 @@ def _cached(service: Service, key: str, make: Callable[[StoreState], T]) -> T:
 
 def register(app: FastAPI, service_of: Any) -> None:
     """Add the analysis, export, map and layer routes."""
-    app.add_exception_handler(AnalysisBusy, _busy)  # before ApiError's: it sets the queue's Retry-After
     inflight: dict[tuple[int, str], asyncio.Future[bytes]] = {}  # uncached views being computed, by version
 
     async def cached_view(service: Service, key: str, make: Callable[[StoreState], Awaitable[bytes]]) -> bytes:

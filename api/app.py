@@ -10,11 +10,11 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from api import analysis, edits, ogc, problems
+from api.errors import BadRequest
 from api.html_pages import page, table_html
 from api.limits import BodyLimit, TrustedHost
 from api.openapi30 import downgrade
 from api.params import check_params
-from api.problems import BadRequest
 from api.service import Service, start
 from api.settings import Settings
 

@@ -13,25 +13,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from api.errors import EXIT_INVALID, exit_code
 from api.keys import add_key, list_keys, revoke_key
 from api.settings import Settings
 from api.site_cli import add_site_parser
 from api.state import load_state
 from api.terminal import escape_control, escape_frame, escape_json, escape_lines
-from geo.errors import NotFoundError, RegistryError, StoreError
+from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
 from geo.rollup import rollup, target_gaps
 from geo.store.build import build
-from geo.store.edits import EditError
 from geo.validate import load
 from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
 from solar.portfolio import district_yield, project_yield, project_yields
 from solar.site import MAX_SITE_MW, check_capacity, site_yield
 from solar.weather import WEATHER_SOURCES, Weather, check_altitude, check_lat_lon, check_near, load_weather
-
-EXIT_INVALID = 1
-EXIT_ERROR = 2
 
 
 def _print_frame(df: pd.DataFrame, as_json: bool) -> None:
@@ -364,12 +361,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings(**overrides)
         return int(args.func(args, settings))
-    except RegistryError as exc:
+    except Exception as exc:
+        code = exit_code(exc)  # the one error table (api.errors)
+        if code is None:
+            raise
         print(f"error: {escape_lines(exc)}", file=sys.stderr)
-        return EXIT_INVALID
-    except (NotFoundError, EditError, StoreError, ValueError, OSError) as exc:
-        print(f"error: {escape_lines(exc)}", file=sys.stderr)
-        return EXIT_ERROR
+        return code
 
 
 if __name__ == "__main__":

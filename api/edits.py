@@ -12,10 +12,10 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from api.errors import PROBLEM_JSON, BadRequest, Unauthorized, Unprocessable
 from api.features import SPECS
 from api.keys import ApiKey, check_key
 from api.params import check_params, items_query
-from api.problems import PROBLEM_JSON, BadRequest, Unauthorized, Unprocessable
 from api.service import Service
 from geo import vocab
 from geo.coords import COORD_SYSTEMS

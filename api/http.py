@@ -13,9 +13,7 @@ import httptools
 import orjson
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from api.problems import PROBLEM_JSON
-
-_REASONS = {408: "Request Timeout", 414: "URI Too Long", 431: "Request Header Fields Too Large"}
+from api.errors import PROBLEM_JSON, TITLES
 
 
 class _Refused(Exception):
@@ -111,8 +109,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             self.transport.close()
 
     def _send_refusal(self, status: int, detail: str) -> None:
-        body = orjson.dumps({"type": "about:blank", "title": _REASONS[status], "status": status, "detail": detail})
-        head = (f"HTTP/1.1 {status} {_REASONS[status]}\r\ncontent-type: {PROBLEM_JSON}\r\n"
+        body = orjson.dumps({"type": "about:blank", "title": TITLES[status], "status": status, "detail": detail})
+        head = (f"HTTP/1.1 {status} {TITLES[status]}\r\ncontent-type: {PROBLEM_JSON}\r\n"
                 f"content-length: {len(body)}\r\nconnection: close\r\n\r\n").encode("ascii")
         self.transport.write(head + body)
         self.transport.close()

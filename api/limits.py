@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import PROBLEM_JSON
+from api.errors import PROBLEM_JSON, TITLES
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -33,7 +33,7 @@ class TrustedHost:
             host = _host_name(raw)
             server = (scope.get("server") or ("",))[0] or ""
             if host not in (*LOCAL_HOSTS, server.lower(), *self.allowed):
-                await _refuse(scope, send, 400, "Bad request", f"Host: {raw[:60]!r} is not a name of this server "
+                await _refuse(scope, send, 400, f"Host: {raw[:60]!r} is not a name of this server "
                               "(set PLANNER_ALLOWED_HOSTS to the names it is reached by)")
                 return
         await self.app(scope, receive, send)
@@ -55,7 +55,7 @@ class BodyLimit:
         length = headers.get(b"content-length")
         if length is not None:
             if not length.isdigit():
-                await _refuse(scope, send, 400, "Bad request", "Content-Length is not a number")
+                await _refuse(scope, send, 400, "Content-Length is not a number")
                 return
             if int(length) > self.max_bytes:
                 await self._too_large(scope, send)
@@ -87,11 +87,11 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _too_large(self, scope: Scope, send: Send) -> None:
-        await _refuse(scope, send, 413, "Payload too large", f"request bodies are limited to {self.max_bytes} bytes")
+        await _refuse(scope, send, 413, f"request bodies are limited to {self.max_bytes} bytes")
 
 
-async def _refuse(scope: Scope, send: Send, status: int, title: str, detail: str) -> None:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+async def _refuse(scope: Scope, send: Send, status: int, detail: str) -> None:
+    body: dict[str, Any] = {"type": "about:blank", "title": TITLES[status], "status": status, "detail": detail,
                             "instance": scope.get("path", "")}
     data = orjson.dumps(body)
     await send({"type": "http.response.start", "status": status,

@@ -13,10 +13,10 @@ import orjson
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
+from api.errors import PROBLEM_JSON
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, SPECS, Collection, page_bytes, select
 from api.html_pages import links_html, page, table_html
 from api.params import ITEMS_PARAMS, MAX_VALUE_CHARS, check_params, items_query, wants_html
-from api.problems import PROBLEM_JSON
 from api.service import Service
 from geo.errors import NotFoundError
 from geo.frames import plain

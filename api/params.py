@@ -5,8 +5,8 @@ import re
 
 from starlette.requests import Request
 
+from api.errors import BadRequest
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, Query, Spec
-from api.problems import BadRequest
 
 FORMATS = ("json", "geojson", "html")
 _INT = re.compile(r"[0-9]+")
