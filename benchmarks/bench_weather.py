@@ -67,7 +67,8 @@ def main() -> None:
         prepare_sky(weather, float(la), lon0)
     t_skies = time.perf_counter() - t0
     print(f"siting scan of {args.rows} grid rows: weather year {t_year * 1e3:.0f} ms once + skies "
-          f"{t_skies * 1e3:.0f} ms ({t_skies / args.rows * 1e3:.1f} ms per row) = {(t_year + t_skies):.2f} s of weather")
+          f"{t_skies * 1e3:.0f} ms ({t_skies / args.rows * 1e3:.1f} ms per row) = {(t_year + t_skies):.2f} s "
+          "of weather")
     sample = min(args.rows, 10)
     t0 = time.perf_counter()
     for la in lats[:sample]:

