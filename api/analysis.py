@@ -5,9 +5,8 @@ They run in the analysis pool (:mod:`api.workers`: a few worker processes and a 
 Retry-After when full), awaited on the event loop, so a burst of yields neither holds the server's threads
 and GIL nor takes memory per request.
 
-Derived views (the map page, the ``pv_yield`` layer, district yields) are cached in ``service.cache``. A view
-is computed from the state read together with ``service.version`` under ``service.lock``, outside the lock,
-and stored only if the version is still the same: a view of the state before a change is never served after
+Derived views (the map page, the ``pv_yield`` layer, district yields) are cached on the snapshot they were
+computed from (:class:`api.service.Snapshot`): a view of the store before a change is never served after
 it. Concurrent requests for the same uncached view share one computation.
 """
 
@@ -18,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
-import anyio
 import orjson
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,7 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from api.errors import PROBLEM_JSON, BadRequest, ServiceUnavailable, Unprocessable
 from api.features import page_bytes
 from api.params import check_params
-from api.service import Service
+from api.service import Service, Snapshot
 from api.settings import Settings
 from api.state import StoreState
 from api.workers import AnalysisPool, PoolBusy, TaskFailed, clean, district_task, project_task, pv_layer_task, site_task
@@ -127,67 +125,35 @@ async def _pooled(request: Request, fn: Callable[..., bytes], *args: Any) -> byt
     return result
 
 
-# -- versioned cache -----------------------------------------------------------------------------------------
+# -- views cached on their snapshot ---------------------------------------------------------------------------
 
 T = TypeVar("T")
 
 
-def _under_lock(service: Service, fn: Callable[[], T]) -> T:
-    with service.lock:
-        return fn()
-
-
-async def _locked(service: Service, fn: Callable[[], T]) -> T:
-    """``fn()`` under ``service.lock``, without blocking the event loop while a change holds the lock."""
-    if service.lock.acquire(blocking=False):
-        try:
-            return fn()
-        finally:
-            service.lock.release()
-    return await anyio.to_thread.run_sync(_under_lock, service, fn)
-
-
-def _lookup(service: Service, key: str) -> tuple[int, StoreState, Any]:
-    """(version, state, cached view or None), read together (call under ``service.lock``)."""
-    return service.version, service.state, service.cache.get(key)
-
-
-def _keep(service: Service, version: int, key: str, value: Any) -> None:
-    """Cache ``value`` if it was computed from the current version (call under ``service.lock``)."""
-    if service.version == version:
-        service.cache[key] = value
-
-
-def _cached(service: Service, key: str, make: Callable[[StoreState], T]) -> T:
-    """A cached view, computed by ``make`` in this thread (sync routes) from one version of the state."""
-    version, state, hit = _under_lock(service, lambda: _lookup(service, key))
-    if hit is not None:
-        return hit
-    value = make(state)
-    _under_lock(service, lambda: _keep(service, version, key, value))
+def _cached(snap: Snapshot, key: str, make: Callable[[StoreState], T]) -> T:
+    """A view of ``snap`` computed by ``make`` in this thread (sync routes), kept with the snapshot."""
+    if key not in snap.cache:
+        snap.cache[key] = make(snap.state)
+    value: T = snap.cache[key]
     return value
+
+
+async def _cached_view(snap: Snapshot, key: str, make: Callable[[StoreState], Awaitable[bytes]]) -> bytes:
+    """A view of ``snap`` computed by ``make`` (in the pool); concurrent requests share one computation."""
+    running = snap.cache.get(key)
+    if running is None:
+        running = snap.cache[key] = asyncio.ensure_future(make(snap.state))
+
+        def forget_failure(f: asyncio.Future[bytes]) -> None:  # a failed view is computed again next time
+            if f.cancelled() or f.exception() is not None:
+                snap.cache.pop(key, None)
+
+        running.add_done_callback(forget_failure)
+    return await asyncio.shield(running)
 
 
 def register(app: FastAPI, service_of: Any) -> None:
     """Add the analysis, export, map and layer routes."""
-    inflight: dict[tuple[int, str], asyncio.Future[bytes]] = {}  # uncached views being computed, by version
-
-    async def cached_view(service: Service, key: str, make: Callable[[StoreState], Awaitable[bytes]]) -> bytes:
-        """A cached view computed by ``make`` (in the pool); concurrent requests share one computation."""
-        version, state, hit = await _locked(service, lambda: _lookup(service, key))
-        if hit is not None:
-            return hit
-        running = inflight.get((version, key))
-        if running is None:
-            async def compute() -> bytes:
-                value = await make(state)
-                await _locked(service, lambda: _keep(service, version, key, value))
-                return value
-
-            running = inflight[(version, key)] = asyncio.ensure_future(compute())
-            running.add_done_callback(lambda f: (inflight.pop((version, key), None),
-                                                 f.cancelled() or f.exception()))  # retrieved: no warning
-        return await asyncio.shield(running)
 
     @app.post("/analysis/yield", tags=["analysis"], summary="PV yield of a site (pvlib, offline typical year)",
               responses={200: _OK_JSON, **_problems(400, 413, 422, 503)})
@@ -206,7 +172,7 @@ def register(app: FastAPI, service_of: Any) -> None:
     async def yield_of_project(request: Request, featureId: str) -> Response:
         check_params(request, [])
         service: Service = service_of(request)
-        projects = service.state.projects
+        projects = service.snapshot.state.projects
         match = projects[projects["id"] == featureId]
         if match.empty:
             raise NotFoundError(f"no project {featureId[:80]!r}")
@@ -220,13 +186,13 @@ def register(app: FastAPI, service_of: Any) -> None:
                   "description": "adcode; a city's code includes its counties' targets"}]})
     def targets(request: Request) -> Response:
         params = check_params(request, ["district"])
-        service: Service = service_of(request)
-        gaps = target_gaps(service.state.projects, service.state.targets, service.state.parents)
+        snap: Snapshot = service_of(request).snapshot
+        gaps = target_gaps(snap.state.projects, snap.state.targets, snap.state.parents)
         if "district" in params:
-            units = service.units.get(params["district"])
+            units = snap.units.get(params["district"])
             if units is None:
                 raise BadRequest(f"district: unknown adcode {params['district'][:20]!r}; "
-                                 f"allowed: {', '.join(sorted(service.units))}")
+                                 f"allowed: {', '.join(sorted(snap.units))}")
             gaps = gaps[gaps["adcode"].astype(str).isin(units)]
         return _json({"assumption": "gap = target - MW of the projects the plans name; existing installed capacity "
                       "is not in the registry (zero baseline), so stock-target gaps are upper bounds",
@@ -238,15 +204,16 @@ def register(app: FastAPI, service_of: Any) -> None:
     async def yield_of_district(request: Request, adcode: str) -> Response:
         check_params(request, [])
         service: Service = service_of(request)
-        if adcode not in service.units:
-            raise NotFoundError(f"no district {adcode[:20]!r}; known: {', '.join(sorted(service.units))}")
+        snap = service.snapshot
+        if adcode not in snap.units:
+            raise NotFoundError(f"no district {adcode[:20]!r}; known: {', '.join(sorted(snap.units))}")
         data_dir = service.settings.data_dir
 
         async def make(state: StoreState) -> bytes:
             return await _pooled(request, district_task, data_dir, adcode, state.projects, state.targets,
                                  state.districts)
 
-        return Response(await cached_view(service, f"district-yield-{adcode}", make), media_type=JSON)
+        return Response(await _cached_view(snap, f"district-yield-{adcode}", make), media_type=JSON)
 
     @app.get("/exports/{layer}", tags=["exports"], summary="Download a layer: GeoJSON, CSV (BOM) or GeoPackage",
              responses={200: {"description": "the file", "content": {  # GeoJSON is an object, CSV and GPKG bytes
@@ -264,7 +231,7 @@ def register(app: FastAPI, service_of: Any) -> None:
         service: Service = service_of(request)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"{layer}.{fmt}"
-            export(service.state.layers(), fmt, out, layer)
+            export(service.snapshot.state.layers(), fmt, out, layer)
             data = out.read_bytes()
         return Response(data, media_type=MEDIA[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{layer}.{fmt}"'})
@@ -273,8 +240,7 @@ def register(app: FastAPI, service_of: Any) -> None:
              response_class=HTMLResponse, responses=_problems(400))
     def planner_map(request: Request) -> Response:
         check_params(request, [])
-        service: Service = service_of(request)
-        html = _cached(service, "map", lambda state: render_map(state.store))
+        html = _cached(service_of(request).snapshot, "map", lambda state: render_map(state.store))
         return HTMLResponse(html, headers={"Content-Security-Policy": MAP_CSP})
 
     @app.get("/layers", tags=["map"], summary="The map's layers", responses={200: _OK_JSON, **_problems(400)})
@@ -296,10 +262,10 @@ def register(app: FastAPI, service_of: Any) -> None:
                 pv = state.projects[state.projects["category"] == "pv"]
                 return await _pooled(request, pv_layer_task, data_dir, pv)
 
-            return Response(await cached_view(service, "pv_yield", make), media_type=GEOJSON)
+            return Response(await _cached_view(service.snapshot, "pv_yield", make), media_type=GEOJSON)
         if name not in MAP_LAYERS:
             raise NotFoundError(f"no layer {name[:40]!r}; layers: {', '.join(MAP_LAYERS)}")
-        coll = service.collections[name]
+        coll = service.snapshot.collections[name]
         return Response(page_bytes(coll, list(range(len(coll.ids))), {"name": name, "title": coll.spec.title}),
                         media_type=GEOJSON)
 

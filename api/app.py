@@ -94,11 +94,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/health", summary="Liveness and what the store holds", tags=["service"])
     async def health(request: Request) -> Response:
         check_params(request, [])
-        service = service_of(request)
+        snap = service_of(request).snapshot
         return Response(orjson.dumps({
-            "status": "ok", "store": service.state.store.name, "projects": len(service.state.projects),
-            "targets": len(service.state.targets), "districts": len(service.state.districts),
-            "version": service.version, "generation": service.marks[0],
+            "status": "ok", "store": snap.state.store.name, "projects": len(snap.state.projects),
+            "targets": len(snap.state.targets), "districts": len(snap.state.districts),
+            "version": snap.version, "generation": snap.marks[0],
         }), media_type="application/json")
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -16,7 +16,7 @@ from api.errors import PROBLEM_JSON, BadRequest, Unauthorized, Unprocessable
 from api.features import SPECS
 from api.keys import ApiKey, check_key
 from api.params import check_params, items_query
-from api.service import Service
+from api.service import Service, Snapshot
 from geo import vocab
 from geo.coords import COORD_SYSTEMS
 from geo.records import ID_PATTERN
@@ -101,7 +101,7 @@ def _key(request: Request, service: Service) -> ApiKey:
         presented = auth[7:].strip()
     if not presented:
         raise Unauthorized("an API key is required to edit: send it in the X-API-Key header")
-    key = check_key(service.state.store, presented)
+    key = check_key(service.settings.store, presented)
     if key is None:
         raise Unauthorized("the API key is not valid (unknown, wrong or revoked)")
     return key
@@ -111,7 +111,8 @@ def _allowed(key: ApiKey, service: Service) -> frozenset[str] | None:
     """The districts a key may edit (a city's code covers its counties); ``None``: all."""
     if key.scope is None:
         return None
-    return frozenset().union(*(service.units.get(a, {a}) for a in key.scope))
+    units = service.snapshot.units
+    return frozenset().union(*(units.get(a, {a}) for a in key.scope))
 
 
 def _fields(geometry: Point | None, properties: Properties | None, crs: str) -> dict[str, Any]:
@@ -132,8 +133,8 @@ def _crs(params: dict[str, str]) -> str:
     return crs
 
 
-def _feature(request: Request, service: Service, project_id: str, edit_id: int, status: int) -> Response:
-    coll = service.collections["projects"]
+def _feature(request: Request, snap: Snapshot, project_id: str, edit_id: int, status: int) -> Response:
+    coll = snap.collections["projects"]
     body = coll.features[coll.index[project_id]]
     location = f"{str(request.base_url).rstrip('/')}/collections/projects/items/{project_id}"
     return Response(body, status_code=status, media_type=GEOJSON,
@@ -151,8 +152,8 @@ def register(app: FastAPI, service_of: Any) -> None:
         service: Service = service_of(request)
         key = _key(request, service)
         fields = _fields(body.geometry, body.properties, _crs(params))
-        result = service.edit(body.id, "create", fields, key.name, body.edit_note, _allowed(key, service))
-        return _feature(request, service, body.id, result.edit_id, 201)
+        result, snap = service.edit(body.id, "create", fields, key.name, body.edit_note, _allowed(key, service))
+        return _feature(request, snap, body.id, result.edit_id, 201)
 
     @app.patch("/collections/projects/items/{featureId}", tags=tags, summary="Update a project (API key)",
                responses={200: _FEATURE, **_PROBLEMS}, openapi_extra={"parameters": [_CRS, _KEY_HEADER]})
@@ -163,8 +164,8 @@ def register(app: FastAPI, service_of: Any) -> None:
         fields = _fields(body.geometry, body.properties, _crs(params))
         if not fields:
             raise Unprocessable("nothing to change: give properties and/or a geometry")
-        result = service.edit(featureId, "update", fields, key.name, body.edit_note, _allowed(key, service))
-        return _feature(request, service, featureId, result.edit_id, 200)
+        result, snap = service.edit(featureId, "update", fields, key.name, body.edit_note, _allowed(key, service))
+        return _feature(request, snap, featureId, result.edit_id, 200)
 
     @app.delete("/collections/projects/items/{featureId}", status_code=204, tags=tags,
                 summary="Delete a project (API key)", responses={204: {"description": "deleted"}, **_PROBLEMS},
@@ -173,7 +174,7 @@ def register(app: FastAPI, service_of: Any) -> None:
         check_params(request, [])
         service: Service = service_of(request)
         key = _key(request, service)
-        result = service.edit(featureId, "delete", {}, key.name, None, _allowed(key, service))
+        result, _ = service.edit(featureId, "delete", {}, key.name, None, _allowed(key, service))
         return Response(status_code=204, headers={"X-Edit-Id": str(result.edit_id)})
 
     @app.get("/edits", tags=tags, summary="The audit trail: who changed what, when, before and after",
@@ -188,8 +189,8 @@ def register(app: FastAPI, service_of: Any) -> None:
         q = items_query({k: v for k, v in params.items() if k in ("limit", "offset")}, SPECS["projects"])
         service: Service = service_of(request)
         project_id = params.get("project_id")
-        matched = count_edits(service.state.store, project_id)
-        page = read_edits(service.state.store, project_id, q.limit, min(q.offset, matched))
+        matched = count_edits(service.settings.store, project_id)
+        page = read_edits(service.settings.store, project_id, q.limit, min(q.offset, matched))
         for r in page:
             r["fields"] = orjson.loads(r["fields"])
             r["before"] = orjson.loads(r["before"]) if r["before"] else None

@@ -17,7 +17,7 @@ from api.errors import PROBLEM_JSON
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, SPECS, Collection, page_bytes, select
 from api.html_pages import links_html, page, table_html
 from api.params import ITEMS_PARAMS, MAX_VALUE_CHARS, check_params, items_query, wants_html
-from api.service import Service
+from api.service import Snapshot
 from geo.errors import NotFoundError
 from geo.frames import plain
 
@@ -181,8 +181,7 @@ def register(app: FastAPI, service_of: Any) -> None:
                 openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, _OBJECT, 400))
     async def collections(request: Request) -> Response:
         params = check_params(request, ["f"])
-        service: Service = service_of(request)
-        docs = [_collection_doc(request, c) for c in service.collections.values()]
+        docs = [_collection_doc(request, c) for c in service_of(request).snapshot.collections.values()]
         links = _self_links(request, "/collections", "collections")
         if wants_html(request, params):
             rows = [{"id": d["id"], "title": d["title"], "description": d["description"]} for d in docs]
@@ -214,7 +213,7 @@ def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], s
                 openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, _OBJECT, 400))
     async def collection(request: Request) -> Response:
         params = check_params(request, ["f"])
-        coll = service_of(request).collections[cid]
+        coll = service_of(request).snapshot.collections[cid]
         doc = _collection_doc(request, coll)
         if wants_html(request, params):
             return page(coll.spec.title, f"<p>{doc['description']}</p>{links_html(doc['links'])}")
@@ -224,10 +223,10 @@ def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], s
                 openapi_extra={"parameters": item_params}, responses=_responses(GEOJSON, _COLLECTION, 400))
     async def items(request: Request) -> Response:
         params = check_params(request, allowed_items)
-        service: Service = service_of(request)
-        coll = service.collections[cid]
+        snap: Snapshot = service_of(request).snapshot
+        coll = snap.collections[cid]
         q = items_query(params, coll.spec)
-        matched, positions = select(coll, q, service.units)
+        matched, positions = select(coll, q, snap.units)
         links = _page_links(request, cid, params, q.limit, q.offset, matched)
         if wants_html(request, params):
             return _items_html(coll, positions, links, matched)
@@ -240,7 +239,7 @@ def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], s
                 responses=_responses(GEOJSON, _FEATURE, 400, 404))
     async def item(request: Request, featureId: str) -> Response:
         params = check_params(request, ["f"])
-        coll = service_of(request).collections[cid]
+        coll = service_of(request).snapshot.collections[cid]
         i = coll.index.get(featureId)
         if i is None:
             raise NotFoundError(f"no feature {featureId[:80]!r} in collection {cid}")

@@ -1,9 +1,9 @@
-"""The service's state: the store read once at startup, its collections serialised, kept current.
+"""The service's state: immutable snapshots of the store, with their collections serialised, kept current.
 
-The store can change under the service: its own edits (applied to the served state at once), a
-``build`` or another server's edits (noticed by :meth:`Service.watch_store` within ``refresh_s`` seconds, or at
-once by an edit, and then the state is read again). Readers never wait: they read one consistent
-version, swapped in under :attr:`Service.lock`.
+The store can change under the service: its own edits (applied to a new snapshot at once), a ``build`` or
+another server's edits (noticed by :meth:`Service.watch_store` within ``refresh_s`` seconds, or at once by
+an edit, and then the store is read into a new snapshot). Readers never wait: a request takes the current
+snapshot once and reads one consistent version from it.
 """
 
 import logging
@@ -45,93 +45,109 @@ def store_marks(store: Path) -> Marks:
     return (generation[0][0] if generation else None, int(seq or 0))
 
 
-@dataclass
-class Service:
-    """What every request reads; changes replace it under :attr:`lock`, so a reader sees one version."""
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of the store as served: layers, collections and the views derived from them.
 
-    settings: Settings
+    A snapshot never changes (its ``cache`` only fills with views of it); an edit or a reload makes a new
+    one, so a request that took a snapshot reads one consistent version from start to end, and a cached
+    view is always the view of the snapshot that holds it.
+    """
+
+    version: int
+    marks: Marks
     state: StoreState
-    dataset: Dataset
     collections: dict[str, Collection]
     units: dict[str, set[str]]  # adcode → the unit and, for a city, its counties
-    marks: Marks
-    version: int = 0
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Service:
+    """The snapshot every request reads, and the edits and reloads that replace it (under :attr:`lock`)."""
+
+    settings: Settings
+    snapshot: Snapshot
+    dataset: Dataset
     lock: threading.Lock = field(default_factory=threading.Lock)
-    cache: dict[str, Any] = field(default_factory=dict)  # derived views (map page, layers), dropped on change
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def edit(self, project_id: str, op: str, fields: dict[str, Any], who: str, note: str | None,
-             allowed: frozenset[str] | None = None) -> EditResult:
-        """Commit one edit to the store, then update the served collections (in commit order).
+             allowed: frozenset[str] | None = None) -> tuple[EditResult, Snapshot]:
+        """Commit one edit to the store; return it and the snapshot that holds it (in commit order).
 
         ``allowed`` is the editor's districts (``None``: all), checked against the row in the transaction.
         """
         with self.lock:
             self._refresh_locked()  # a build or another server may have changed the rows and the registry
-            result = record_edit(self.state.store, self.dataset, project_id, op, fields, who, note,
+            old = self.snapshot
+            result = record_edit(self.settings.store, self.dataset, project_id, op, fields, who, note,
                                  allowed=allowed, wait_s=self.settings.edit_wait_s)
-            marks = store_marks(self.state.store)
-            if marks != (self.marks[0], result.edit_id) or self.marks[1] != result.edit_id - 1:
+            marks = store_marks(self.settings.store)
+            if marks != (old.marks[0], result.edit_id) or old.marks[1] != result.edit_id - 1:
                 self._reload_locked()  # another writer committed too: read everything again
-                return result
+                return result, self.snapshot
             try:
-                self._apply_locked(result)
+                state, collections = _with_edit(old, result)
             except Exception:  # never serve a state that disagrees with the committed store
                 log.exception("could not apply edit %s in memory; reading the store again", result.edit_id)
                 self._reload_locked()
-                return result
-            self.marks = marks
-            self.version += 1
-            self.cache = {}
-        return result
-
-    def _apply_locked(self, result: EditResult) -> None:
-        project_id = result.project_id
-        was_substation = project_id in self.collections["substations"].index
-        self.state = _with_project(self.state, project_id, result.project)
-        if result.op == "update" and result.project is not None and not was_substation \
-                and result.project["category"] != "substation":  # the common case: one feature changes
-            coll = self.collections["projects"]
-            geom = shapely.Point(result.project["lon"], result.project["lat"])
-            updated = coll.with_feature(coll.index[project_id], result.project, geom)
-            self.collections = {**self.collections, "projects": updated}
-        else:
-            self.collections = {**self.collections, **project_collections(self.state.projects)}
+                return result, self.snapshot
+            self.snapshot = Snapshot(old.version + 1, marks, state, collections, old.units)
+            return result, self.snapshot
 
     def refresh(self) -> bool:
         """Read the store again if someone else wrote it (a build, another server); whether it did."""
-        if store_marks(self.state.store) == self.marks:
+        if store_marks(self.settings.store) == self.snapshot.marks:
             return False
         with self.lock:
             return self._refresh_locked()
 
     def _refresh_locked(self) -> bool:
-        if store_marks(self.state.store) == self.marks:
+        if store_marks(self.settings.store) == self.snapshot.marks:
             return False
         self._reload_locked()
         return True
 
     def _reload_locked(self) -> None:
-        marks = store_marks(self.settings.store)  # before reading: a later commit differs and is read next time
-        state = load_state(self.settings.data_dir, self.settings.store)
         try:
             self.dataset = load_valid(self.settings.data_dir)
         except RegistryError:  # the registry is being edited; the store was built from a valid one
             log.warning("the data folder does not validate now; edits are checked against the registry read before")
-        self.state, self.collections = state, build_collections(state)
-        self.units = _units(state)
-        self.marks = marks
-        self.version += 1
-        self.cache = {}
+        self.snapshot = read_snapshot(self.settings, self.snapshot.version + 1)
 
     def watch_store(self) -> None:
         """Poll the store every ``refresh_s`` seconds until :attr:`stopping` is set (run in a thread)."""
         while not self.stopping.wait(self.settings.refresh_s):
             try:
                 if self.refresh():
-                    log.info("the store changed on disk: serving version %s (%s)", self.version, self.marks)
+                    log.info("the store changed on disk: serving version %s (%s)", self.snapshot.version,
+                             self.snapshot.marks)
             except (StoreError, sqlite3.Error, OSError) as exc:
                 log.warning("could not read the changed store, serving the previous version: %s", exc)
+
+
+def read_snapshot(settings: Settings, version: int) -> Snapshot:
+    """The store as it is now (built first if missing), with its collections serialised."""
+    marks = store_marks(settings.store) if settings.store.exists() else (None, -1)
+    state = load_state(settings.data_dir, settings.store)
+    if marks != store_marks(settings.store):  # built just now, or changed while being read: read again next poll
+        marks = (None, -1)
+    return Snapshot(version, marks, state, build_collections(state), _units(state))
+
+
+def _with_edit(snap: Snapshot, result: EditResult) -> tuple[StoreState, dict[str, Collection]]:
+    """The state and collections of ``snap`` with one committed edit applied."""
+    project_id = result.project_id
+    was_substation = project_id in snap.collections["substations"].index
+    state = _with_project(snap.state, project_id, result.project)
+    if result.op == "update" and result.project is not None and not was_substation \
+            and result.project["category"] != "substation":  # the common case: one feature changes
+        coll = snap.collections["projects"]
+        geom = shapely.Point(result.project["lon"], result.project["lat"])
+        updated = coll.with_feature(coll.index[project_id], result.project, geom)
+        return state, {**snap.collections, "projects": updated}
+    return state, {**snap.collections, **project_collections(state.projects)}
 
 
 def _units(state: StoreState) -> dict[str, set[str]]:
@@ -161,8 +177,4 @@ def _with_project(state: StoreState, project_id: str, project: dict[str, Any] | 
 
 def start(settings: Settings) -> Service:
     """Read the store (building it first if missing) and serialise the collections."""
-    marks = store_marks(settings.store) if settings.store.exists() else (None, 0)
-    state = load_state(settings.data_dir, settings.store)
-    if marks != store_marks(settings.store):  # built just now, or changed while being read: the next poll reads it
-        marks = (None, -1)
-    return Service(settings, state, load_valid(settings.data_dir), build_collections(state), _units(state), marks)
+    return Service(settings, read_snapshot(settings, 0), load_valid(settings.data_dir))

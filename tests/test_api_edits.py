@@ -155,11 +155,11 @@ def test_served_collections_after_edits_equal_a_fresh_read(store):
     service.edit("lx-pv-91", "create", {"name_zh": "新", "category": "substation", "district_adcode": "430682"},
                  "t", None)
     service.edit("lx-pv-06", "delete", {}, "t", None)
-    fresh = build_collections(start(Settings(store=store)).state)
+    fresh = build_collections(start(Settings(store=store)).snapshot.state)
     for name in ("projects", "substations"):
-        a, b = service.collections[name], fresh[name]
+        a, b = service.snapshot.collections[name], fresh[name]
         assert a.ids == b.ids and a.features == b.features, name
         assert (a.bounds == b.bounds).all() and a.extent == b.extent and a.years == b.years
         assert all((a.columns[p] == b.columns[p]).all() for p in a.columns)
-    assert "ylq-substation-01" not in service.collections["substations"].index
-    assert "lx-pv-91" in service.collections["substations"].index
+    assert "ylq-substation-01" not in service.snapshot.collections["substations"].index
+    assert "lx-pv-91" in service.snapshot.collections["substations"].index

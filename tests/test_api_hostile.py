@@ -55,9 +55,9 @@ def env(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     settings = Settings(store=store, data_dir=DATA, weather_cache=tmp / "weather", max_body_bytes=MAX_BODY)
     with TestClient(create_app(settings)) as client:
         service = client.app.state.service  # type: ignore[attr-defined]
-        projects = service.state.projects
+        projects = service.snapshot.state.projects
         home_ids = sorted(projects.loc[projects["district_adcode"].astype(str) == HOME, "id"])
-        ids = {cid: coll.ids[0] for cid, coll in service.collections.items()}
+        ids = {cid: coll.ids[0] for cid, coll in service.snapshot.collections.items()}
         pv_id = str(projects.loc[projects["category"] == "pv", "id"].iloc[0])
         assert len(home_ids) >= 3 and all(ids.values())
         yield Env(client, store, key, scoped, home_ids, ids, pv_id)
@@ -91,10 +91,10 @@ def refused(env: Env, method: str, url: str, status: int, *, detail: str | None 
             **kwargs: Any) -> dict[str, Any]:
     """Send an edit that must be refused with ``status``, and check it wrote nothing."""
     before = edits_count(env)
-    served = len(env.client.app.state.service.collections["projects"].ids)  # type: ignore[attr-defined]
+    served = len(env.client.app.state.service.snapshot.collections["projects"].ids)  # type: ignore[attr-defined]
     body = assert_problem(env.client.request(method, url, **kwargs), status, url, detail=detail)
     assert edits_count(env) == before, "a refused edit was written to the audit trail"
-    assert len(env.client.app.state.service.collections["projects"].ids) == served  # type: ignore[attr-defined]
+    assert len(env.client.app.state.service.snapshot.collections["projects"].ids) == served  # type: ignore[attr-defined]
     return body
 
 

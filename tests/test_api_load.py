@@ -178,7 +178,7 @@ def test_a_district_yield_through_the_pool_is_the_one_computed_in_process(server
         assert c.get(f"{server.url}/analysis/districts/{DISTRICT}/yield").json() == served  # cached
     app = create_app(Settings(store=server.store, data_dir=DATA))
     with TestClient(app) as client:  # the same state, read in this process
-        state = client.app.state.service.state  # type: ignore[attr-defined]
+        state = client.app.state.service.snapshot.state  # type: ignore[attr-defined]
         expected = district_yield(DISTRICT, state.projects, state.targets, state.districts,
                                   lambda lat, lon: weather(DATA, round(lat, 4), round(lon, 4), None))
     assert served == orjson.loads(orjson.dumps(clean(expected)))
@@ -199,7 +199,7 @@ def test_the_workers_end_when_the_server_is_killed(built_store: Path, tmp_path: 
         assert not [p for p in pool if alive(p)]
 
 
-# -- the versioned cache -------------------------------------------------------------------------------------
+# -- views cached on their snapshot -------------------------------------------------------------------------
 
 
 def test_a_district_yield_computed_before_an_edit_is_not_served_after_it(
@@ -224,7 +224,7 @@ def test_a_district_yield_computed_before_an_edit_is_not_served_after_it(
     settings = Settings(store=store, data_dir=DATA, weather_cache=tmp_path / "weather", analysis_workers=1)
     url = f"/analysis/districts/{DISTRICT}/yield"
     with TestClient(create_app(settings)) as client:
-        projects = client.app.state.service.state.projects  # type: ignore[attr-defined]
+        projects = client.app.state.service.snapshot.state.projects  # type: ignore[attr-defined]
         pv = projects[(projects["category"] == "pv") & (projects["district_adcode"].astype(str) == DISTRICT)
                       & (projects["capacity_mw"] > 0)]
         pid, old_mw = str(pv["id"].iloc[0]), float(pv["capacity_mw"].iloc[0])
@@ -261,7 +261,7 @@ def test_a_full_pool_answers_503_problem_with_retry_after(tmp_path: Path, built_
             raise PoolBusy("the analysis queue is full (1 running, 8 waiting); try again later", 7)
 
         monkeypatch.setattr(pool, "run", full)
-        pv = client.app.state.service.state.projects  # type: ignore[attr-defined]
+        pv = client.app.state.service.snapshot.state.projects  # type: ignore[attr-defined]
         pid = str(pv.loc[pv["category"] == "pv", "id"].iloc[0])
         for method, path, body in [("POST", "/analysis/yield", site(1)),
                                    ("GET", f"/collections/projects/items/{pid}/yield", None),

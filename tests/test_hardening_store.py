@@ -268,7 +268,7 @@ def test_deleting_the_last_project_is_answered_and_served(store):
     settings = Settings(store=store, data_dir=DATA)
     key = add_key(store, "t", "*")
     with TestClient(create_app(settings)) as client:
-        ids = list(client.app.state.service.collections["projects"].ids)  # type: ignore[attr-defined]
+        ids = list(client.app.state.service.snapshot.collections["projects"].ids)  # type: ignore[attr-defined]
         for pid in ids:
             r = client.delete(f"{ITEMS}/{pid}", headers={"X-API-Key": key})
             assert r.status_code == 204, (pid, r.text)
