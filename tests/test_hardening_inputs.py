@@ -273,7 +273,8 @@ SHOWN = r"\x1b[2J\x1b]0;owned\x07\x9b31m\x7fname\x09tab\x0aline"
 
 
 def test_tables_and_lines_escape_control_characters(capsys):
-    from api.cli import _print_frame, _say
+    from api.cli.output import print_frame as _print_frame
+    from api.cli.output import say as _say
 
     frame = pd.DataFrame({"name": [EVIL], "mw": [1.5]})
     _print_frame(frame, False)

@@ -1,4 +1,4 @@
-"""``energy-planner site``: where can a district put the PV its target still lacks (issue 6).
+"""``energy-planner site``: where can a district put the PV its target still lacks.
 
 Scans a district (``--district ADCODE``) or a drawn polygon (``--polygon FILE``) on a grid in EPSG:32649,
 applies a rule set and the user's exclusion layers and rasters, scores and merges the cells into candidate
@@ -19,9 +19,9 @@ import json
 import time
 from pathlib import Path
 
+from api.cli.output import escape_control, escape_json
 from api.settings import Settings
 from api.state import load_state
-from api.terminal import escape_control, escape_json
 from layers.siting_layer import write_siting_map
 from solar.siting.landcover import LEGENDS
 from solar.siting.outputs import plain
@@ -122,10 +122,10 @@ def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def add_site_parser(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    """Register the ``site`` subcommand."""
-    s = sub.add_parser("site", help="site new PV: candidate grid, exclusions, score, sites, supply curve, coverage",
-                       description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def add_arguments(name: str, s: argparse.ArgumentParser) -> None:
+    """The arguments of ``site``."""
+    s.description = __doc__
+    s.formatter_class = argparse.RawDescriptionHelpFormatter
     where = s.add_mutually_exclusive_group()
     where.add_argument("--district", help="adcode of a district in the store (e.g. 430682)")
     where.add_argument("--polygon", help="a vector file (GeoJSON/GeoPackage/Shapefile) with the area to scan")

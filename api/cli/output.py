@@ -1,4 +1,4 @@
-r"""Text for the terminal: control characters from user or registry text are shown, never obeyed.
+r"""What the CLI prints: tables, lines, JSON; control characters from user or registry text shown, never obeyed.
 
 A project name edited through the service, a file name or a registry cell can hold ESC sequences that
 would recolour, move or rewrite the user's terminal. The CLI prints such text through these functions:
@@ -6,6 +6,7 @@ C0 controls (U+0000-U+001F, newline and tab included), DEL (U+007F) and C1 contr
 become ``\xNN``; JSON keeps its meaning (``\u00NN`` escapes, which decode to the same string).
 """
 
+import json
 import re
 
 import pandas as pd
@@ -38,3 +39,23 @@ def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(lambda v: escape_control(v) if isinstance(v, str) else v)
     out.columns = [escape_control(c) for c in out.columns]
     return out
+
+
+def print_frame(df: pd.DataFrame, as_json: bool) -> None:
+    """A table (text cells' control characters escaped) or JSON records (DEL and C1 escaped too)."""
+    if as_json:
+        print(escape_json(df.to_json(orient="records", force_ascii=False, indent=1)))
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 40):
+            print(escape_frame(df).to_string(index=False))
+
+
+def say(*parts: object) -> None:
+    """Print one line of text with its control characters escaped (user and registry text is shown, not obeyed)."""
+    print(escape_control(" ".join(str(p) for p in parts)))
+
+
+def print_json(doc: object) -> None:
+    """A JSON document, indented, Chinese as is, control characters escaped."""
+    print(escape_json(json.dumps(doc, ensure_ascii=False, indent=1, default=str)))

@@ -1,0 +1,150 @@
+"""Analysis commands: ``yield`` (a site, a registry project, a district) and ``map``."""
+
+import argparse
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from api.cli.output import print_frame, print_json, say
+from api.settings import Settings
+from api.state import load_state
+from geo.errors import NotFoundError
+from layers.planner_map import BASEMAPS, write_map
+from solar.mounting import MODULES, PRESETS, mounting
+from solar.portfolio import district_yield, project_yield, project_yields
+from solar.site import MAX_SITE_MW, check_capacity, site_yield
+from solar.weather import WEATHER_SOURCES, Weather, check_altitude, check_lat_lon, check_near, load_weather
+
+
+def _weather_at(args: argparse.Namespace, settings: Settings) -> Callable[[float, float], Weather]:
+    """Weather for a point from ``--weather`` (default: offline), cached per point for this run."""
+
+    @functools.cache
+    def at(lat: float, lon: float) -> Weather:
+        weather = load_weather(args.weather, lat, lon, data_dir=settings.data_dir, cache_dir=settings.weather_cache,
+                               altitude_m=args.altitude)
+        check_near(weather, lat, lon)
+        return weather
+
+    return lambda lat, lon: at(round(lat, 4), round(lon, 4))
+
+
+MOUNTING_OPTIONS = {"tilt": "tilt", "azimuth": "azimuth", "gcr": "gcr", "height": "height",
+                    "dc_ac": "dc_ac_ratio", "losses": "losses_pct", "bifaciality": "bifaciality",
+                    "albedo": "albedo", "module": "module"}
+
+
+def _print_site(result: dict, as_json: bool) -> None:
+    if as_json:
+        print_json(result)
+        return
+    estimate = " (planning estimate)" if result["is_estimate"] else ""
+    print(f"{result['capacity_mw']:g} MWp {result['mounting']} at {result['latitude']:.4f} N, "
+          f"{result['longitude']:.4f} E")
+    print(f"  annual energy      {result['annual_energy_mwh']:,.0f} MWh{estimate}")
+    print(f"  specific yield     {result['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp")
+    if result.get("energy_p90_1y_mwh") is not None:
+        print(f"  P50 / P90          {result['energy_p50_mwh']:,.0f} / {result['energy_p90_1y_mwh']:,.0f} MWh "
+              f"(one year), {result['energy_p90_10y_mwh']:,.0f} MWh (ten-year mean); interannual SD "
+              f"{result['interannual_std_pct']:.1f} %")
+    print(f"  capacity factor    {result['capacity_factor']:.1%}")
+    print(f"  performance ratio  {result['performance_ratio']:.2f}")
+    print(f"  plane of array     {result['poa_kwh_per_m2']:,.0f} kWh/m2 (GHI {result['ghi_kwh_per_m2']:,.0f})")
+    print("  monthly MWh        " + " ".join(f"{v:,.0f}" for v in result["monthly_energy_mwh"]))
+    if result.get("crop_light_fraction") is not None:
+        print(f"  crop light         {result['crop_light_fraction']:.0%} of open-field PAR; monthly "
+              + " ".join(f"{v:.0%}" for v in result["crop_light_monthly"]))
+    say(f"  weather            {result['weather_source']}")
+    if result.get("weather_clipped_hours"):
+        say(f"  clipped            {result['weather_clipped_hours']} implausible hour(s) of the file (see --json)")
+
+
+def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
+    """PV yield of a site, a registry project, or a district's projects and targets."""
+    modes = [args.lat is not None or args.lon is not None, args.project is not None, args.district is not None]
+    if sum(modes) != 1:
+        raise ValueError("yield: give exactly one of --lat/--lon (with --capacity-mw), --project ID, --district ADCODE")
+    if args.altitude is not None:
+        check_altitude(args.altitude)
+    weather_at = _weather_at(args, settings)
+    if modes[0]:
+        if args.lat is None or args.lon is None or args.capacity_mw is None:
+            raise ValueError("yield: a site needs --lat, --lon and --capacity-mw")
+        check_lat_lon(args.lat, args.lon)
+        overrides = {field: getattr(args, opt) for opt, field in MOUNTING_OPTIONS.items()}
+        check_capacity(args.capacity_mw, MAX_SITE_MW)
+        m = mounting(args.mounting, **overrides)
+        _print_site(site_yield(weather_at(args.lat, args.lon), args.capacity_mw, m), args.json)
+        return 0
+    state = load_state(settings.data_dir, settings.store)
+    if modes[1]:
+        match = state.projects[state.projects["id"] == args.project]
+        if match.empty:
+            raise NotFoundError(f"project: no project with id {args.project!r}")
+        result = project_yield(match.iloc[0], weather_at)
+        if args.json or result["yield_status"] != "computed":
+            print_json(result)
+        else:
+            say(f"{result['id']} {result['name_zh']} ({result['location_note']})")
+            _print_site(result, False)
+        return 0
+    summary = district_yield(args.district, state.projects, state.targets, state.districts, weather_at)
+    if args.json:
+        print_json(summary)
+        return 0
+    ref = summary["reference_yield"]
+    p90 = ref["specific_yield_p90_1y_kwh_per_kwp"]
+    say(f"{summary['adcode']} {summary['name_zh']}: reference yield {ref['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp "
+         + (f"(P90 one year {p90:,.0f}) " if p90 is not None else "")
+         + f"(ground_fixed at the district's representative point; {ref['weather_source']})")
+    cols = ["id", "subtype", "capacity_mw", "mounting", "location_precision", "annual_energy_mwh",
+            "specific_yield_kwh_per_kwp", "yield_status"]
+    print_frame(pd.DataFrame(summary["pv_projects"]).reindex(columns=cols).round(1), False)
+    total = summary["total"]
+    print(f"total: {total['projects_with_yield']} of {total['projects']} PV projects have a capacity: "
+          f"{total['capacity_mw']:,.1f} MWp, {total['annual_energy_mwh']:,.0f} MWh/yr")
+    if summary["targets"]:
+        tcols = ["target_id", "metric", "year", "target_mw", "target_energy_gwh", "named_mw", "missing_mw",
+                 "missing_energy_gwh", "missing_energy_gwh_p90_1y"]
+        print_frame(pd.DataFrame(summary["targets"])[tcols].round(1), False)
+    for key, text in summary["assumptions"].items():
+        say(f"assumption ({key}): {text}")
+    return 0
+
+
+def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the interactive planner map as one self-contained HTML file."""
+    state = load_state(settings.data_dir, settings.store)  # builds the store if missing
+    yields = None
+    if args.yields:
+        rows = project_yields(state.projects, _weather_at(args, settings))
+        yields = pd.DataFrame([r for r in rows if r["yield_status"] == "computed"])
+    out = write_map(state.store, Path(args.out), yields=yields, basemap=args.basemap)
+    say(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB; opens offline in any browser)")
+    return 0
+
+
+def add_arguments(name: str, s: argparse.ArgumentParser) -> None:
+    """The arguments of the command ``name``."""
+    if name == "map":
+        s.add_argument("--out", required=True, help="output .html file")
+        s.add_argument("--basemap", default="none", choices=BASEMAPS, help="none (offline, default) or online tiles")
+        s.add_argument("--yields", action="store_true", help="add the PV yield layer (pvlib, offline weather)")
+        s.set_defaults(func=cmd_map, weather=None, altitude=None)
+        return
+    s.add_argument("--lat", type=float, help="site latitude, WGS-84 degrees")
+    s.add_argument("--lon", type=float, help="site longitude, WGS-84 degrees")
+    s.add_argument("--capacity-mw", type=float, help="site capacity, MWp DC")
+    s.add_argument("--mounting", default="ground_fixed", help=f"preset: {', '.join(PRESETS)}")
+    s.add_argument("--project", help="a registry project id (its subtype's preset at its location)")
+    s.add_argument("--district", help="an adcode: its PV projects, totals and targets in energy")
+    s.add_argument("--weather", help=f"source ({', '.join(WEATHER_SOURCES)}; default offline) or a file: PVGIS "
+                   "TMY .json/.csv, .epw, or an hourly .csv")
+    s.add_argument("--altitude", type=float, help="site altitude, m (offline default: the climate station's)")
+    for opt in ("tilt", "azimuth", "gcr", "height", "dc_ac", "losses", "bifaciality", "albedo"):
+        s.add_argument(f"--{opt.replace('_', '-')}", dest=opt, type=float, help=f"override the preset's {opt}")
+    s.add_argument("--module", help=f"module type: {', '.join(MODULES)}")
+    s.add_argument("--json", action="store_true", help="JSON instead of text")
+    s.set_defaults(func=cmd_yield)
