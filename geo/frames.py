@@ -73,14 +73,19 @@ def assign_districts(gdf: gpd.GeoDataFrame, ds: Dataset) -> gpd.GeoDataFrame:
     """Add ``mapped_adcode`` (county containing the point) and ``district_check`` against the stated one.
 
     ``district_check`` is ``match``, ``mismatch``, or ``city_wide`` for rows the plan places only in a
-    city (drawn at the city's point, which lies in some county by accident).
+    city or province: those get no ``mapped_adcode`` and no geometry (their ``lon``/``lat`` are the
+    city's representative point, for weather only), so no spatial join puts them in the county that
+    happens to hold that point.
     """
     gdf = gdf.copy()
-    gdf["mapped_adcode"] = [county_containing(ds.districts, x, y) for x, y in zip(gdf["lon"], gdf["lat"], strict=True)]
-    levels = gdf["district_adcode"].map(lambda a: ds.districts[a].level)
+    wide = (gdf["district_adcode"].map(lambda a: ds.districts[a].level) != "county").to_numpy()
+    gdf["mapped_adcode"] = [None if w else county_containing(ds.districts, x, y)
+                            for w, x, y in zip(wide, gdf["lon"], gdf["lat"], strict=True)]
     gdf["district_check"] = "match"
     gdf.loc[gdf["mapped_adcode"] != gdf["district_adcode"], "district_check"] = "mismatch"
-    gdf.loc[levels == "city", "district_check"] = "city_wide"
+    gdf.loc[wide, "district_check"] = "city_wide"
+    if wide.any():
+        gdf.loc[wide, gdf.geometry.name] = None
     return gdf
 
 

@@ -15,7 +15,7 @@ from geo.rows import read_csv_rows
 
 PLACE_COLUMNS = ("name_zh", "kind", "district_adcode", "lon", "lat", "crs", "precision", "source", "note")
 PLACE_KINDS = ("township", "village", "site", "locality")
-POINT_PRECISIONS = tuple(p for p in vocab.LOCATION_PRECISIONS if p not in ("district", "city"))
+POINT_PRECISIONS = tuple(p for p in vocab.LOCATION_PRECISIONS if p not in ("district", "city", "province"))
 
 
 def read_places(path: Path, problems: list[Problem]) -> dict[tuple[str, str], Place]:

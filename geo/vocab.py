@@ -58,7 +58,8 @@ LOCATION_PRECISIONS: dict[str, str] = {
     "village": "coordinate of the village the plan names",
     "township": "coordinate of the township the plan names",
     "district": "no known coordinate: the district's representative point",
-    "city": "no district stated: the city's representative point",
+    "city": "no county stated, only a city: the city's representative point (belongs to no county)",
+    "province": "no city or county stated, only a province: its representative point (belongs to no county)",
 }
 
 TARGET_METRICS: dict[str, str] = {

@@ -54,13 +54,12 @@ def test_a_good_extra_row_passes(data_copy):
     ({"quote": "忠防镇 20万千瓦农光互补"}, "quote", "not found at 430682_linxiang_carbon_peak.txt:"),
     ({"line": "1"}, "quote", "not found at"),
     ({"line": "99999"}, "line", "past the end of the plan"),
-    ({"district_adcode": "430699"}, "district_adcode", "unknown district '430699'; allowed: 430600, 430602"),
+    ({"district_adcode": "430699"}, "district_adcode", "unknown district '430699': not an adcode of China"),
     ({"capacity_raw": "若干", "capacity_mw": "100"}, "capacity_raw", "unparsable capacity"),
     ({"capacity_mw": "10"}, "capacity_mw", "disagrees with capacity_raw '10万千瓦' = 100 MW"),
     ({"capacity_mw": "-5"}, "capacity_mw", "must be >= 0"),
     ({"capacity_mw": "nan"}, "capacity_mw", "must be finite"),
     ({"id": "lx-pv-01"}, "id", "duplicate id 'lx-pv-01' (first at"),
-    ({"township": "不存在镇"}, "township", "place '不存在镇' (430682) is not in the gazetteer"),
     ({"category": "solar"}, "category", "unknown value 'solar'; allowed: pv, wind"),
     ({"status": "done"}, "status", "allowed: proposed, planned"),
     ({"target_year": "25"}, "target_year", "must be within 2000..2100"),
@@ -79,12 +78,14 @@ def test_each_bad_row_is_reported_at_its_file_and_line(data_copy, capsys, change
     assert re.search(rf"{re.escape(str(path))}:{line}: {field}: .*{re.escape(message)}", out), out
 
 
+ZF_ROW = "忠防镇,township,430682,{lon},{lat},{crs},{precision},test,\n"
+
+
 def test_point_outside_its_stated_district(data_copy):
     places = data_copy / "places.csv"
     # 忠防镇 is in 临湘市; put it at the Hecheng seat (鹤城区): both the place and its project are reported
-    text = places.read_text(encoding="utf-8").replace(
-        "忠防镇,township,430682,,,wgs84,,", "忠防镇,township,430682,109.9611,27.5553,wgs84,township,")
-    places.write_text(text, encoding="utf-8")
+    with places.open("a", encoding="utf-8") as f:
+        f.write(ZF_ROW.format(lon=109.9611, lat=27.5553, crs="wgs84", precision="township"))
     _, problems = load(data_copy)
     messages = [str(p) for p in problems]
     assert any("places.csv:" in m and "outside its stated district 430682: it lies in 431202" in m for m in messages)
@@ -94,18 +95,62 @@ def test_point_outside_its_stated_district(data_copy):
 def test_gcj02_place_is_converted_and_bad_crs_rejected(data_copy):
     places = data_copy / "places.csv"
     text = places.read_text(encoding="utf-8")
-    # the Linxiang seat as an Amap (GCJ-02) app would show it
-    places.write_text(text.replace("忠防镇,township,430682,,,wgs84,,",
-                                   "忠防镇,township,430682,113.45601,29.47424,gcj02,surveyed,"), encoding="utf-8")
+    # the Linxiang seat as an Amap (GCJ-02) app would show it; a curated row beats the gazetteer
+    places.write_text(text + ZF_ROW.format(lon=113.45601, lat=29.47424, crs="gcj02", precision="surveyed"),
+                      encoding="utf-8")
     ds, problems = load(data_copy)
     assert problems == []
     place = ds.places[("430682", "忠防镇")]
     assert place.lon == pytest.approx(113.4504, abs=1e-3) and place.lat == pytest.approx(29.4768, abs=1e-3)
     loc = ds.locations["lx-pv-04"]
     assert (loc.precision, loc.lon) == ("surveyed", place.lon)
-    places.write_text(text.replace("忠防镇,township,430682,,,wgs84,,",
-                                   "忠防镇,township,430682,113.45,29.47,amap,surveyed,"), encoding="utf-8")
+    assert loc.source.startswith("places.csv places.csv:")
+    places.write_text(text + ZF_ROW.format(lon=113.45, lat=29.47, crs="amap", precision="surveyed"), encoding="utf-8")
     assert any("crs: unknown value 'amap'; allowed: wgs84, gcj02, bd09" in str(p) for p in load(data_copy)[1])
+
+
+def test_unresolved_place_is_a_warning_at_its_file_and_line(data_copy, capsys):
+    path = data_copy / "registry" / f"{LX}.projects.csv"
+    line = append_row(path, project_row(township="不存在镇"))
+    ds, problems = load(data_copy)
+    assert problems == []
+    assert ds.locations["lx-pv-99"].precision == "district"  # not guessed
+    assert main(["--data-dir", str(data_copy), "validate"]) == 0
+    out = capsys.readouterr().err
+    assert re.search(rf"warning: {re.escape(str(path))}:{line}: township: place '不存在镇' is neither in places.csv "
+                     "nor in the gazetteer", out), out
+
+
+def test_ambiguous_village_is_reported_not_guessed(data_copy):
+    path = data_copy / "registry" / f"{LX}.projects.csv"
+    line = append_row(path, project_row(district_adcode="431202", township="", village="杨村"))
+    ds, problems = load(data_copy)
+    assert problems == []
+    assert ds.locations["lx-pv-99"].precision == "district"
+    [w] = [w for w in ds.warnings if w.line == line]
+    assert w.field == "village" and "ambiguous" in w.message
+    assert "杨村社区 (红星街道" in w.message and "杨村村 (城南街道" in w.message
+
+
+def test_any_county_of_china_can_be_used(data_copy, tmp_path):
+    from geo.store.build import build
+    from geo.store.file import read_table
+
+    # a row for 东城区 of Beijing (110101): its outline, its city and its township come with it
+    path = data_copy / "registry" / f"{LX}.projects.csv"
+    append_row(path, project_row(district_adcode="110101", township="东华门街道"))
+    ds, problems = load(data_copy)
+    assert problems == []
+    assert {"110101", "110100"} <= set(ds.districts)
+    assert ds.districts["110101"].name_zh == "东城区" and ds.districts["110101"].parent_adcode == "110100"
+    loc = ds.locations["lx-pv-99"]
+    assert loc.precision == "township"
+    # 东华门街道 lies between the Forbidden City and Wangfujing (39.91-39.93 N, 116.39-116.42 E)
+    assert 116.38 < loc.lon < 116.43 and 39.90 < loc.lat < 39.94
+    store = tmp_path / "store.gpkg"
+    build(data_copy, store)
+    districts = read_table(store, "districts")
+    assert {"110101", "110100"} <= set(districts["adcode"])
 
 
 def test_missing_column_is_reported(data_copy):

@@ -23,6 +23,8 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     ds, problems = load(settings.data_dir)
     for p in problems:
         say(p)
+    for w in ds.warnings:  # places that do not resolve: reported on stderr, not fatal
+        print(escape_control(f"warning: {w}"), file=sys.stderr)
     if problems:
         print(escape_control(f"{len(problems)} problem(s) in {settings.data_dir}"), file=sys.stderr)
         return EXIT_INVALID
