@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint build clean browser
+.PHONY: run test test-fast lint build clean browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: $(STAMP)
 test: $(STAMP) lint browser
 	$(BIN)/energy-planner validate
 	$(BIN)/python -m pytest
+
+## test-fast: lint, type-check and the tests not marked slow (about a minute): for the edit-test loop
+test-fast: $(STAMP) lint
+	$(BIN)/python -m pytest -m "not slow" -q
 
 # The map tests drive Debian's Chromium headless (a test tool's own browser download fails offline);
 # a CJK font so the saved screenshot shows the Chinese labels.

@@ -5,11 +5,14 @@ import sys
 import time
 import urllib.request
 
+import pytest
 from conftest import DATA, REPO
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+
+pytestmark = pytest.mark.slow  # live servers, browsers or bursts: `make test-fast` leaves them out
 
 
 def test_health_reports_the_store(built_store):

@@ -11,6 +11,8 @@ from owslib.ogcapi.features import Features
 
 from geo.store.file import read_table
 
+pytestmark = pytest.mark.slow  # live servers, browsers or bursts: `make test-fast` leaves them out
+
 COLLECTIONS = ("projects", "substations", "districts", "targets")
 
 
@@ -51,7 +53,11 @@ def test_gdal_oapif_reads_every_collection(server, collection):
             if col in want.columns:
                 assert same(row[col], g[col]), (collection, row[key], col)
     if collection in ("projects", "substations"):
-        assert (got.geometry.x.round(6).sort_index() == want.set_index("id")["lon"].round(6).sort_index()).all()
+        # rows the plans place only in a city have no geometry (they join to no county); the rest at lon/lat
+        placed = want[want["location_precision"] != "city"].set_index("id")
+        assert got.loc[~got.index.isin(placed.index)].geometry.isna().all()
+        got = got.loc[placed.index]
+        assert (got.geometry.x.round(6).sort_index() == placed["lon"].round(6).sort_index()).all()
 
 
 def test_gdal_pages_through_next_links(server):

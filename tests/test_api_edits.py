@@ -18,6 +18,8 @@ from geo.store.build import build
 from geo.store.edits import read_edits
 from geo.store.file import read_table
 
+pytestmark = pytest.mark.slow  # live servers, browsers or bursts: `make test-fast` leaves them out
+
 
 @pytest.fixture
 def store(built_store, tmp_path):

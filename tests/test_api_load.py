@@ -38,6 +38,8 @@ from solar.portfolio import district_yield
 from solar.site import site_yield
 from solar.weather import typical_year
 
+pytestmark = pytest.mark.slow  # live servers, browsers or bursts: `make test-fast` leaves them out
+
 BURST = 16
 HEALTH_WORST_S = 1.0  # measured worst 0.3-0.5 s during 24- and 48-yield bursts on a loaded 2-core machine
 TREE_RSS_MAX_MB = 2500  # see the module docstring

@@ -33,6 +33,8 @@ from geo.export import LAYERS
 from geo.store.edits import read_edits
 from geo.store.file import read_table
 
+pytestmark = pytest.mark.slow  # live servers, browsers or bursts: `make test-fast` leaves them out
+
 CASES = 200  # generated cases per operation, at least (the acceptance)
 MIN_SUCCESSES = 5  # 2xx answers per operation, at least: an operation that refuses everything is not tested
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,

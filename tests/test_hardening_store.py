@@ -46,6 +46,7 @@ def cli(*args: str, store: Path, timeout: float = 120) -> subprocess.CompletedPr
 
 # --- 1. builds beside a live service never lose an acknowledged edit -------------------------------------
 
+@pytest.mark.slow
 def test_builds_during_a_write_burst_lose_no_acknowledged_edit(store):
     key = add_key(store, "burst", "*")
     ids = sorted(read_table(store, "projects")["id"])[:40]
@@ -140,6 +141,7 @@ def test_an_edit_waits_for_a_build_then_answers_busy(store):
         assert str(store.parent) not in r.text  # the store's name, not where the server keeps it
 
 
+@pytest.mark.slow
 def test_make_run_beside_a_live_service_stops_before_it_builds(store):
     with serve(store) as s:
         port = s.url.rsplit(":", 1)[1]
@@ -151,6 +153,7 @@ def test_make_run_beside_a_live_service_stops_before_it_builds(store):
 
 # --- 2. hostile requests are answered at once and stall nothing ------------------------------------------
 
+@pytest.mark.slow
 def test_hostile_queries_are_answered_in_milliseconds_and_health_stays_fast(store):
     hostile = ["bbox=0,0,1," + "1" * 7000 + "a", "bbox=" + "1" * 7000 + "a",
                "bbox=" + ",".join(["1" * 30] * 6) + "x", "bbox=" + "1," * 3000,
@@ -189,6 +192,7 @@ def _raw(url: str, data: bytes, wait: float = 10) -> bytes:
     return b"".join(chunks)
 
 
+@pytest.mark.slow
 def test_request_heads_are_bounded_and_slow_clients_timed_out(store):
     with serve(store, env={"PLANNER_REQUEST_TIMEOUT_S": "1"}) as s:
         big = _raw(s.url, b"GET /health HTTP/1.1\r\nHost: localhost\r\nX-A: " + b"a" * 1_000_000 + b"\r\n\r\n")
@@ -204,6 +208,7 @@ def test_request_heads_are_bounded_and_slow_clients_timed_out(store):
         assert httpx.get(f"{s.url}/health").status_code == 200
 
 
+@pytest.mark.slow
 def test_a_forged_host_is_refused_not_echoed(store):
     with serve(store) as s:
         r = httpx.get(f"{s.url}{ITEMS}?limit=1", headers={"Host": "evil.example"})
@@ -288,6 +293,7 @@ def test_nul_characters_are_refused(store):
         assert len(read_edits(store)) == before
 
 
+@pytest.mark.slow
 def test_the_audit_trail_is_paged_in_sql(store):
     con = sqlite3.connect(store)
     con.executemany("INSERT INTO edits (project_id, op, fields, before, who, at, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -306,6 +312,7 @@ def test_the_audit_trail_is_paged_in_sql(store):
 
 # --- 4. a build never overwrites what is not this planner's store, never drops user data -----------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["drop edits", "drop api_keys", "not sqlite", "other sqlite"])
 def test_build_refuses_a_file_that_is_not_a_complete_planner_store(store, damage):
     if damage == "not sqlite":
@@ -325,6 +332,7 @@ def test_build_refuses_a_file_that_is_not_a_complete_planner_store(store, damage
     assert store.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_commands_on_a_corrupt_or_readonly_store_say_so(store, tmp_path):
     for command in (["rollup"], ["targets"], ["keys", "list"], ["export", "--format", "csv", "--out",
                                                                  str(tmp_path / "x.csv")]):
@@ -360,6 +368,7 @@ def test_an_edit_on_a_readonly_store_is_503_not_500(store):
 
 # --- 5. a rebuild reports what it cannot replay, and rebuilds the rest -----------------------------------
 
+@pytest.mark.slow
 def test_a_bad_or_orphaned_edit_row_is_reported_and_the_rest_rebuilt(store):
     ds = load_valid(DATA)
     good = record_edit(store, ds, "lx-pv-04", "update", {"status": "under_construction"}, who="t").edit_id
