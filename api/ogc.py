@@ -13,10 +13,10 @@ import orjson
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
-from api.errors import PROBLEM_JSON
+from api.errors import PROBLEM_JSON, BadRequest
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, SPECS, Collection, page_bytes, select
 from api.html_pages import links_html, page, table_html
-from api.params import ITEMS_PARAMS, MAX_VALUE_CHARS, check_params, items_query, wants_html
+from api.params import ITEMS_PARAMS, MAX_VALUE_CHARS, VOCABULARIES, check_params, items_query, wants_html
 from api.service import Snapshot
 from geo.errors import NotFoundError
 from geo.frames import plain
@@ -69,6 +69,8 @@ def _filter_schema(name: str) -> dict[str, Any]:
         return {"type": "integer", "minimum": 0}
     if name == DISTRICT_FILTER:
         return {"type": "string", "pattern": "^[0-9]+$", "maxLength": MAX_VALUE_CHARS}
+    if name in VOCABULARIES:
+        return {"type": "string", "enum": list(VOCABULARIES[name])}
     return {"type": "string", "pattern": "\\S", "minLength": 1, "maxLength": MAX_VALUE_CHARS}
 
 
@@ -226,6 +228,11 @@ def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], s
         snap: Snapshot = service_of(request).snapshot
         coll = snap.collections[cid]
         q = items_query(params, coll.spec)
+        district = q.filters.get(DISTRICT_FILTER)
+        if district is not None and district not in snap.units:
+            known = sorted(snap.units)
+            raise BadRequest(f"{DISTRICT_FILTER}: no unit {district[:20]!r} in the store; it holds {len(known)}: "
+                             f"{', '.join(known[:20])}{' ...' if len(known) > 20 else ''}")
         matched, positions = select(coll, q, snap.units)
         links = _page_links(request, cid, params, q.limit, q.offset, matched)
         if wants_html(request, params):

@@ -7,6 +7,8 @@ from starlette.requests import Request
 
 from api.errors import BadRequest
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, Query, Spec
+from geo import vocab
+from geo.districts import LEVELS
 
 FORMATS = ("json", "geojson", "html")
 _INT = re.compile(r"[0-9]+")
@@ -17,6 +19,9 @@ MAX_NUMBER_CHARS = 32  # a coordinate needs far fewer; a longer "number" is refu
 # blow-up: the former pattern took 15.7 s on 16,000 digits and a letter)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 ITEMS_PARAMS = ("f", "limit", "offset", "bbox")
+# filters whose values are a closed vocabulary: a value outside it is a typo (400), not an empty page
+VOCABULARIES: dict[str, tuple[str, ...]] = {"category": tuple(vocab.CATEGORIES), "status": tuple(vocab.STATUSES),
+                                            "metric": tuple(vocab.TARGET_METRICS), "level": LEVELS}
 
 
 def check_params(request: Request, allowed: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -81,6 +86,8 @@ def items_query(params: dict[str, str], spec: Spec) -> Query:
             value = str(_int(name, value, 0))
         if name == DISTRICT_FILTER and not value.isdigit():
             raise BadRequest(f"{name}: {value[:40]!r} is not an adcode (six digits, e.g. 430682)")
+        if name in VOCABULARIES and value not in VOCABULARIES[name]:
+            raise BadRequest(f"{name}: unknown value {value[:40]!r}; allowed: {', '.join(VOCABULARIES[name])}")
         filters[name] = value
     return Query(limit, offset, bbox, filters)
 

@@ -30,10 +30,18 @@ def neutralise_text(text: str) -> str:
     Lines count because a reader that breaks rows at any CR or LF, even inside quotes, starts a new
     row, and so a new first cell, with each of them.
     """
-    if text.startswith(FORMULA_PREFIXES):
+    if _formula_like(text):
         text = "'" + text
     pieces = LINE_BREAK.split(text)  # line, break, line, ...
-    return "".join("'" + p if i % 2 == 0 and p.startswith(FORMULA_PREFIXES) else p for i, p in enumerate(pieces))
+    return "".join("'" + p if i % 2 == 0 and _formula_like(p) else p for i, p in enumerate(pieces))
+
+
+def _formula_like(line: str) -> bool:
+    """Whether a line starts like a formula and has something after it.
+
+    A lone ``=`` (a target's comparator) or ``-`` computes nothing and stays as written.
+    """
+    return len(line) > 1 and line.startswith(FORMULA_PREFIXES)
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from api.cli.output import print_frame, print_json, say
 from api.settings import Settings
-from api.state import load_state
+from api.state import command_state
 from geo.errors import NotFoundError
 from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
@@ -75,10 +75,14 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
         check_lat_lon(args.lat, args.lon)
         overrides = {field: getattr(args, opt) for opt, field in MOUNTING_OPTIONS.items()}
         check_capacity(args.capacity_mw, MAX_SITE_MW)
-        m = mounting(args.mounting, **overrides)
+        m = mounting(args.mounting or "ground_fixed", **overrides)
         _print_site(site_yield(weather_at(args.lat, args.lon), args.capacity_mw, m), args.json)
         return 0
-    state = load_state(settings.data_dir, settings.store)
+    given = [f"--{opt.replace('_', '-')}" for opt in ("mounting", *MOUNTING_OPTIONS) if getattr(args, opt) is not None]
+    if given:  # a project's mounting is its subtype's preset; silently ignoring the option would mislead
+        raise ValueError(f"yield: {', '.join(given)} apply to a site (--lat/--lon); a project or district is "
+                         "estimated with each project's subtype preset")
+    state = command_state(settings)
     if modes[1]:
         match = state.projects[state.projects["id"] == args.project]
         if match.empty:
@@ -116,7 +120,7 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
     """Write the interactive planner map as one self-contained HTML file."""
-    state = load_state(settings.data_dir, settings.store)  # builds the store if missing
+    state = command_state(settings)  # builds the default store if missing
     yields = None
     if args.yields:
         rows = project_yields(state.projects, _weather_at(args, settings))
@@ -137,7 +141,7 @@ def add_arguments(name: str, s: argparse.ArgumentParser) -> None:
     s.add_argument("--lat", type=float, help="site latitude, WGS-84 degrees")
     s.add_argument("--lon", type=float, help="site longitude, WGS-84 degrees")
     s.add_argument("--capacity-mw", type=float, help="site capacity, MWp DC")
-    s.add_argument("--mounting", default="ground_fixed", help=f"preset: {', '.join(PRESETS)}")
+    s.add_argument("--mounting", help=f"a site's preset (default ground_fixed): {', '.join(PRESETS)}")
     s.add_argument("--project", help="a registry project id (its subtype's preset at its location)")
     s.add_argument("--district", help="an adcode: its PV projects, totals and targets in energy")
     s.add_argument("--weather", help=f"source ({', '.join(WEATHER_SOURCES)}; default offline) or a file: PVGIS "

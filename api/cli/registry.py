@@ -10,10 +10,10 @@ import pandas as pd
 from api.cli.output import escape_control, print_frame, print_json, say
 from api.errors import EXIT_INVALID
 from api.settings import Settings
-from api.state import load_state
+from api.state import command_state
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
-from geo.rollup import rollup, target_gaps
+from geo.rollup import rollup, target_gaps, units_within
 from geo.store.build import build
 from geo.validate import load
 
@@ -55,18 +55,23 @@ def _check_district(adcode: str, districts: pd.DataFrame) -> None:
 
 def cmd_rollup(args: argparse.Namespace, settings: Settings) -> int:
     """Print counts and MW per district, year, category, subtype and status."""
-    state = load_state(settings.data_dir, settings.store)
+    state = command_state(settings)
     projects = state.projects
     if args.adcode is not None:
         _check_district(args.adcode, state.districts)
-        projects = projects[projects["district_adcode"] == args.adcode]
-    print_frame(rollup(projects), args.json)
+        units = units_within(args.adcode, state.parents)  # a city: its own rows and its counties'
+        projects = projects[projects["district_adcode"].astype(str).isin(units)]
+    table = rollup(projects)
+    if table.empty and not args.json:
+        say(f"No projects{' in ' + args.adcode if args.adcode else ''} in the store")
+        return 0
+    print_frame(table, args.json)
     return 0
 
 
 def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     """Print capacity targets against the named pipeline, and targets no project backs."""
-    state = load_state(settings.data_dir, settings.store)
+    state = command_state(settings)
     targets = state.targets
     if args.adcode is not None:
         _check_district(args.adcode, state.districts)
@@ -96,7 +101,7 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Export a layer (or all, for gpkg) to a file."""
-    state = load_state(settings.data_dir, settings.store)
+    state = command_state(settings)
     written = export(state.layers(), args.format, Path(args.out), args.layer)
     say(f"wrote {', '.join(written)} to {args.out} ({args.format})")
     return 0

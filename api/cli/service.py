@@ -9,7 +9,7 @@ from api.cli.output import print_frame
 from api.cli.registry import cmd_build
 from api.keys import add_key, list_keys, revoke_key
 from api.settings import Settings
-from api.state import load_state
+from api.state import command_state
 from geo.errors import NotFoundError
 
 
@@ -55,7 +55,7 @@ def _listen(host: str, port: int) -> socket.socket:
 
 def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
     """Add, list or revoke the service's API keys (stored hashed in the store)."""
-    load_state(settings.data_dir, settings.store)  # builds the store if missing
+    command_state(settings)  # builds the default store if missing
     if args.action == "add":
         key = add_key(settings.store, args.name or "", args.scope)
         print(f"{key}\n(shown once: only its hash is stored; send it as the X-API-Key header)")

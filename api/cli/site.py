@@ -21,7 +21,7 @@ from pathlib import Path
 
 from api.cli.output import escape_control, escape_json
 from api.settings import Settings
-from api.state import load_state
+from api.state import command_state
 from layers.siting_layer import write_siting_map
 from solar.siting.landcover import LEGENDS
 from solar.siting.outputs import plain
@@ -92,7 +92,7 @@ def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
     if (args.district is None) == (args.polygon is None):
         raise ValueError("site: give exactly one of --district ADCODE or --polygon FILE")
     weights = parse_weights(args.weights)
-    state = load_state(settings.data_dir, settings.store)
+    state = command_state(settings)
     out = Path(args.out) if args.out else settings.store.parent / "siting" / (
         args.district if args.district else Path(args.polygon).stem)
     options = {
