@@ -24,7 +24,7 @@ from pyproj import CRS
 from rasterio.features import rasterize
 
 from solar.siting.errors import SitingInputError
-from solar.siting.terrain import check_grid
+from solar.siting.rasters import check_grid
 
 #: The kinds of exclusion layer; rules refer to them (solar.siting.rules).
 KINDS = ("water", "protected_area", "permanent_basic_farmland", "ecological_red_line", "settlement",

@@ -16,13 +16,11 @@ not exactly 耕地, "forest" not exactly 林地. Rules that cite the law say so 
 from pathlib import Path
 
 import numpy as np
-import rasterio.warp
 from affine import Affine
-from rasterio.crs import CRS
 from rasterio.enums import Resampling
 
 from solar.siting.errors import SitingInputError
-from solar.siting.terrain import check_grid, read_window
+from solar.siting.rasters import check_grid, read_window, reproject_to_grid
 
 #: Legends by name: raster code -> class name.
 LEGENDS: dict[str, dict[int, str]] = {
@@ -120,8 +118,5 @@ def sample_landcover(path: Path, transform: Affine, shape: tuple[int, int], crs:
                                       f"{', '.join(f'{c} {n}' for c, n in classes.items())} (pass nodata= for a fill "
                                       "value the file does not declare)")
     src = np.where(valid, values.astype(np.int32), NO_DATA).astype(np.int32)
-    out = np.full((rows, cols), NO_DATA, dtype=np.int32)
-    rasterio.warp.reproject(src, out, src_transform=win_transform, src_crs=src_crs, src_nodata=NO_DATA,
-                            dst_transform=transform, dst_crs=CRS.from_user_input(crs), dst_nodata=NO_DATA,
-                            resampling=RESAMPLINGS[resampling])
-    return out
+    return reproject_to_grid(src, win_transform, src_crs, transform, (rows, cols), crs, nodata=NO_DATA,
+                             resampling=RESAMPLINGS[resampling])

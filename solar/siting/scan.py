@@ -35,11 +35,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import rasterio
-import rasterio.warp
 from affine import Affine
-from rasterio.crs import CRS
-from rasterio.errors import RasterioIOError
 from tqdm import tqdm
 
 from grid.distance import nearest
@@ -50,6 +46,7 @@ from solar.siting.cells import SITING_CRS, WGS84, CandidateGrid, cell_centres_lo
 from solar.siting.errors import SitingInputError
 from solar.siting.exclusions import ExclusionLayer, exclusion_masks, layer_names
 from solar.siting.landcover import NO_DATA, sample_landcover
+from solar.siting.rasters import raster_overlaps
 from solar.siting.terrain import sample_slope_aspect
 from solar.weather import Weather, check_near, read_weather_file, typical_year
 
@@ -214,23 +211,6 @@ class ScanInputs:
     sun_band_deg: float = DEFAULT_SUN_BAND_DEG
 
 
-def _raster_overlaps(path: str, transform: Affine, shape: tuple[int, int], crs: str) -> bool:
-    """Whether a raster's extent meets the grid's (checked before reading, so a chunk it misses gets NaN)."""
-    rows, cols = shape
-    west, north = transform.c, transform.f
-    east, south = west + cols * transform.a, north + rows * transform.e
-    try:
-        with rasterio.open(path) as src:
-            if src.crs is None:
-                return True  # let the reader raise its own error
-            left, bottom, right, top = rasterio.warp.transform_bounds(CRS.from_user_input(crs), src.crs, west, south,
-                                                                      east, north, densify_pts=21)
-            b = src.bounds
-    except RasterioIOError:
-        return True  # the reader raises a clear error
-    return left < b.right and right > b.left and bottom < b.top and top > b.bottom
-
-
 def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> dict[str, Any]:
     """Criteria of the grid rows ``row0:row1``.
 
@@ -275,7 +255,7 @@ def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> 
     out["dist_project_km"], out["project_index"] = nearest(qlon, qlat, inputs.projects)
     out["slope_deg"] = out["aspect_deg"] = out["landcover"] = None
     if inputs.dem is not None:
-        if _raster_overlaps(inputs.dem, transform, shape, inputs.crs):
+        if raster_overlaps(inputs.dem, transform, shape, inputs.crs):
             try:
                 slope, aspect = sample_slope_aspect(Path(inputs.dem), transform, shape, inputs.crs)
             except SitingInputError as exc:
@@ -288,7 +268,7 @@ def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> 
         out["aspect_deg"] = np.where(inside, aspect, np.nan)
     if inputs.landcover is not None:
         codes = (sample_landcover(Path(inputs.landcover), transform, shape, inputs.crs, inputs.legend)
-                 if _raster_overlaps(inputs.landcover, transform, shape, inputs.crs)
+                 if raster_overlaps(inputs.landcover, transform, shape, inputs.crs)
                  else np.full(shape, NO_DATA, dtype=np.int32))
         out["landcover"] = np.where(inside, codes, NO_DATA).astype(np.int32)
     masks = exclusion_masks(list(inputs.exclusions), transform, shape, inputs.crs) if inputs.exclusions else {}
@@ -411,7 +391,7 @@ def run_scan(grid: CandidateGrid, inputs: ScanInputs, *, chunk_rows: int = DEFAU
         if path is not None:
             if not Path(path).is_file():
                 raise SitingInputError(f"{path} ({what})", "file not found")
-            if not _raster_overlaps(path, grid.transform, grid.shape, grid.crs):
+            if not raster_overlaps(path, grid.transform, grid.shape, grid.crs):
                 raise SitingInputError(f"{path} ({what})", f"does not overlap the area {grid.name}")
     for layer in inputs.exclusions:
         if not Path(layer.path).is_file():

@@ -16,122 +16,24 @@ Conventions
   outside -500..9,000 m are refused (an undeclared nodata, or not metres).
 - NaN at the DEM's edges, next to nodata, and on candidate cells the DEM does not cover.
 
-This module also holds the two helpers every siting raster input shares: :func:`check_grid` (the
-candidate grid's description) and :func:`read_window` (the part of a raster that covers the grid).
+The raster reading and resampling it shares with the other inputs are in :mod:`solar.siting.rasters`.
 """
 
-import math
 from pathlib import Path
 
 import numpy as np
 import pyproj
-import rasterio
-import rasterio.warp
 from affine import Affine
 from rasterio.crs import CRS
 from rasterio.enums import Resampling
-from rasterio.errors import RasterioIOError
-from rasterio.windows import Window
 
 from solar.siting.errors import SitingInputError
+from solar.siting.rasters import check_grid, read_window, reproject_to_grid
 
 #: Gradients (rise over run) below this are flat: aspect NaN.
 FLAT_GRADIENT = 1e-8
-#: Pixels read beyond the grid's footprint on every side (Horn's window and the resampling kernel).
-PAD_PX = 3
 #: Plausible elevations [m]: the Dead Sea shore (-430 m) to above Everest's summit (8,849 m).
 ELEVATION_RANGE_M = (-500.0, 9000.0)
-
-
-def check_grid(transform: Affine, shape: tuple[int, int]) -> tuple[int, int]:
-    """Validate a candidate grid's description; return (rows, cols).
-
-    Raises
-    ------
-    SitingInputError
-        The transform is not north-up and axis-aligned (``b == d == 0``, ``a > 0``, ``e < 0``), or the
-        shape is not two positive integers.
-    """
-    if not isinstance(transform, Affine):
-        raise SitingInputError("transform", f"must be an affine.Affine, got {type(transform).__name__}")
-    if transform.b != 0 or transform.d != 0 or not transform.a > 0 or not transform.e < 0:
-        raise SitingInputError("transform", f"must be north-up and axis-aligned (b = d = 0, a > 0, e < 0), "
-                                            f"got {tuple(transform)[:6]}")
-    if len(shape) != 2 or any(int(n) != n or n <= 0 for n in shape):
-        raise SitingInputError("shape", f"must be (rows, cols), two positive integers, got {shape!r}")
-    return int(shape[0]), int(shape[1])
-
-
-def _grid_bounds(transform: Affine, shape: tuple[int, int]) -> tuple[float, float, float, float]:
-    rows, cols = shape
-    return transform.c, transform.f + transform.e * rows, transform.c + transform.a * cols, transform.f
-
-
-def read_window(path: Path, transform: Affine, shape: tuple[int, int], crs: str = "EPSG:32649",
-                band: int | None = None, what: str = "raster") -> tuple[np.ma.MaskedArray, Affine, CRS]:
-    """Read the part of one band of a raster that covers the candidate grid (plus ``PAD_PX`` pixels).
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        The raster (GeoTIFF or anything GDAL reads).
-    transform, shape, crs
-        The candidate grid.
-    band : int, optional
-        1-based band; required when the raster has more than one.
-    what : str
-        What the raster is, for error messages ("DEM", "land cover").
-
-    Returns
-    -------
-    data : numpy.ma.MaskedArray
-        The window in the file's dtype, masked where the file says nodata.
-    window_transform : affine.Affine
-        The window's transform, in the raster's CRS.
-    raster_crs : rasterio.crs.CRS
-        The raster's CRS.
-
-    Raises
-    ------
-    SitingInputError
-        Unreadable file, no CRS, a band choice needed or out of range, a rotated or south-up raster, no
-        overlap with the grid.
-    """
-    check_grid(transform, shape)
-    where = f"{path} ({what})"
-    try:
-        src = rasterio.open(path)
-    except RasterioIOError as exc:
-        raise SitingInputError(where, f"cannot read as a raster: {exc}") from None
-    with src:
-        if src.crs is None:
-            raise SitingInputError(where, "the raster has no CRS; assign one (e.g. gdal_edit.py -a_srs EPSG:4326)")
-        if band is None:
-            if src.count != 1:
-                raise SitingInputError(where, f"{src.count} bands: choose one (band=1..{src.count})")
-            band = 1
-        if not 1 <= band <= src.count:
-            raise SitingInputError(where, f"band {band} does not exist; bands: 1..{src.count}")
-        t = src.transform
-        if t.b != 0 or t.d != 0 or not t.e < 0 or not t.a > 0:
-            raise SitingInputError(where, f"only north-up, axis-aligned rasters are read; transform is {tuple(t)[:6]}"
-                                          " (warp it first, e.g. gdalwarp)")
-        left, bottom, right, top = rasterio.warp.transform_bounds(CRS.from_user_input(crs), src.crs,
-                                                                  *_grid_bounds(transform, shape), densify_pts=21)
-        inv = ~t
-        col0, row0 = inv @ (left, top)
-        col1, row1 = inv @ (right, bottom)
-        c0 = max(math.floor(min(col0, col1)) - PAD_PX, 0)
-        c1 = min(math.ceil(max(col0, col1)) + PAD_PX, src.width)
-        r0 = max(math.floor(min(row0, row1)) - PAD_PX, 0)
-        r1 = min(math.ceil(max(row0, row1)) + PAD_PX, src.height)
-        if c1 <= c0 or r1 <= r0:
-            raise SitingInputError(where, f"does not overlap the candidate grid (grid bounds in the raster's CRS: "
-                                          f"{left:.6g}, {bottom:.6g}, {right:.6g}, {top:.6g}; raster bounds: "
-                                          f"{tuple(round(v, 6) for v in src.bounds)})")
-        window = Window(c0, r0, c1 - c0, r1 - r0)
-        data = src.read(band, window=window, masked=True)
-        return data, t @ Affine.translation(c0, r0), src.crs
 
 
 def check_elevations(z: np.ndarray, window_transform: Affine, where: str) -> None:
@@ -261,11 +163,8 @@ def grid_north_azimuth_deg(raster_crs: CRS, transform: Affine, shape: tuple[int,
 
 def _warp(src: np.ndarray, src_transform: Affine, src_crs: CRS, transform: Affine, shape: tuple[int, int],
           crs: str) -> np.ndarray:
-    out = np.full(shape, np.nan)
-    rasterio.warp.reproject(src, out, src_transform=src_transform, src_crs=src_crs, src_nodata=np.nan,
-                            dst_transform=transform, dst_crs=CRS.from_user_input(crs), dst_nodata=np.nan,
-                            resampling=Resampling.bilinear)
-    return out
+    return reproject_to_grid(src, src_transform, src_crs, transform, shape, crs, nodata=np.nan,
+                             resampling=Resampling.bilinear)
 
 
 def sample_slope_aspect(dem_path: Path, transform: Affine, shape: tuple[int, int], crs: str = "EPSG:32649",
