@@ -14,6 +14,7 @@ from geo.store.edits import ConflictError, EditError, ScopeError
 from grid.errors import GridInputError
 from solar.errors import SolarInputError
 from solar.siting.errors import SitingInputError
+from wind.errors import WindInputError
 
 PROBLEM_JSON = "application/problem+json"
 EXIT_INVALID = 1  # the data folder does not validate
@@ -87,6 +88,7 @@ ERRORS: tuple[tuple[type[Exception], int | None, int], ...] = (
     (GridInputError, 422, EXIT_ERROR),
     (SolarInputError, 422, EXIT_ERROR),
     (SitingInputError, 422, EXIT_ERROR),
+    (WindInputError, 422, EXIT_ERROR),
     (StoreError, 503, EXIT_ERROR),  # and StoreBusyError: a build holds the store, or it cannot be written
     (OutputPathError, None, EXIT_ERROR),
     (ValueError, None, EXIT_ERROR),  # a bad argument at the command line; in the service, a bug (500)

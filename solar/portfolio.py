@@ -9,7 +9,8 @@ yield: ground-mounted fixed PV (``ground_fixed``) at the district's representati
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -18,23 +19,31 @@ import pandas as pd
 from geo.errors import NotFoundError
 from geo.rollup import GAP_ASSUMPTION, target_gaps
 from solar.mounting import SUBTYPE_PRESETS, mounting
+from solar.p50p90 import combined
 from solar.site import site_yield
 from solar.weather import Weather
 
 WeatherAt = Callable[[float, float], Weather]
 #: The metrics whose MW the reference PV yield turns into energy (wind and other MW are not PV).
 PV_METRICS = ("pv_capacity_mw", "new_energy_capacity_mw", "renewable_capacity_mw")
+#: The capacity targets shown in energy as well as MW (a technology handed in adds its own metric: wind).
+ENERGY_METRICS = PV_METRICS
 REFERENCE_PRESET = "ground_fixed"
 P90_ASSUMPTION = (
-    "P50 energies are the typical year's; P90 (one year, ten-year mean) of targets, gaps and the district total "
-    "scale them by the reference yield's P90/P50 (one weather for the district, so its projects' years move "
-    "together and their P90s add); method and what it leaves out: reference_yield.p50_p90"
+    "P50 energies are the typical year's (PV) or the long-term mean wind's; within a technology a district has "
+    "one weather, so its projects' years move together and their SDs add; PV and wind years are taken as "
+    "independent (correlation 0, an assumption), so their SDs add in quadrature; P90 (1 year) = P50 - 1.2816 SD, "
+    "P90 (10-year mean) = P50 - 1.2816 SD / sqrt(10); each project's method and what it leaves out: its p50_p90"
 )
-ENERGY_ASSUMPTION = (
-    "energy equivalent = MW x the district's reference specific yield (ground_fixed preset at the district's "
-    "representative point): the energy the MW would give if built as ground-mounted PV; for new-energy and "
-    "renewable targets part may be wind or other sources, which yield differently"
+TARGET_ENERGY_ASSUMPTION = (
+    "named energy = the named projects' computed yields (projects of a kind with no yield model, or without a "
+    "capacity, are counted in MW only: named_mw_without_yield); missing energy = missing MW x the reference "
+    "yield at the district's representative point of the target's technology (missing_valued_as: ground_fixed PV "
+    "for PV, new-energy and renewable targets, i.e. as if the rest were built as ground PV; the wind reference "
+    "for wind targets); target energy = named energy + missing energy, or, when the named projects exceed the "
+    "target, the target's share of the named energy"
 )
+ENERGY_ASSUMPTION = TARGET_ENERGY_ASSUMPTION
 
 
 def _point(row: pd.Series) -> tuple[float, float]:
@@ -81,14 +90,100 @@ def reference_yield(district: pd.Series, weather_at: WeatherAt) -> dict[str, Any
             "p50_p90": result["assumptions"]["p50_p90"], "weather": result["assumptions"]["weather"]}
 
 
-def _p90(mwh: float, p50_kwh_per_kwp: float, p90_kwh_per_kwp: float | None) -> float | None:
-    """An energy at P90: the same ratio to P50 as the reference yield's (one weather for the district)."""
-    return None if p90_kwh_per_kwp is None or p50_kwh_per_kwp <= 0 else mwh * p90_kwh_per_kwp / p50_kwh_per_kwp
+@dataclass(frozen=True)
+class OtherYields:
+    """Yields of another technology's projects in a district (wind), computed by its package and handed in.
+
+    ``rows`` are per project like :func:`project_yield`'s (``id``, ``yield_status``, ``capacity_mw``,
+    ``annual_energy_mwh``, ``interannual_std_pct``); ``reference`` is the yield of 1 MW of the technology at the
+    district's representative point (``specific_yield_kwh_per_kwp`` [kWh/kW], its P90s, ``interannual_std_pct``).
+    """
+
+    category: str
+    metric: str  # the capacity metric of this technology alone, e.g. wind_capacity_mw
+    rows: list[dict[str, Any]]
+    reference: dict[str, Any]
+    assumptions: dict[str, str]
+
+
+#: Computes another technology's yields for (the district's projects, the district's row).
+OtherProvider = Callable[[pd.DataFrame, pd.Series], OtherYields]
+
+
+def _sd_mwh(row: dict[str, Any]) -> float | None:
+    """A project's interannual SD of energy [MWh] (None when unknown)."""
+    s = row.get("interannual_std_pct")
+    return None if s is None or pd.isna(s) else row["annual_energy_mwh"] * s / 100
+
+
+def _by_category(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float | None]]:
+    """(P50 MWh, SD MWh) per category: one weather per technology in a district, so SDs add within it."""
+    out: dict[str, tuple[float, float | None]] = {}
+    for r in rows:
+        e, sd = out.get(r["category"], (0.0, 0.0))
+        one = _sd_mwh(r)
+        out[r["category"]] = (e + r["annual_energy_mwh"], None if sd is None or one is None else sd + one)
+    return out
+
+
+def _energy_fields(prefix: str, parts: dict[str, tuple[float, float | None]]) -> dict[str, float | None]:
+    """``<prefix>``, ``<prefix>_p90_1y``, ``<prefix>_p90_10y`` in GWh from per-category (P50, SD) MWh."""
+    c = combined(parts.values())
+    p90_1y, p90_10y = c["energy_p90_1y_mwh"], c["energy_p90_10y_mwh"]
+    return {prefix: (c["energy_p50_mwh"] or 0.0) / 1e3,
+            f"{prefix}_p90_1y": None if p90_1y is None else p90_1y / 1e3,
+            f"{prefix}_p90_10y": None if p90_10y is None else p90_10y / 1e3}
+
+
+def _target_row(g: dict[str, Any], computed: dict[str, dict[str, Any]], refs: dict[str, dict[str, Any]],
+                metric_ref: dict[str, str]) -> dict[str, Any]:
+    """One capacity target in MW and in energy (see :data:`TARGET_ENERGY_ASSUMPTION`)."""
+    row: dict[str, Any] = {k: (None if pd.isna(v) else v) for k, v in g.items() if k != "assumption"}
+    named_ids = [i for i in str(g["named_projects"] or "").split(",") if i]
+    with_yield = [computed[i] for i in named_ids if i in computed]
+    named_yield_mw = sum(r["capacity_mw"] for r in with_yield)
+    named = _by_category(with_yield)
+    missing_mw = max(float(g["gap_mw"]), 0.0)
+    ref_cat = metric_ref.get(str(g["metric"]), "pv")
+    ref = refs.get(ref_cat)
+    row["missing_mw"] = missing_mw
+    row["named_mw_with_yield"] = named_yield_mw
+    row["named_mw_without_yield"] = max(float(g["named_mw"]) - named_yield_mw, 0.0)
+    row["missing_valued_as"] = ref_cat if ref is not None else None
+    row.update(_energy_fields("named_energy_gwh", named))
+    missing: dict[str, tuple[float, float | None]] = {}
+    if ref is not None:
+        e = missing_mw * ref["specific_yield_kwh_per_kwp"]  # MW x kWh/kW = MWh
+        s = ref.get("interannual_std_pct")
+        missing[ref_cat] = (e, None if s is None else e * s / 100)
+        row.update(_energy_fields("missing_energy_gwh", missing))
+    else:
+        row.update({"missing_energy_gwh": None, "missing_energy_gwh_p90_1y": None, "missing_energy_gwh_p90_10y": None})
+    target_mw = float(g["target_mw"])
+    if named_yield_mw >= target_mw > 0:  # the named pipeline meets it: the target's share of the named energy
+        scale = target_mw / named_yield_mw
+        parts = {c: (e * scale, None if sd is None else sd * scale) for c, (e, sd) in named.items()}
+    elif ref is not None or missing_mw == 0:
+        parts = dict(named)
+        for c, (e, sd) in missing.items():
+            e0, sd0 = parts.get(c, (0.0, 0.0))
+            parts[c] = (e0 + e, None if sd is None or sd0 is None else sd0 + sd)
+    else:
+        parts = {}
+    if parts or target_mw == 0:
+        row.update(_energy_fields("target_energy_gwh", parts))
+    else:
+        row.update({"target_energy_gwh": None, "target_energy_gwh_p90_1y": None, "target_energy_gwh_p90_10y": None})
+    return row
 
 
 def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
-                   weather_at: WeatherAt) -> dict[str, Any]:
-    """PV projects of a district (a city includes its counties), their totals, and its targets in energy."""
+                   weather_at: WeatherAt, others: Sequence[OtherProvider] = ()) -> dict[str, Any]:
+    """A district's PV projects and other technologies' (``others``: wind), totals, and targets in energy.
+
+    A city includes its counties. Totals and every capacity target's named, missing and target energy carry
+    P50/P90 (:data:`P90_ASSUMPTION`, :data:`TARGET_ENERGY_ASSUMPTION`).
+    """
     match = districts[districts["adcode"] == adcode]
     if match.empty:
         allowed = ", ".join(f"{a} {n}" for a, n in zip(districts["adcode"], districts["name_zh"], strict=True))
@@ -96,38 +191,52 @@ def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, d
     district = match.iloc[0]
     parents = dict(zip(districts["adcode"], districts["parent_adcode"], strict=True))
     units = {adcode} | {a for a, p in parents.items() if p == adcode}
-    rows = project_yields(projects[projects["district_adcode"].isin(units)], weather_at)
-    computed = [r for r in rows if r["yield_status"] == "computed"]
+    mine = projects[projects["district_adcode"].isin(units)]
+    rows = [{**r, "category": "pv"} for r in project_yields(mine, weather_at)]
     reference = reference_yield(district, weather_at)
+    extra = [provider(mine, district) for provider in others]
+    all_rows = rows + [r for o in extra for r in o.rows]
+    computed = {r["id"]: r for r in all_rows if r["yield_status"] == "computed"}
+    refs = {"pv": reference, **{o.category: o.reference for o in extra}}
+    metric_ref = {m: "pv" for m in ENERGY_METRICS} | {o.metric: o.category for o in extra}
     gaps = target_gaps(projects, targets, parents)
-    gaps = gaps[(gaps["adcode"] == adcode) & gaps["metric"].isin(PV_METRICS)]
-    kwh_per_kwp = reference["specific_yield_kwh_per_kwp"]
-    p90_1y, p90_10y = reference["specific_yield_p90_1y_kwh_per_kwp"], reference["specific_yield_p90_10y_kwh_per_kwp"]
-    target_rows = []
-    for g in gaps.to_dict("records"):
-        row = {k: (None if pd.isna(v) else v) for k, v in g.items() if k != "assumption"}
-        for name, mw in (("target", g["target_mw"]), ("named", g["named_mw"]), ("missing", max(g["gap_mw"], 0.0))):
-            row[f"{name}_energy_gwh"] = mw * kwh_per_kwp / 1e3
-            row[f"{name}_energy_gwh_p90_1y"] = None if p90_1y is None else mw * p90_1y / 1e3
-            row[f"{name}_energy_gwh_p90_10y"] = None if p90_10y is None else mw * p90_10y / 1e3
-        row["missing_mw"] = max(g["gap_mw"], 0.0)
-        target_rows.append(row)
-    total_mwh = sum(r["annual_energy_mwh"] for r in computed)
-    return {
+    gaps = gaps[(gaps["adcode"] == adcode) & gaps["metric"].isin(ENERGY_METRICS + tuple(o.metric for o in extra))]
+    target_rows = [_target_row({str(k): v for k, v in g.items()}, computed, refs, metric_ref)
+                   for g in gaps.to_dict("records")]
+    by_cat = _by_category(list(computed.values()))
+    total = combined(by_cat.values())
+    categories = ["pv", *[o.category for o in extra]]
+    out: dict[str, Any] = {
         "adcode": adcode,
         "name_zh": district["name_zh"],
         "pv_projects": rows,
+        **{f"{o.category}_projects": o.rows for o in extra},
         "total": {
-            "projects": len(rows),
+            "projects": len(all_rows),
             "projects_with_yield": len(computed),
-            "capacity_mw": sum(r["capacity_mw"] for r in computed),
-            "annual_energy_mwh": total_mwh,
-            "annual_energy_mwh_p90_1y": _p90(total_mwh, kwh_per_kwp, p90_1y),
-            "annual_energy_mwh_p90_10y": _p90(total_mwh, kwh_per_kwp, p90_10y),
+            "capacity_mw": sum(r["capacity_mw"] for r in computed.values()),
+            "annual_energy_mwh": total["energy_p50_mwh"],
+            "annual_energy_mwh_p90_1y": total["energy_p90_1y_mwh"],
+            "annual_energy_mwh_p90_10y": total["energy_p90_10y_mwh"],
+            "by_category": {c: _category_total(c, [r for r in all_rows if r.get("category") == c]) for c in categories},
         },
         "reference_yield": reference,
+        **{f"{o.category}_reference_yield": o.reference for o in extra},
         "targets": target_rows,
-        "assumptions": {"gap": GAP_ASSUMPTION, "energy": ENERGY_ASSUMPTION, "p50_p90": P90_ASSUMPTION,
-                        "projects": "each project's preset from its subtype: " + ", ".join(
+        "assumptions": {"gap": GAP_ASSUMPTION, "energy": TARGET_ENERGY_ASSUMPTION, "p50_p90": P90_ASSUMPTION,
+                        "projects": "each PV project's preset from its subtype: " + ", ".join(
                             f"{k}->{v}" for k, v in SUBTYPE_PRESETS.items())},
     }
+    for o in extra:
+        out["assumptions"].update(o.assumptions)
+    return out
+
+
+def _category_total(category: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Projects, capacity and energy (P50/P90) of one technology's rows."""
+    computed = [r for r in rows if r["yield_status"] == "computed"]
+    e, sd = _by_category(computed).get(category, (0.0, 0.0))
+    c = combined([(e, sd)])
+    return {"projects": len(rows), "projects_with_yield": len(computed),
+            "capacity_mw": sum(r["capacity_mw"] for r in computed), "annual_energy_mwh": e,
+            "annual_energy_mwh_p90_1y": c["energy_p90_1y_mwh"], "annual_energy_mwh_p90_10y": c["energy_p90_10y_mwh"]}

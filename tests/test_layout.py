@@ -1,11 +1,11 @@
-"""Imports point one way: geo <- grid <- solar <- layers <- api; only api knows FastAPI and the environment."""
+"""Imports point one way: geo <- grid <- solar <- wind <- layers <- api; only api knows FastAPI and the environment."""
 
 import ast
 
 import pytest
 from conftest import REPO
 
-ORDER = ["geo", "grid", "solar", "layers", "api"]
+ORDER = ["geo", "grid", "solar", "wind", "layers", "api"]
 
 
 def imports_of(path):
