@@ -28,12 +28,25 @@ from api.params import check_params
 from api.service import Service, Snapshot
 from api.settings import Settings
 from api.state import StoreState
-from api.workers import AnalysisPool, PoolBusy, TaskFailed, clean, district_task, project_task, pv_layer_task, site_task
+from api.workers import (
+    AnalysisPool,
+    PoolBusy,
+    TaskFailed,
+    clean,
+    district_task,
+    project_task,
+    pv_layer_task,
+    site_task,
+    wind_site_task,
+)
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
 from geo.rollup import target_gaps
 from layers.planner_map import render_map
 from solar.mounting import LIMITS, MODULES, PRESETS, mounting
+from wind.portfolio import WindOptions
+from wind.resource import HEIGHT_RANGE_M, MEAN_SPEED_RANGE, SITE_TYPES, WEIBULL_K_RANGE
+from wind.turbines import GENERIC, HUB_HEIGHT_RANGE_M, library_names
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -76,6 +89,25 @@ class Site(BaseModel):
     altitude_m: Annotated[float, Field(ge=-500, le=9000, allow_inf_nan=False)] | None = None
 
 
+class WindSite(BaseModel):
+    """A wind farm to estimate: location, capacity, turbine and the wind (the site type's stated default or a mean)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False, description=COVERAGE)]
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description=COVERAGE)]
+    capacity_mw: Annotated[float, Field(gt=0, le=10_000, allow_inf_nan=False)]
+    turbine: Annotated[str, Field(json_schema_extra={"enum": [GENERIC, *library_names()]})] = GENERIC
+    hub_height_m: Annotated[float, Field(ge=HUB_HEIGHT_RANGE_M[0], le=HUB_HEIGHT_RANGE_M[1],
+                                         allow_inf_nan=False)] | None = None
+    site_type: Annotated[str, Field(json_schema_extra={"enum": list(SITE_TYPES)})] = "ridge"
+    mean_speed_m_s: Annotated[float, Field(ge=MEAN_SPEED_RANGE[0], le=MEAN_SPEED_RANGE[1], allow_inf_nan=False,
+                                           description="long-term mean wind at height_m; without it the site "
+                                           "type's stated assumption")] | None = None
+    height_m: Annotated[float, Field(ge=HEIGHT_RANGE_M[0], le=HEIGHT_RANGE_M[1], allow_inf_nan=False)] | None = None
+    weibull_k: Annotated[float, Field(ge=WEIBULL_K_RANGE[0], le=WEIBULL_K_RANGE[1], allow_inf_nan=False)] | None = None
+    altitude_m: Annotated[float, Field(ge=-500, le=9000, allow_inf_nan=False)] | None = None
+
+
 OVERRIDES = {"tilt": "tilt", "azimuth": "azimuth", "gcr": "gcr", "height": "height", "dc_ac": "dc_ac_ratio",
              "losses": "losses_pct", "bifaciality": "bifaciality", "albedo": "albedo", "module": "module"}
 _PROBLEM = {"content": {PROBLEM_JSON: {"schema": {"type": "object"}}}}
@@ -105,7 +137,7 @@ def start_pool(settings: Settings) -> AnalysisPool:
 
 def _task_error(exc: TaskFailed) -> NoReturn:
     """Raise what the task raised in its worker as the error the service answers with."""
-    if exc.kind == "SolarInputError":
+    if exc.kind in ("SolarInputError", "WindInputError"):
         raise Unprocessable(exc.message) from None
     if exc.kind == "NotFoundError":
         raise NotFoundError(exc.message) from None
@@ -166,8 +198,22 @@ def register(app: FastAPI, service_of: Any) -> None:
         body = await _pooled(request, site_task, service.settings.data_dir, echo, m, site.altitude_m)
         return Response(body, media_type=JSON)
 
+    @app.post("/analysis/wind-yield", tags=["analysis"],
+              summary="Wind yield of a site (windpowerlib; the site type's stated default wind or a given mean)",
+              responses={200: _OK_JSON, **_problems(400, 413, 422, 503)})
+    async def wind_yield_of_site(request: Request, site: WindSite) -> Response:
+        check_params(request, [])
+        service: Service = service_of(request)
+        options = WindOptions(turbine=site.turbine, hub_height_m=site.hub_height_m, site_type=site.site_type,
+                              mean_speed_m_s=site.mean_speed_m_s, height_m=site.height_m, weibull_k=site.weibull_k,
+                              altitude_m=site.altitude_m)
+        echo = {"lat": site.lat, "lon": site.lon, "capacity_mw": site.capacity_mw}
+        body = await _pooled(request, wind_site_task, service.settings.data_dir, echo, options)
+        return Response(body, media_type=JSON)
+
     @app.get("/collections/projects/items/{featureId}/yield", tags=["analysis"],
-             summary="PV yield of a registry project (its subtype's preset at its location, precision stated)",
+             summary="Yield of a registry PV project or wind farm (its preset or the stated wind at its location, "
+                     "precision stated)",
              responses={200: _OK_JSON, **_problems(400, 404, 503)})
     async def yield_of_project(request: Request, featureId: str) -> Response:
         check_params(request, [])
@@ -199,7 +245,7 @@ def register(app: FastAPI, service_of: Any) -> None:
                       "targets": gaps.to_dict("records")})
 
     @app.get("/analysis/districts/{adcode}/yield", tags=["analysis"],
-             summary="A district's PV projects, totals, and its targets in energy",
+             summary="A district's PV projects and wind farms, totals with P50/P90, and its capacity targets in energy",
              responses={200: _OK_JSON, **_problems(400, 404, 503)})
     async def yield_of_district(request: Request, adcode: str) -> Response:
         check_params(request, [])
@@ -259,8 +305,8 @@ def register(app: FastAPI, service_of: Any) -> None:
             data_dir = service.settings.data_dir
 
             async def make(state: StoreState) -> bytes:
-                pv = state.projects[state.projects["category"] == "pv"]
-                return await _pooled(request, pv_layer_task, data_dir, pv)
+                pv_wind = state.projects[state.projects["category"].isin(["pv", "wind"])]
+                return await _pooled(request, pv_layer_task, data_dir, pv_wind)
 
             return Response(await _cached_view(service.snapshot, "pv_yield", make), media_type=GEOJSON)
         if name not in MAP_LAYERS:

@@ -47,14 +47,17 @@ import pandas as pd
 
 from geo.frames import plain
 from solar.mounting import Mounting
-from solar.portfolio import district_yield, project_yield, project_yields
+from solar.portfolio import project_yield, project_yields
 from solar.site import site_yield
 from solar.weather import Weather, typical_year
+from wind import portfolio as wind_portfolio
+from wind.site import site_yield as wind_site_yield
+from wind.turbines import turbine
 
 log = logging.getLogger("planner.api")
 WEATHER_CACHE = 128  # typical years kept per worker (~0.4 MB each): repeated points are shared across requests
 WORKER_NICE = 10  # a worker's niceness above the server's (CFS: ~1/9 of the CPU weight when both want it)
-LAYER_DROP = ("monthly_energy_mwh", "crop_light_monthly", "crop_light_by_segment")
+LAYER_DROP = ("monthly_energy_mwh", "crop_light_monthly", "crop_light_by_segment", "losses_pct")
 
 
 class PoolBusy(Exception):
@@ -104,21 +107,37 @@ def site_task(data_dir: Path, site: dict[str, Any], m: Mounting, altitude_m: flo
     return orjson.dumps(clean({**site, **site_yield(w, site["capacity_mw"], m)}))
 
 
+def wind_site_task(data_dir: Path, site: dict[str, Any], options: wind_portfolio.WindOptions) -> bytes:
+    """``POST /analysis/wind-yield``: the site's echo and its wind yield (the stated default wind or a given mean)."""
+    resource = wind_portfolio.resource_at(data_dir, site["lat"], site["lon"], options)
+    result = wind_site_yield(resource, turbine(options.turbine, options.hub_height_m), site["capacity_mw"],
+                             dict(options.losses))
+    return orjson.dumps(clean({**site, **result}))
+
+
 def project_task(data_dir: Path, project: dict[str, Any]) -> bytes:
-    """Yield of one registry project (its row as a dict)."""
-    return orjson.dumps(clean(project_yield(pd.Series(project), weather_at(data_dir))))
+    """Yield of one registry project (its row as a dict): PV with pvlib, wind with windpowerlib."""
+    row = pd.Series(project)
+    if row["category"] == "wind":
+        return orjson.dumps(clean(wind_portfolio.project_yield(row, data_dir)))
+    return orjson.dumps(clean(project_yield(row, weather_at(data_dir))))
 
 
 def district_task(data_dir: Path, adcode: str, projects: pd.DataFrame, targets: pd.DataFrame,
                   districts: pd.DataFrame) -> bytes:
-    """A district's PV projects, totals and targets in energy (:func:`solar.portfolio.district_yield`)."""
-    return orjson.dumps(clean(district_yield(adcode, projects, targets, districts, weather_at(data_dir))))
+    """A district's PV and wind projects, totals and targets in energy (:func:`wind.portfolio.district_yield`)."""
+    return orjson.dumps(clean(wind_portfolio.district_yield(adcode, projects, targets, districts,
+                                                            weather_at(data_dir), data_dir)))
 
 
 def pv_layer_task(data_dir: Path, projects: pd.DataFrame) -> bytes:
-    """The map's ``pv_yield`` layer: a point per PV project with a computed yield (monthly series left out)."""
+    """The map's yield layer (``pv_yield``): a point per PV project and wind farm with a computed yield.
+
+    Monthly series are left out; a wind farm's ``specific_yield_kwh_per_kwp`` is its full-load hours (kWh/kW).
+    """
     features = []
-    for r in project_yields(projects, weather_at(data_dir)):
+    rows = project_yields(projects, weather_at(data_dir)) + wind_portfolio.project_yields(projects, data_dir)
+    for r in rows:
         if r["yield_status"] != "computed":
             continue
         props = {k: v for k, v in clean(r).items() if k not in LAYER_DROP}

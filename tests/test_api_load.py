@@ -34,9 +34,9 @@ from api.keys import add_key
 from api.settings import Settings
 from api.workers import AnalysisPool, PoolBusy, clean, weather
 from solar.mounting import mounting
-from solar.portfolio import district_yield
 from solar.site import site_yield
 from solar.weather import typical_year
+from wind.portfolio import district_yield
 
 pytestmark = pytest.mark.slow  # live servers, browsers or bursts: `make test-fast` leaves them out
 
@@ -182,7 +182,7 @@ def test_a_district_yield_through_the_pool_is_the_one_computed_in_process(server
     with TestClient(app) as client:  # the same state, read in this process
         state = client.app.state.service.snapshot.state  # type: ignore[attr-defined]
         expected = district_yield(DISTRICT, state.projects, state.targets, state.districts,
-                                  lambda lat, lon: weather(DATA, round(lat, 4), round(lon, 4), None))
+                                  lambda lat, lon: weather(DATA, round(lat, 4), round(lon, 4), None), DATA)
     assert served == orjson.loads(orjson.dumps(clean(expected)))
     assert served["total"]["projects_with_yield"] > 0
 

@@ -73,7 +73,7 @@ def test_project_and_district(capsys, built_store):
         (["--project", "nope"], "error: project: no project with id 'nope'"),
         (["--project", "lx-pv-01", "--district", "430682"], "error: yield: give exactly one of"),
         (["--district", "999999"], "error: district: unknown adcode '999999' (allowed: "),
-        (["--project", "hc-wind-01"], "error: project hc-wind-01: category 'wind' is not PV"),
+        (["--project", "hc-substation-01"], "error: project hc-substation-01: category 'substation' is not PV"),
     ],
 )
 def test_bad_input_is_one_clear_line(capsys, built_store, argv, message):
