@@ -24,7 +24,7 @@ from api.settings import Settings
 from api.state import command_state
 from layers.siting_layer import write_siting_map
 from solar.siting.landcover import LEGENDS
-from solar.siting.outputs import plain
+from solar.siting.report import plain
 from solar.siting.rules import RULE_SETS
 from solar.siting.run import SitingResult, site_district, site_polygon
 from solar.siting.scan import AUTO_LOCAL_MIN_CELLS, DEFAULT_CHUNK_ROWS

@@ -6,8 +6,8 @@ Every file is written to a temporary name beside its destination and renamed ove
 - Rasters (GDAL's ``COG`` driver: tiled, DEFLATE, internal overviews; EPSG:32649, the candidate grid):
   ``suitability.tif`` (score 0-1, float32), ``specific_yield.tif`` [kWh/kWp, float32],
   ``dist_substation.tif`` [km, float32], nodata :data:`NODATA` outside the area (and, for the score, on
-  excluded cells); ``exclusion.tif`` (uint8 codes :data:`EXCLUSION_CODES`, 255 outside). Tiles of 128 to
-  512 px; rasters larger than one tile get internal overviews (average; nearest for the codes).
+  excluded cells); ``exclusion.tif`` (uint8 codes :data:`solar.siting.rules.EXCLUSION_CODES`, 255 outside).
+  Tiles of 128 to 512 px; rasters larger than one tile get internal overviews (average; nearest for the codes).
 - ``candidates.geojson`` (RFC 7946, EPSG:4326) and ``candidates.gpkg`` (layer ``candidates``).
 - ``supply_curve.csv``: UTF-8 with BOM (Chinese shows in spreadsheets), formula-like text neutralised.
 - ``report.json`` and ``report.md``: criteria status, assumptions, top candidates, target coverage.
@@ -16,7 +16,6 @@ Every file is written to a temporary name beside its destination and renamed ove
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,13 +28,11 @@ import rasterio
 from affine import Affine
 
 from geo.export import atomic_write, neutralise_formulas
+from solar.siting.cells import CandidateGrid
+from solar.siting.report import plain, report_markdown
+from solar.siting.rules import EXCLUSION_CODES, EXCLUSION_NODATA
 
 NODATA = -9999.0
-EXCLUSION_NODATA = 255
-#: Codes of ``exclusion.tif`` (the first reason that applies, in this order).
-EXCLUSION_CODES = {0: "candidate (not excluded)", 1: "excluded by an exclusion layer (with its buffer)",
-                   2: "excluded by land cover", 3: "excluded by slope", 4: "allowed only under a condition (e.g. "
-                   "forest land: 林光互补 only)"}
 #: COG tile sizes tried, largest first (GDAL's COG driver wants >= 128); a raster no larger than one tile
 #: gets no overview (GDAL builds overviews until one fits in a tile).
 BLOCK_SIZES = (512, 256, 128)
@@ -125,30 +122,6 @@ def write_supply_curve(curve: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def plain(value: Any) -> Any:
-    """A value as plain JSON (numpy scalars and arrays, paths, NaN -> None)."""
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [plain(v) for v in value.tolist()]
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return None if not math.isfinite(f) else f
-    if isinstance(value, Path):
-        return str(value)
-    if value is None or isinstance(value, str | int):
-        return value
-    if pd.isna(value):
-        return None
-    return str(value)
-
-
 def write_json(data: Mapping[str, Any], path: Path) -> Path:
     """JSON (UTF-8, indented, NaN as null), atomically."""
     text = json.dumps(plain(data), ensure_ascii=False, indent=1)
@@ -160,46 +133,6 @@ def write_json(data: Mapping[str, Any], path: Path) -> Path:
     return path
 
 
-def _md_cell(value: Any) -> str:
-    text = "" if value is None or (isinstance(value, float) and not math.isfinite(value)) else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(rows: list[dict[str, Any]], columns: list[str]) -> list[str]:
-    if not rows:
-        return ["(none)"]
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for row in rows:
-        lines.append("| " + " | ".join(_md_cell(row.get(c)) for c in columns) + " |")
-    return lines
-
-
-def report_markdown(report: Mapping[str, Any]) -> str:
-    """The report as Markdown: summary, criteria, score, coverage, top candidates, assumptions, files."""
-    r = plain(report)
-    cells = r["cells"]
-    lines = [f"# PV siting: {r['area']}", "",
-             f"Resolution {r['resolution_m']:g} m, EPSG:32649; {cells['inside']:,} cells inside the area "
-             f"({cells['area_km2']:,.1f} km²), {cells['excluded']:,} excluded, {cells['candidate']:,} candidate cells; "
-             f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.1f} MW, "
-             f"{r['sites']['annual_mwh']:,.0f} MWh/yr. Runtime {r['runtime_s']:.1f} s ({r['scan']['scheduler']}).", "",
-             "## Exclusion criteria", ""]
-    lines += _md_table(r["criteria"], ["criterion", "status", "cells_excluded", "reason", "basis"])
-    lines += ["", "## Score", ""]
-    lines += _md_table(r["score"], ["criterion", "status", "weight_given", "weight_used", "normalisation", "reason"])
-    lines += ["", "## Target coverage", ""]
-    lines += [f"- {c['line']}" for c in r["coverage"]] or ["- no PV / new-energy capacity target for this area"]
-    lines += ["", "## Top candidates", ""]
-    lines += _md_table(r["top_candidates"], ["site_id", "capacity_mw", "annual_mwh", "specific_yield_kwh_per_kwp",
-                                             "score", "dist_substation_km", "substation_id", "substation_precision",
-                                             "mean_slope_deg", "lon", "lat"])
-    lines += ["", "## Assumptions", ""]
-    lines += [f"- **{k}**: {_md_cell(v)}" for k, v in r["assumptions"].items()]
-    lines += ["", "## Files", ""]
-    lines += [f"- `{k}`: {v}" for k, v in r["outputs"].items()]
-    return "\n".join(lines) + "\n"
-
-
 def write_markdown(report: Mapping[str, Any], path: Path) -> Path:
     """:func:`report_markdown`, atomically."""
     text = report_markdown(report)
@@ -209,3 +142,72 @@ def write_markdown(report: Mapping[str, Any], path: Path) -> Path:
 
     atomic_write(path, write)
     return path
+
+
+def write_data_files(out_dir: Path, grid: CandidateGrid, arrays: Mapping[str, np.ndarray | None], score: np.ndarray,
+                     exclusion: np.ndarray, sites: gpd.GeoDataFrame, curve: pd.DataFrame) -> dict[str, Path]:
+    """Write the rasters, the candidates and the supply curve of a run (the report comes last: :func:`write_report`).
+
+    Parameters
+    ----------
+    out_dir : pathlib.Path
+        The output folder.
+    grid : CandidateGrid
+        The cells (transform, CRS).
+    arrays : mapping
+        The scan's ``specific_yield_kwh_per_kwp`` [kWh/kWp] and ``dist_substation_km`` [km].
+    score : numpy.ndarray
+        Suitability [0-1], NaN where not scored.
+    exclusion : numpy.ndarray of uint8
+        :func:`solar.siting.rules.exclusion_code`.
+    sites : GeoDataFrame
+        Candidate sites.
+    curve : DataFrame
+        The supply curve.
+
+    Returns
+    -------
+    dict
+        File kind -> path, with ``report_json`` and ``report_md`` (not yet written) last.
+    """
+    out_dir = Path(out_dir)
+    t, crs = grid.transform, grid.crs
+    outputs: dict[str, Path] = {}
+    outputs["suitability"] = write_cog(out_dir / "suitability.tif", score, t, crs, nodata=NODATA,
+                                       description="suitability score 0-1 (nodata outside the area and on "
+                                       "excluded cells)")
+    outputs["specific_yield"] = write_cog(out_dir / "specific_yield.tif", _array(arrays, "specific_yield_kwh_per_kwp"),
+                                          t, crs, nodata=NODATA, description="specific yield", units="kWh/kWp")
+    outputs["dist_substation"] = write_cog(out_dir / "dist_substation.tif", _array(arrays, "dist_substation_km"), t,
+                                           crs, nodata=NODATA, description="geodesic distance to the nearest "
+                                           "substation", units="km")
+    outputs["exclusion"] = write_cog(out_dir / "exclusion.tif", exclusion, t, crs, nodata=EXCLUSION_NODATA,
+                                     description="exclusion code: " + "; ".join(
+                                         f"{k} {v}" for k, v in EXCLUSION_CODES.items()), resampling="nearest")
+    geojson, gpkg = write_candidates(sites, out_dir / "candidates.geojson", out_dir / "candidates.gpkg")
+    outputs["candidates_geojson"], outputs["candidates_gpkg"] = geojson, gpkg
+    outputs["supply_curve"] = write_supply_curve(curve, out_dir / "supply_curve.csv")
+    outputs["report_json"] = out_dir / "report.json"
+    outputs["report_md"] = out_dir / "report.md"
+    return outputs
+
+
+def write_report(report: Mapping[str, Any], outputs: Mapping[str, Path]) -> None:
+    """Write ``report.json`` and ``report.md`` to the paths :func:`write_data_files` named.
+
+    Parameters
+    ----------
+    report : mapping
+        :func:`solar.siting.report.build_report` with ``runtime_s`` [s] and ``outputs``.
+    outputs : mapping
+        File kind -> path (``report_json``, ``report_md``).
+    """
+    write_json(report, outputs["report_json"])
+    write_markdown(report, outputs["report_md"])
+
+
+def _array(arrays: Mapping[str, np.ndarray | None], name: str) -> np.ndarray:
+    value = arrays[name]
+    if value is None:
+        raise ValueError(f"scan result: {name} missing")
+    return value

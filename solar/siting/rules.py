@@ -20,13 +20,18 @@ from typing import Any
 import numpy as np
 
 from solar.siting.errors import SitingInputError
-from solar.siting.exclusions import KINDS
+from solar.siting.exclusions import KINDS, ExclusionLayer, layer_names, masks_by_kind
 from solar.siting.landcover import NO_DATA, class_mask, legend_classes
 
 NOTICE_2023 = "自然资办发〔2023〕12号"
 STATUSES = ("evaluated", "not evaluated")
 #: Why slope is "not evaluated" when a DEM was supplied but gave no slope on any cell: a DEM that is all
 #: nodata over the area is no data, not "0 cells too steep".
+EXCLUSION_NODATA = 255
+#: Codes of ``exclusion.tif`` (the first reason that applies, in this order; :func:`exclusion_code`).
+EXCLUSION_CODES = {0: "candidate (not excluded)", 1: "excluded by an exclusion layer (with its buffer)",
+                   2: "excluded by land cover", 3: "excluded by slope", 4: "allowed only under a condition (e.g. "
+                   "forest land: 林光互补 only)"}
 NO_SLOPE = ("a DEM was supplied but gives no slope on any cell of the area (nodata only, or too few valid "
             "pixels for Horn's 3x3 window)")
 
@@ -195,13 +200,26 @@ def evaluate(rule: RuleSet, *, masks: dict[str, np.ndarray], landcover: np.ndarr
     """
     shape = (int(shape[0]), int(shape[1]))
     classes = legend_classes(legend)
-    excluded = np.zeros(shape, dtype=bool)
-    conditional = np.zeros(shape, dtype=bool)
-    report: list[dict[str, Any]] = []
+    by_kind, report = _kind_criteria(rule, masks, shape)
+    lc = None if landcover is None else _check_landcover(landcover, legend, classes, shape)
+    by_class, rows = _landcover_criteria(rule, lc, legend, shape)
+    report += rows
+    conditional, rows = _conditional_criteria(rule, lc, legend, classes, shape)
+    report += rows
+    by_slope, rows = _slope_criterion(rule, slope_deg, shape)
+    report += rows
+    excluded = by_kind | by_class | by_slope
+    return excluded, report, conditional & ~excluded
 
+
+def _kind_criteria(rule: RuleSet, masks: dict[str, np.ndarray], shape: tuple[int, int]
+                   ) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Cells excluded by the exclusion layers, and a row per kind (the rule's kinds, then the user's others)."""
     unknown = sorted(set(masks) - set(KINDS))
     if unknown:
         raise SitingInputError("masks", f"unknown kind(s) {', '.join(unknown)}; allowed: {', '.join(KINDS)}")
+    excluded = np.zeros(shape, dtype=bool)
+    report = []
     for kind in list(rule.excluded_kinds) + [k for k in KINDS if k in masks and k not in rule.excluded_kinds]:
         basis = rule.basis.get(kind, "user-supplied exclusion layer")
         if kind not in masks:
@@ -211,15 +229,26 @@ def evaluate(rule: RuleSet, *, masks: dict[str, np.ndarray], landcover: np.ndarr
         excluded |= mask
         report.append(_criterion(kind, "evaluated", f"{kind} layer(s) supplied: excluded on every cell the area "
                                                     "plus its buffer touches", basis, int(mask.sum())))
+    return excluded, report
 
-    lc = None
-    if landcover is not None:
-        lc = _check_shape("landcover", landcover, shape)
-        if not np.issubdtype(lc.dtype, np.integer):
-            raise SitingInputError("landcover", f"must hold integer codes, got {lc.dtype}")
-        bad = sorted(set(np.unique(lc).tolist()) - set(classes) - {NO_DATA})
-        if bad:
-            raise SitingInputError("landcover", f"code(s) {bad} not in legend {legend!r}; codes: {sorted(classes)}")
+
+def _check_landcover(landcover: np.ndarray, legend: str, classes: dict[int, str], shape: tuple[int, int]
+                     ) -> np.ndarray:
+    """The land-cover codes, refused when of the wrong shape, not integers, or outside the legend."""
+    lc = _check_shape("landcover", landcover, shape)
+    if not np.issubdtype(lc.dtype, np.integer):
+        raise SitingInputError("landcover", f"must hold integer codes, got {lc.dtype}")
+    bad = sorted(set(np.unique(lc).tolist()) - set(classes) - {NO_DATA})
+    if bad:
+        raise SitingInputError("landcover", f"code(s) {bad} not in legend {legend!r}; codes: {sorted(classes)}")
+    return lc
+
+
+def _landcover_criteria(rule: RuleSet, lc: np.ndarray | None, legend: str, shape: tuple[int, int]
+                        ) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Cells excluded by their land-cover class, and a row per excluded class of the legend."""
+    excluded = np.zeros(shape, dtype=bool)
+    report = []
     no_data = None if lc is None else int((lc == NO_DATA).sum())
     lc_names = rule.excluded_landcover.get(legend, ())
     if rule.excluded_landcover and not lc_names:
@@ -235,6 +264,15 @@ def evaluate(rule: RuleSet, *, masks: dict[str, np.ndarray], landcover: np.ndarr
         excluded |= mask
         report.append(_criterion(criterion, "evaluated", f"land-cover class {name} ({legend}) excluded", basis,
                                  int(mask.sum()), cells_without_data=no_data))
+    return excluded, report
+
+
+def _conditional_criteria(rule: RuleSet, lc: np.ndarray | None, legend: str, classes: dict[int, str],
+                          shape: tuple[int, int]) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Cells allowed only under a condition (by land-cover class), and a row per such class of the legend."""
+    conditional = np.zeros(shape, dtype=bool)
+    report = []
+    no_data = None if lc is None else int((lc == NO_DATA).sum())
     for name, condition in rule.conditional_landcover.items():
         if name not in classes.values():
             continue  # a class of another legend
@@ -248,19 +286,139 @@ def evaluate(rule: RuleSet, *, masks: dict[str, np.ndarray], landcover: np.ndarr
         conditional |= mask
         report.append(_criterion(criterion, "evaluated", f"conditional, not excluded: {condition}", basis, 0,
                                  int(mask.sum()), no_data))
+    return conditional, report
 
-    if math.isfinite(rule.max_slope_deg):
-        criterion = "slope"
-        basis = rule.basis.get(criterion, "rule")
-        if slope_deg is None:
-            report.append(_criterion(criterion, "not evaluated", "no DEM supplied", basis))
-        elif not np.isfinite(_check_shape("slope_deg", slope_deg, shape).astype(float)).any():
-            report.append(_criterion(criterion, "not evaluated", NO_SLOPE, basis))
-        else:
-            slope = _check_shape("slope_deg", slope_deg, shape).astype(float)
-            with np.errstate(invalid="ignore"):
-                mask = slope > rule.max_slope_deg
-            excluded |= mask
-            report.append(_criterion(criterion, "evaluated", f"slope > {rule.max_slope_deg:g}° excluded", basis,
-                                     int(mask.sum()), cells_without_data=int(np.isnan(slope).sum())))
-    return excluded, report, conditional & ~excluded
+
+def _slope_criterion(rule: RuleSet, slope_deg: np.ndarray | None, shape: tuple[int, int]
+                     ) -> tuple[np.ndarray, list[dict[str, Any]]]:
+    """Cells steeper than the rule's limit [degrees], and the slope row (none when the rule has no limit)."""
+    excluded = np.zeros(shape, dtype=bool)
+    if not math.isfinite(rule.max_slope_deg):
+        return excluded, []
+    criterion = "slope"
+    basis = rule.basis.get(criterion, "rule")
+    if slope_deg is None:
+        return excluded, [_criterion(criterion, "not evaluated", "no DEM supplied", basis)]
+    slope = _check_shape("slope_deg", slope_deg, shape).astype(float)
+    if not np.isfinite(slope).any():
+        return excluded, [_criterion(criterion, "not evaluated", NO_SLOPE, basis)]
+    with np.errstate(invalid="ignore"):
+        excluded = slope > rule.max_slope_deg
+    return excluded, [_criterion(criterion, "evaluated", f"slope > {rule.max_slope_deg:g}° excluded", basis,
+                                 int(excluded.sum()), cells_without_data=int(np.isnan(slope).sum()))]
+
+
+# -- the rules step of a siting run ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class RuleOutcome:
+    """Which cells the rules leave, and the report of every criterion.
+
+    Attributes
+    ----------
+    excluded : numpy.ndarray of bool
+        Cells inside the area that an evaluated criterion excludes.
+    conditional : numpy.ndarray of bool
+        Cells inside, not excluded, allowed only under a condition (e.g. forest land: 林光互补 only).
+    candidate : numpy.ndarray of bool
+        Cells inside and not excluded.
+    criteria : list of dict
+        The rule set's rows (:func:`evaluate`, counts of cells inside the area), then one row per
+        exclusion layer (``layer:<name>``).
+    """
+
+    excluded: np.ndarray
+    conditional: np.ndarray
+    candidate: np.ndarray
+    criteria: list[dict[str, Any]]
+
+
+def _layer_rows(layers: list[ExclusionLayer], masks: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """One evaluated row per exclusion layer, with the cells it excludes."""
+    reasons = {name: f"{layer.path} (kind {layer.kind}, buffer {layer.buffer_m:g} m)"
+               for name, layer in zip(layer_names(layers), layers, strict=True)}
+    return [_criterion(f"layer:{name}", "evaluated", reasons[name], "user-supplied exclusion layer", int(mask.sum()))
+            for name, mask in masks.items()]
+
+
+def apply_rules(rule: RuleSet, layers: list[ExclusionLayer], masks: dict[str, np.ndarray],
+                arrays: dict[str, np.ndarray | None], legend: str, inside: np.ndarray) -> RuleOutcome:
+    """Apply a rule set to a scan: exclusions by kind, land cover, slope, within the area.
+
+    Parameters
+    ----------
+    rule : RuleSet
+        The rule set.
+    layers : list of ExclusionLayer
+        The exclusion layers the scan rasterised.
+    masks : dict
+        Layer name -> bool mask (:attr:`solar.siting.scan.ScanResult.masks`).
+    arrays : dict
+        The scan's arrays: ``landcover`` (codes of ``legend``, -1 = no data) and ``slope_deg`` [degrees];
+        None when no raster was given.
+    legend : str
+        The land-cover legend.
+    inside : numpy.ndarray of bool
+        Cells inside the area.
+
+    Returns
+    -------
+    RuleOutcome
+        ``cells_without_data`` of the slope and land-cover rows counts cells inside the area only.
+    """
+    lc, slope = arrays["landcover"], arrays["slope_deg"]
+    excluded, criteria, conditional = evaluate(rule, masks=masks_by_kind(layers, masks), landcover=lc, legend=legend,
+                                               slope_deg=slope, shape=inside.shape)
+    for row in criteria:  # count only cells inside the area
+        if row.get("cells_without_data") is not None:
+            if row["criterion"] == "slope" and slope is not None:
+                row["cells_without_data"] = int((np.isnan(slope) & inside).sum())
+            elif row["criterion"].startswith("landcover") and lc is not None:
+                row["cells_without_data"] = int(((lc == NO_DATA) & inside).sum())
+    excluded = excluded & inside
+    return RuleOutcome(excluded=excluded, conditional=conditional & inside & ~excluded, candidate=inside & ~excluded,
+                       criteria=criteria + _layer_rows(layers, masks))
+
+
+def exclusion_code(rule: RuleSet, masks: dict[str, np.ndarray], arrays: dict[str, np.ndarray | None], legend: str,
+                   inside: np.ndarray, conditional: np.ndarray) -> np.ndarray:
+    """The first reason each cell is excluded, as the codes of :data:`EXCLUSION_CODES`.
+
+    Parameters
+    ----------
+    rule : RuleSet
+        The rule set.
+    masks : dict
+        Exclusion layer name -> bool mask.
+    arrays : dict
+        The scan's ``landcover`` codes and ``slope_deg`` [degrees] (None when not given).
+    legend : str
+        The land-cover legend.
+    inside : numpy.ndarray of bool
+        Cells inside the area.
+    conditional : numpy.ndarray of bool
+        Cells allowed only under a condition.
+
+    Returns
+    -------
+    numpy.ndarray of uint8
+        Codes 0-4; :data:`EXCLUSION_NODATA` (255) outside the area.
+    """
+    shape = inside.shape
+    code = np.zeros(shape, dtype=np.uint8)
+    by_layer = np.zeros(shape, dtype=bool)
+    for mask in masks.values():
+        by_layer |= mask
+    lc = arrays.get("landcover")
+    names = rule.excluded_landcover.get(legend, ())
+    by_lc = class_mask(lc, legend, names) if lc is not None and names else np.zeros(shape, dtype=bool)
+    slope = arrays.get("slope_deg")
+    with np.errstate(invalid="ignore"):
+        by_slope = (slope > rule.max_slope_deg) if slope is not None else np.zeros(shape, dtype=bool)
+    code[conditional] = 4
+    code[by_slope] = 3
+    code[by_lc] = 2
+    code[by_layer] = 1
+    code[~inside] = EXCLUSION_NODATA
+    return code

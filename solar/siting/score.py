@@ -38,6 +38,12 @@ YIELD_SCORE_RANGE_KWH_PER_KWP = (700.0, 1400.0)
 GRID_DECAY_KM = 10.0
 SLOPE_ZERO_SCORE_DEG = 25.0
 PROJECT_DECAY_KM = 5.0
+#: Beyond this distance a substation is no connection option: the grid criterion counts as unknown for the cell
+#: and a site names no substation [km].
+MAX_CONNECTION_KM = 50.0
+#: Beyond this distance a known project says nothing about a cell (nearer ones may be among those without a site)
+#: [km].
+MAX_PROJECT_KM = 50.0
 
 
 def yield_score(specific_yield_kwh_per_kwp: np.ndarray) -> np.ndarray:
@@ -181,3 +187,56 @@ def suitability(criteria: Mapping[str, np.ndarray | None], weights: Mapping[str,
             "normalisation": how, "cells_without_value": missing[name], "reason": reason,
         })
     return score, report
+
+
+def within_reach(arrays: Mapping[str, np.ndarray | None]) -> dict[str, np.ndarray]:
+    """The scan's distances with the substations and projects beyond reach removed.
+
+    Parameters
+    ----------
+    arrays : mapping
+        The scan's ``dist_substation_km`` [km], ``substation_index`` [-], ``dist_project_km`` [km] and
+        ``project_index`` [-].
+
+    Returns
+    -------
+    dict
+        The same four arrays: NaN (distances) and -1 (indices) on cells farther than
+        :data:`MAX_CONNECTION_KM` from every substation or :data:`MAX_PROJECT_KM` from every project.
+    """
+    out: dict[str, np.ndarray] = {}
+    for what, limit in (("substation", MAX_CONNECTION_KM), ("project", MAX_PROJECT_KM)):
+        dist, index = arrays[f"dist_{what}_km"], arrays[f"{what}_index"]
+        if dist is None or index is None:
+            raise ValueError(f"scan result: dist_{what}_km or {what}_index missing")
+        with np.errstate(invalid="ignore"):
+            near = dist <= limit
+        out[f"dist_{what}_km"] = np.where(near, dist, np.nan)
+        out[f"{what}_index"] = np.where(near, index, -1)
+    return out
+
+
+def score_criteria(arrays: Mapping[str, np.ndarray | None], reach: Mapping[str, np.ndarray], *,
+                   has_substations: bool, has_projects: bool) -> dict[str, np.ndarray | None]:
+    """The raw values :func:`suitability` scores, from the scan.
+
+    Parameters
+    ----------
+    arrays : mapping
+        The scan's ``specific_yield_kwh_per_kwp`` [kWh/kWp] and ``slope_deg`` [degrees] (None: no DEM).
+    reach : mapping
+        :func:`within_reach` (distances [km] within reach, else NaN).
+    has_substations, has_projects : bool
+        Whether any substation / project was measured to (else the criterion has no data).
+
+    Returns
+    -------
+    dict
+        ``yield`` [kWh/kWp], ``grid`` [km], ``slope`` [degrees], ``projects`` [km]; None for no data.
+    """
+    return {
+        "yield": arrays["specific_yield_kwh_per_kwp"],
+        "grid": reach["dist_substation_km"] if has_substations else None,
+        "slope": arrays["slope_deg"],
+        "projects": reach["dist_project_km"] if has_projects else None,
+    }

@@ -1,4 +1,4 @@
-"""Capacity per cell, candidate sites (contiguous suitable cells), the supply curve and target coverage.
+"""Capacity per cell, candidate sites (contiguous suitable cells) and the supply curve.
 
 - **Capacity** of a suitable cell = its area [km²] x a land-use density [MW/km²]
   (:data:`DEFAULT_DENSITY_MW_PER_KM2`, a parameter). The default, 50 MWp/km² (2 ha/MWp), is an
@@ -13,13 +13,14 @@
   union of its cells clipped to the area's polygon (its area and capacity are the clipped ones).
 - **Supply curve**: the sites in order of a cost proxy (:func:`cost_proxy`), with cumulative MW and MWh,
   columns in the spirit of reV's supply-curve tables.
-- **Coverage**: how much of a district's missing capacity target (target - named pipeline,
-  :func:`geo.rollup.target_gaps`) the sites could hold.
+
+How much of a district's missing capacity target the sites could hold is :mod:`solar.siting.coverage`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -125,60 +126,56 @@ def _site_geometries(labels: np.ndarray, grid: CandidateGrid, ids: np.ndarray) -
     return out
 
 
-def candidate_sites(grid: CandidateGrid, arrays: Mapping[str, np.ndarray], score: np.ndarray,
-                    suitable: np.ndarray, *, substations: pd.DataFrame, projects: pd.DataFrame,
-                    conditional: np.ndarray | None = None,
-                    density_mw_per_km2: float = DEFAULT_DENSITY_MW_PER_KM2, min_score: float = 0.0,
-                    min_area_km2: float = DEFAULT_MIN_AREA_KM2, block_m: float = DEFAULT_BLOCK_M,
-                    id_prefix: str = "site") -> gpd.GeoDataFrame:
-    """Candidate sites: contiguous suitable cells within aggregation blocks, ranked by score.
+@dataclass(frozen=True)
+class SiteOptions:
+    """How suitable cells become candidate sites.
 
-    Parameters
+    Attributes
     ----------
-    grid : CandidateGrid
-        The cells.
-    arrays : mapping
-        Full-grid arrays from the scan: ``specific_yield_kwh_per_kwp``, ``dist_substation_km``,
-        ``substation_index``, ``dist_project_km``, ``project_index``, ``slope_deg``.
-    score : numpy.ndarray
-        Suitability 0-1 (NaN where not scored).
-    suitable : numpy.ndarray of bool
-        Cells that may hold PV (inside, not excluded).
-    substations, projects : DataFrame
-        The distance targets the ``*_index`` arrays point into (``id``, ``voltage_kv``,
-        ``location_precision``).
-    conditional : numpy.ndarray of bool, optional
-        Cells allowed only under a condition (forest land: 林光互补 only); a site's ``conditional_share`` is
-        the share of its cells that are.
     density_mw_per_km2 : float
-        Land-use density [MWp/km²].
+        Land-use density [MWp/km²] (:func:`check_density`).
     min_score : float
-        Cells scoring below it are left out of sites.
+        Cells scoring below it [0-1] are left out of sites.
     min_area_km2 : float
-        Sites smaller than this (after clipping to the area) are dropped.
+        Sites smaller than this [km²] (after clipping to the area) are dropped.
     block_m : float
         Side of the aggregation blocks [m]; rounded to whole cells, at least one.
     id_prefix : str
         Site ids are ``<prefix>-0001`` ... in order of descending score.
 
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        EPSG:4326, columns :data:`SITE_COLUMNS`, best score first.
+    Raises
+    ------
+    SitingInputError
+        A density outside :data:`DENSITY_LIMITS_MW_PER_KM2`, a score outside 0..1, a negative minimum area or
+        a block side that is not positive.
     """
-    density = check_density(density_mw_per_km2)
-    if not 0.0 <= min_score <= 1.0:
-        raise SitingInputError("min_score", f"{min_score!r} is outside 0..1")
-    if min_area_km2 < 0:
-        raise SitingInputError("min_area_km2", f"{min_area_km2!r} must be >= 0")
-    if not block_m > 0:
-        raise SitingInputError("block_m", f"{block_m!r} must be > 0")
-    usable = suitable & grid.inside & np.isfinite(score) & (np.nan_to_num(score, nan=-1.0) >= min_score)
-    labels = block_labels(usable, round(block_m / grid.resolution_m))
+
+    density_mw_per_km2: float = DEFAULT_DENSITY_MW_PER_KM2
+    min_score: float = 0.0
+    min_area_km2: float = DEFAULT_MIN_AREA_KM2
+    block_m: float = DEFAULT_BLOCK_M
+    id_prefix: str = "site"
+
+    def __post_init__(self) -> None:
+        """Check the values (the density is stored as float)."""
+        object.__setattr__(self, "density_mw_per_km2", check_density(self.density_mw_per_km2))
+        if not 0.0 <= self.min_score <= 1.0:
+            raise SitingInputError("min_score", f"{self.min_score!r} is outside 0..1")
+        if self.min_area_km2 < 0:
+            raise SitingInputError("min_area_km2", f"{self.min_area_km2!r} must be >= 0")
+        if not self.block_m > 0:
+            raise SitingInputError("block_m", f"{self.block_m!r} must be > 0")
+
+
+def _empty_sites() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(columns=list(SITE_COLUMNS), geometry="geometry", crs=WGS84)
+
+
+def _site_cells(labels: np.ndarray, arrays: Mapping[str, np.ndarray], score: np.ndarray,
+                conditional: np.ndarray | None) -> pd.DataFrame:
+    """One row per labelled cell: its site label and the values the site statistics need."""
     sel = labels > 0
-    if not sel.any():
-        return gpd.GeoDataFrame(columns=list(SITE_COLUMNS), geometry="geometry", crs=WGS84)
-    cells = pd.DataFrame({
+    return pd.DataFrame({
         "label": labels[sel],
         "yield": arrays["specific_yield_kwh_per_kwp"][sel],
         "score": score[sel],
@@ -189,6 +186,78 @@ def candidate_sites(grid: CandidateGrid, arrays: Mapping[str, np.ndarray], score
         "slope": arrays["slope_deg"][sel],
         "conditional": (conditional[sel] if conditional is not None else np.zeros(int(sel.sum()), dtype=bool)),
     })
+
+
+def _lookup(frame: pd.DataFrame, index: pd.Series, column: str) -> list[Any]:
+    """``frame[column]`` at the row numbers ``index`` (None where the index is -1 or the column is missing)."""
+    values = frame[column].tolist() if column in frame else [None] * len(frame)
+    return [values[int(i)] if i >= 0 else None for i in index.to_numpy()]
+
+
+def _name_neighbours(stats: pd.DataFrame, isub: pd.Series, iproj: pd.Series, substations: pd.DataFrame,
+                     projects: pd.DataFrame) -> None:
+    """Add the nearest substation's and project's id, voltage [kV] and precision to ``stats`` (in place)."""
+    stats["substation_id"] = _lookup(substations, isub, "id")
+    stats["substation_voltage_kv"] = pd.to_numeric(pd.Series(_lookup(substations, isub, "voltage_kv"),
+                                                             index=stats.index), errors="coerce")
+    stats["substation_precision"] = _lookup(substations, isub, "location_precision")
+    stats["project_id"] = _lookup(projects, iproj, "id")
+    stats["project_precision"] = _lookup(projects, iproj, "location_precision")
+
+
+def _sites_frame(stats: pd.DataFrame, grid: CandidateGrid, id_prefix: str) -> gpd.GeoDataFrame:
+    """The ranked site statistics (with ``geometry_utm``) as the EPSG:4326 frame of :data:`SITE_COLUMNS`."""
+    stats = stats.sort_values(["score", "capacity_mw"], ascending=[False, False], kind="stable")
+    utm = gpd.GeoSeries(list(stats["geometry_utm"]), crs=SITING_CRS)
+    centroids = gpd.GeoSeries(utm.centroid, crs=SITING_CRS).to_crs(WGS84)
+    out = gpd.GeoDataFrame(stats.drop(columns=["geometry_utm"]).reset_index(drop=True),
+                           geometry=list(utm.to_crs(WGS84)), crs=WGS84)
+    out["site_id"] = [f"{id_prefix}-{i + 1:04d}" for i in range(len(out))]
+    out["district"] = grid.name
+    out["lon"] = centroids.x.to_numpy()
+    out["lat"] = centroids.y.to_numpy()
+    return out[list(SITE_COLUMNS)]
+
+
+def candidate_sites(grid: CandidateGrid, arrays: Mapping[str, np.ndarray], score: np.ndarray,
+                    suitable: np.ndarray, *, substations: pd.DataFrame, projects: pd.DataFrame,
+                    conditional: np.ndarray | None = None, options: SiteOptions | None = None) -> gpd.GeoDataFrame:
+    """Candidate sites: contiguous suitable cells within aggregation blocks, ranked by score.
+
+    Parameters
+    ----------
+    grid : CandidateGrid
+        The cells.
+    arrays : mapping
+        Full-grid arrays from the scan: ``specific_yield_kwh_per_kwp`` [kWh/kWp], ``dist_substation_km``
+        [km], ``substation_index`` [-], ``dist_project_km`` [km], ``project_index`` [-], ``slope_deg``
+        [degrees].
+    score : numpy.ndarray
+        Suitability [0-1] (NaN where not scored).
+    suitable : numpy.ndarray of bool
+        Cells that may hold PV (inside, not excluded).
+    substations, projects : DataFrame
+        The distance targets the ``*_index`` arrays point into (``id``, ``voltage_kv`` [kV],
+        ``location_precision``).
+    conditional : numpy.ndarray of bool, optional
+        Cells allowed only under a condition (forest land: 林光互补 only); a site's ``conditional_share`` is
+        the share of its cells that are.
+    options : SiteOptions, optional
+        Density [MWp/km²], minimum score [0-1] and area [km²], block side [m], id prefix (default
+        :class:`SiteOptions`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, columns :data:`SITE_COLUMNS` (``capacity_mw`` [MWp], ``annual_mwh`` [MWh/yr],
+        ``capacity_factor`` [-], distances [km], slopes [degrees]), best score first.
+    """
+    opts = options if options is not None else SiteOptions()
+    usable = suitable & grid.inside & np.isfinite(score) & (np.nan_to_num(score, nan=-1.0) >= opts.min_score)
+    labels = block_labels(usable, round(opts.block_m / grid.resolution_m))
+    if not (labels > 0).any():
+        return _empty_sites()
+    cells = _site_cells(labels, arrays, score, conditional)
     g = cells.groupby("label", sort=True)
     stats = g.agg(n_cells=("label", "size"), specific_yield_kwh_per_kwp=("yield", "mean"), score=("score", "mean"),
                   mean_slope_deg=("slope", "mean"), max_slope_deg=("slope", "max"),
@@ -201,36 +270,41 @@ def candidate_sites(grid: CandidateGrid, arrays: Mapping[str, np.ndarray], score
     stats["geometry_utm"] = [geoms.get(int(label)) for label in stats.index]
     stats = stats[stats["geometry_utm"].notna()]
     stats["area_km2"] = [geom.area / 1e6 for geom in stats["geometry_utm"]]
-    stats = stats[(stats["area_km2"] >= min_area_km2) & (stats["area_km2"] > 0)]
+    stats = stats[(stats["area_km2"] >= opts.min_area_km2) & (stats["area_km2"] > 0)]
     if stats.empty:
-        return gpd.GeoDataFrame(columns=list(SITE_COLUMNS), geometry="geometry", crs=WGS84)
-
-    def lookup(frame: pd.DataFrame, index: pd.Series, column: str) -> list[Any]:
-        values = frame[column].tolist() if column in frame else [None] * len(frame)
-        return [values[int(i)] if i >= 0 else None for i in index.to_numpy()]
-
-    isub = near_sub.loc[stats.index, "isub"]
-    iproj = near_proj.loc[stats.index, "iproj"]
-    stats["substation_id"] = lookup(substations, isub, "id")
-    stats["substation_voltage_kv"] = pd.to_numeric(pd.Series(lookup(substations, isub, "voltage_kv"),
-                                                             index=stats.index), errors="coerce")
-    stats["substation_precision"] = lookup(substations, isub, "location_precision")
-    stats["project_id"] = lookup(projects, iproj, "id")
-    stats["project_precision"] = lookup(projects, iproj, "location_precision")
-    stats["capacity_mw"] = stats["area_km2"] * density
+        return _empty_sites()
+    _name_neighbours(stats, near_sub.loc[stats.index, "isub"], near_proj.loc[stats.index, "iproj"], substations,
+                     projects)
+    stats["capacity_mw"] = stats["area_km2"] * opts.density_mw_per_km2
     stats["annual_mwh"] = stats["capacity_mw"] * stats["specific_yield_kwh_per_kwp"]  # kWh/kWp == MWh/MWp
     stats["capacity_factor"] = stats["specific_yield_kwh_per_kwp"] / HOURS_PER_YEAR
     stats["cost_proxy"] = cost_proxy(stats["dist_substation_km"], stats["mean_slope_deg"])
-    stats = stats.sort_values(["score", "capacity_mw"], ascending=[False, False], kind="stable")
-    utm = gpd.GeoSeries(list(stats["geometry_utm"]), crs=SITING_CRS)
-    centroids = gpd.GeoSeries(utm.centroid, crs=SITING_CRS).to_crs(WGS84)
-    out = gpd.GeoDataFrame(stats.drop(columns=["geometry_utm"]).reset_index(drop=True),
-                           geometry=list(utm.to_crs(WGS84)), crs=WGS84)
-    out["site_id"] = [f"{id_prefix}-{i + 1:04d}" for i in range(len(out))]
-    out["district"] = grid.name
-    out["lon"] = centroids.x.to_numpy()
-    out["lat"] = centroids.y.to_numpy()
-    return out[list(SITE_COLUMNS)]
+    return _sites_frame(stats, grid, opts.id_prefix)
+
+
+def site_arrays(arrays: Mapping[str, np.ndarray | None], reach: Mapping[str, np.ndarray], shape: tuple[int, int]
+                ) -> dict[str, np.ndarray]:
+    """The full-grid arrays sites are built from: the scan's, with the distances within reach.
+
+    Parameters
+    ----------
+    arrays : mapping
+        The scan's arrays (None for a raster not given).
+    reach : mapping
+        :func:`solar.siting.score.within_reach`: beyond the limits a substation or project is no neighbour,
+        so the sites (and the cost proxy) say "none".
+    shape : tuple of int
+        (rows, cols) of the grid.
+
+    Returns
+    -------
+    dict
+        The arrays :func:`candidate_sites` reads; ``slope_deg`` [degrees] all NaN when no DEM was given.
+    """
+    out = {k: v for k, v in arrays.items() if v is not None}
+    out.setdefault("slope_deg", np.full(shape, np.nan))
+    out.update(reach)
+    return out
 
 
 def supply_curve(sites: pd.DataFrame) -> pd.DataFrame:
@@ -246,54 +320,3 @@ def supply_curve(sites: pd.DataFrame) -> pd.DataFrame:
     frame["cumulative_capacity_mw"] = frame["capacity_mw"].cumsum()
     frame["cumulative_mwh"] = frame["annual_mwh"].cumsum()
     return frame[list(SUPPLY_COLUMNS)].reset_index(drop=True)
-
-
-def target_coverage(curve: pd.DataFrame, gaps: pd.DataFrame, names: Mapping[str, str] | None = None
-                    ) -> list[dict[str, Any]]:
-    """How much of each target's missing capacity the candidate sites could hold.
-
-    Parameters
-    ----------
-    curve : DataFrame
-        :func:`supply_curve` output.
-    gaps : DataFrame
-        Rows of :func:`geo.rollup.target_gaps` (``target_id``, ``adcode``, ``metric``, ``year``,
-        ``target_mw``, ``named_mw``, ``gap_mw``).
-    names : mapping, optional
-        District name by adcode, for the text.
-
-    Returns
-    -------
-    list of dict
-        Per target: ``target_id``, ``adcode``, ``metric``, ``year``, ``target_mw``, ``named_mw``,
-        ``missing_mw`` (gap, at least 0), ``coverable_mw`` (min of missing and candidate capacity),
-        ``candidate_mw``, ``sites_needed`` (cheapest-first sites to cover it; None when they cannot),
-        ``cost_proxy_at_cover``, ``line`` (a sentence).
-    """
-    names = names or {}
-    total = float(curve["capacity_mw"].sum()) if len(curve) else 0.0
-    cumulative = curve["cumulative_capacity_mw"].to_numpy(dtype=float) if len(curve) else np.zeros(0)
-    out = []
-    for g in gaps.to_dict("records"):
-        missing = max(float(g["gap_mw"]), 0.0)
-        year = "no year" if pd.isna(g["year"]) else str(int(g["year"]))
-        unit = f"{g['adcode']} {names.get(str(g['adcode']), '')}".strip()
-        label = f"target {g['target_id']} ({unit}, {g['metric']}, {year}: {g['target_mw']:,.1f} MW)"
-        coverable = min(missing, total)
-        needed: int | None = None
-        cost: float | None = None
-        if missing <= 0:
-            line = (f"{label}: nothing missing, the named pipeline ({g['named_mw']:,.1f} MW) already meets it; the "
-                    f"candidates ({total:,.0f} MW) would be additional")
-        else:
-            if total >= missing:
-                needed = int(np.searchsorted(cumulative, missing, side="left")) + 1
-                cost = float(curve["cost_proxy"].iloc[needed - 1])
-            line = (f"candidates could cover {coverable:,.1f} of the {missing:,.1f} MW missing for {label}"
-                    + (f"; the {needed} cheapest site(s) suffice (cost proxy <= {cost:.3f})" if needed else
-                       f"; {missing - coverable:,.1f} MW would remain"))
-        out.append({"target_id": g["target_id"], "adcode": str(g["adcode"]), "metric": g["metric"],
-                    "year": None if pd.isna(g["year"]) else int(g["year"]), "target_mw": float(g["target_mw"]),
-                    "named_mw": float(g["named_mw"]), "missing_mw": missing, "coverable_mw": coverable,
-                    "candidate_mw": total, "sites_needed": needed, "cost_proxy_at_cover": cost, "line": line})
-    return out

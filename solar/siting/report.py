@@ -1,0 +1,488 @@
+"""The words of a siting run: notes, reasons, assumptions, coverage sentences, the JSON report and its Markdown.
+
+Every sentence the report, the CLI summary and the map show about a run is written here, from the figures
+the steps computed; the steps compute, this module says. :func:`build_report` assembles the report (the
+one serialisation of a run: :func:`plain` makes it JSON) and :func:`report_markdown` renders it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from geo.rollup import GAP_ASSUMPTION
+from solar.mounting import Mounting
+from solar.siting.cells import CandidateGrid
+from solar.siting.rules import EXCLUSION_CODES, NO_SLOPE, RuleSet
+from solar.siting.scan import ScanInputs, ScanResult
+from solar.siting.score import MAX_CONNECTION_KM, MAX_PROJECT_KM
+from solar.siting.supply import COST_PER_DEG, COST_PER_KM, DEFAULT_DENSITY_MW_PER_KM2, DENSITY_BASIS
+
+#: Sites listed in the report's top candidates.
+TOP_N = 10
+#: Below this spread of the candidates' scores the ranking is called uninformative in the report.
+RANKING_SPREAD = 0.02
+
+
+# -- notes on the distance targets ------------------------------------------------------------------------
+
+
+def ids_text(ids: Sequence[str], limit: int = 6) -> str:
+    """Ids joined with ``, ``, the first ``limit`` of them and ``and N more``."""
+    ids = [str(v) for v in ids]
+    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+
+
+def substation_note(file_name: str | None, n_user: int, n_kept: int, n_coarse: int, here_ids: Sequence[str],
+                    include_district_points: bool) -> str:
+    """What the grid distances are measured to, and which registry substations were left out.
+
+    Parameters
+    ----------
+    file_name : str or None
+        Name of the user's substation file; None when none was given.
+    n_user : int
+        Substations read from it [-].
+    n_kept : int
+        Registry substations used [-].
+    n_coarse : int
+        Registry substations at their district's representative point (no known site) [-].
+    here_ids : sequence of str
+        Ids of those at this area's district point.
+    include_district_points : bool
+        Whether the district points were used (distances then indicative).
+
+    Returns
+    -------
+    str
+        One sentence for the report (``assumptions.substations``) and the grid criterion's reason.
+    """
+    head = f"{n_user} substation(s) from {file_name}" if file_name is not None else "no substation file (--substations)"
+    if include_district_points and n_coarse:
+        return head + (f"; {n_kept} registry substation(s) used, {n_coarse} of them at their district's representative "
+                       "point (the plans name no site): distances to those are INDICATIVE, to the district's point, "
+                       "not to a substation")
+    return head + (f"; {n_kept} registry substation(s) with a known location used"
+                   + (f", {n_coarse} left out because the plans name no site for them ({len(here_ids)} of them at this "
+                      f"area's district point{': ' + ids_text(here_ids) if len(here_ids) else ''}); give --substations "
+                      "FILE with surveyed ones" if n_coarse else ""))
+
+
+def project_note(n_used: int, precisions: Mapping[str, int], n_coarse: int, include_district_points: bool) -> str:
+    """What the project distances are measured to.
+
+    Parameters
+    ----------
+    n_used : int
+        Registry PV/wind projects used [-].
+    precisions : mapping of str to int
+        Their count per location precision.
+    n_coarse : int
+        Projects at a district point [-].
+    include_district_points : bool
+        Whether those were used (distances then indicative).
+
+    Returns
+    -------
+    str
+        One sentence for the report (the projects criterion's reason).
+    """
+    return (f"{n_used} registry PV/wind project(s) used (location precision {dict(precisions)})"
+            + (f"; {n_coarse} at district points left out (no known site)" if not include_district_points and n_coarse
+               else "")
+            + ("; distances to district points are INDICATIVE" if include_district_points and n_coarse else ""))
+
+
+def out_of_reach_note(dist_km: np.ndarray, near: np.ndarray, candidate: np.ndarray, limit_km: float) -> str:
+    """``"; none ... within N km ..."`` when no candidate cell is within reach of a known point, else ``""``.
+
+    Parameters
+    ----------
+    dist_km : numpy.ndarray
+        Distance to the nearest point [km], NaN where unknown.
+    near : numpy.ndarray of bool
+        Cells within ``limit_km``.
+    candidate : numpy.ndarray of bool
+        Candidate cells.
+    limit_km : float
+        The reach [km].
+
+    Returns
+    -------
+    str
+        The suffix to add to the note.
+    """
+    if not near[candidate].any() and np.isfinite(dist_km[candidate]).any():
+        return (f"; none with a known location within {limit_km:g} km of any cell (nearest "
+                f"{np.nanmin(dist_km[candidate]):,.0f} km)")
+    return ""
+
+
+def reach_notes(notes: Mapping[str, str], arrays: Mapping[str, np.ndarray | None], reach: Mapping[str, np.ndarray],
+                candidate: np.ndarray) -> dict[str, str]:
+    """The ``grid`` and ``projects`` notes, each with :func:`out_of_reach_note` added.
+
+    Parameters
+    ----------
+    notes : mapping
+        ``grid`` and ``projects`` notes (:func:`solar.siting.neighbours.distance_targets`).
+    arrays : mapping
+        The scan's ``dist_substation_km`` and ``dist_project_km`` [km].
+    reach : mapping
+        :func:`solar.siting.score.within_reach` (NaN beyond reach).
+    candidate : numpy.ndarray of bool
+        Candidate cells.
+
+    Returns
+    -------
+    dict
+        The notes.
+    """
+    out = dict(notes)
+    for key, what, limit in (("grid", "substation", MAX_CONNECTION_KM), ("projects", "project", MAX_PROJECT_KM)):
+        dist = arrays[f"dist_{what}_km"]
+        if dist is not None:
+            out[key] += out_of_reach_note(dist, np.isfinite(reach[f"dist_{what}_km"]), candidate, limit)
+    return out
+
+
+# -- reasons of the score criteria ------------------------------------------------------------------------
+
+
+def value_span(values: np.ndarray | None, where: np.ndarray) -> str:
+    """``"min-max"`` of the finite values at ``where`` (two decimals), ``"n/a"`` when there are none."""
+    v = values[where] if values is not None else np.zeros(0)
+    v = v[np.isfinite(v)]
+    return f"{v.min():,.2f}-{v.max():,.2f}" if len(v) else "n/a"
+
+
+def score_reasons(scan: ScanResult, inputs: ScanInputs, candidate: np.ndarray, notes: Mapping[str, str],
+                  dem: Path | None) -> dict[str, str]:
+    """Why each score criterion has the values it has (or none), for the score report.
+
+    Parameters
+    ----------
+    scan : ScanResult
+        The scan (``specific_yield_kwh_per_kwp`` [kWh/kWp], ``slope_deg`` [degrees]).
+    inputs : ScanInputs
+        Its inputs (``rows_factor`` [-]).
+    candidate : numpy.ndarray of bool
+        Candidate cells.
+    notes : mapping
+        ``grid`` and ``projects`` notes (:func:`substation_note`, :func:`project_note`).
+    dem : pathlib.Path or None
+        The DEM given.
+
+    Returns
+    -------
+    dict
+        Criterion name -> reason.
+    """
+    a = scan.arrays
+    slope = a.get("slope_deg")
+    return {
+        "yield": (f"batch engine x rows-model factor {inputs.rows_factor:.4f}; one weather year for the area: specific "
+                  f"yield spans {value_span(a['specific_yield_kwh_per_kwp'], candidate)} kWh/kWp over the candidate "
+                  "cells"),
+        "grid": notes["grid"],
+        "slope": ("no DEM supplied (--dem)" if dem is None else f"DEM {dem}"
+                  if slope is not None and np.isfinite(slope).any() else f"DEM {dem}: {NO_SLOPE}"),
+        "projects": notes["projects"],
+    }
+
+
+def ranking_note(spread: float, evaluated: Sequence[str]) -> str:
+    """A warning when the candidates' scores span less than :data:`RANKING_SPREAD` [-], else ``""``."""
+    if spread >= RANKING_SPREAD:
+        return ""
+    return (f"scores of the candidate cells span only {spread:.3f} (evaluated: {', '.join(evaluated)}): the "
+            "ranking carries little information; supply --dem, --landcover, --substations")
+
+
+# -- coverage of the targets -----------------------------------------------------------------------------
+
+
+def target_label(target_id: str, unit: str, metric: str, year: str, target_mw: float) -> str:
+    """``target ID (UNIT, METRIC, YEAR: N MW)``."""
+    return f"target {target_id} ({unit}, {metric}, {year}: {target_mw:,.1f} MW)"
+
+
+def coverage_line(label: str, *, missing_mw: float, coverable_mw: float, candidate_mw: float, named_mw: float,
+                  sites_needed: int | None, cost_proxy: float | None) -> str:
+    """One sentence on how much of a target's missing capacity the candidates could hold.
+
+    Parameters
+    ----------
+    label : str
+        :func:`target_label`.
+    missing_mw : float
+        Target minus named pipeline, at least 0 [MW].
+    coverable_mw : float
+        The part the candidates could hold [MW].
+    candidate_mw : float
+        Capacity of all candidate sites [MWp].
+    named_mw : float
+        The named pipeline [MW].
+    sites_needed : int or None
+        Cheapest-first sites that cover it; None when they cannot.
+    cost_proxy : float or None
+        Cost proxy of the last of them [-].
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
+    if missing_mw <= 0:
+        return (f"{label}: nothing missing, the named pipeline ({named_mw:,.1f} MW) already meets it; the "
+                f"candidates ({candidate_mw:,.0f} MW) would be additional")
+    return (f"candidates could cover {coverable_mw:,.1f} of the {missing_mw:,.1f} MW missing for {label}"
+            + (f"; the {sites_needed} cheapest site(s) suffice (cost proxy <= {cost_proxy:.3f})" if sites_needed else
+               f"; {missing_mw - coverable_mw:,.1f} MW would remain"))
+
+
+def upper_bound_note(n_unchecked: int) -> str:
+    """The suffix of a coverage line when exclusion criteria were not evaluated."""
+    return f" [an upper bound: {n_unchecked} exclusion criteria not evaluated for lack of data]"
+
+
+# -- assumptions and the report --------------------------------------------------------------------------
+
+
+def assumptions(*, grid: CandidateGrid, inputs: ScanInputs, mounting: Mounting, rule: RuleSet,
+                weights: Mapping[str, float], density_mw_per_km2: float, block_m: float, min_area_km2: float,
+                min_score: float, notes: Mapping[str, str], projects_reason: str) -> dict[str, str]:
+    """Every assumption of the run, by topic, as the report states them.
+
+    Parameters
+    ----------
+    grid : CandidateGrid
+        The cells (``resolution_m`` [m]).
+    inputs : ScanInputs
+        The scan's inputs (weather, ``rows_factor`` [-], ``sun_band_deg`` [degrees]).
+    mounting : Mounting
+        The mounting of the yields (tilt, azimuth [degrees], GCR [-]).
+    rule : RuleSet
+        The rule set.
+    weights : mapping
+        Score weights [-].
+    density_mw_per_km2 : float
+        Land-use density used [MWp/km²].
+    block_m : float
+        Aggregation block side [m].
+    min_area_km2 : float
+        Smallest site [km²].
+    min_score : float
+        Lowest cell score in a site [0-1].
+    notes : mapping
+        ``grid`` note (:func:`substation_note`).
+    projects_reason : str
+        The projects criterion's reason.
+
+    Returns
+    -------
+    dict
+        Topic -> sentence, in the report's order.
+    """
+    weather = inputs.weather.weather()
+    m = mounting
+    return {
+        "weather": weather.source + (" (planning estimate)" if weather.is_estimate else ""),
+        "weather_area": (f"one weather year for the whole area, built at its representative point "
+                         f"({inputs.weather.lat:.4f} N, {inputs.weather.lon:.4f} E); the sun per latitude band of grid "
+                         "rows; so the yield hardly varies within a district and ranks little"),
+        "yield_model": (f"batch engine (solar.batch, {m.name}: tilt {m.tilt:g}, azimuth {m.azimuth:g}, fixed; no row "
+                        f"shading; sun shared per {inputs.sun_band_deg:g} deg latitude band) x "
+                        f"{inputs.rows_factor:.4f}, the ratio of the per-site rows model (pvlib ANTS-2D, "
+                        f"GCR {m.gcr}) to the batch engine at the representative point; flat ground assumed (terrain "
+                        "slope and aspect do not tilt the arrays)"),
+        "capacity_factor": "specific yield / 8760 h, on DC capacity (MWp)",
+        "density": DENSITY_BASIS + (f"; used {density_mw_per_km2:g} MW/km2"
+                                    if density_mw_per_km2 != DEFAULT_DENSITY_MW_PER_KM2 else ""),
+        "weights": ", ".join(f"{k} {v:g}" for k, v in weights.items()) + " (normalised; a criterion not evaluated "
+                   "has its weight redistributed)",
+        "substations": notes["grid"],
+        "grid_criterion": (f"cells farther than {MAX_CONNECTION_KM:g} km from every known substation have no grid "
+                           "score (its weight goes to the other criteria there) and their sites name no substation; "
+                           f"the same for projects beyond {MAX_PROJECT_KM:g} km; distances are geodesic (WGS-84); "
+                           "dist_substation.tif holds the distance to the nearest known substation, however far"),
+        "projects": projects_reason,
+        "cells": (f"{grid.resolution_m:g} m cells in EPSG:32649, bounds snapped to the resolution; a cell is in the "
+                  "area when its centre is; site outlines are clipped to the area and their capacity is that of the "
+                  "clipped area"),
+        "sites": (f"contiguous suitable cells (8-connectivity) within {block_m:g} m aggregation blocks; sites under "
+                  f"{min_area_km2:g} km2 dropped; min score {min_score:g}"),
+        "cost_proxy": (f"1 + {COST_PER_KM:g} x km to the substation + {COST_PER_DEG:g} x mean slope [deg] (assumption: "
+                       "a ranking device, not a price; unknown terms add 0)"),
+        "targets": GAP_ASSUMPTION,
+        "rules": rule.source,
+    }
+
+
+def build_report(*, grid: CandidateGrid, target_unit: str | None, rule: RuleSet, excluded: np.ndarray,
+                 conditional: np.ndarray, candidate: np.ndarray, criteria: list[dict[str, Any]], score: np.ndarray,
+                 score_report: list[dict[str, Any]], sites: pd.DataFrame, coverage: list[dict[str, Any]],
+                 assumptions: dict[str, str], scan: ScanResult, chunk_rows: int, rows_factor: float
+                 ) -> dict[str, Any]:
+    """The JSON report of a run (without ``runtime_s`` and ``outputs``, added when the files are written).
+
+    Parameters
+    ----------
+    grid : CandidateGrid
+        The cells.
+    target_unit : str or None
+        Adcode whose targets were weighed.
+    rule : RuleSet
+        The rule set.
+    excluded, conditional, candidate : numpy.ndarray of bool
+        Cells excluded, allowed under a condition, candidate.
+    criteria : list of dict
+        Rule criteria (:func:`solar.siting.rules.apply_rules`).
+    score : numpy.ndarray
+        Suitability [0-1], NaN where not scored.
+    score_report : list of dict
+        Score criteria (:func:`solar.siting.score.suitability`).
+    sites : DataFrame
+        Candidate sites, best first (capacity [MWp], energy [MWh/yr]).
+    coverage : list of dict
+        Target coverage (:func:`solar.siting.coverage.target_coverage`).
+    assumptions : dict
+        :func:`assumptions`.
+    scan : ScanResult
+        The scan (scheduler, chunks, seconds [s]).
+    chunk_rows : int
+        Grid rows per chunk [-].
+    rows_factor : float
+        Rows-model calibration [-].
+
+    Returns
+    -------
+    dict
+        Keys ``area``, ``adcode``, ``target_unit``, ``resolution_m`` [m], ``crs``, ``grid_shape``, ``cells``
+        (counts, ``area_km2`` [km²]), ``rule_set``, ``criteria``, ``not_evaluated``, ``score``, ``score_spread``
+        [-], ``ranking_note``, ``sites`` (count, ``capacity_mw``, ``annual_mwh``), ``top_candidates``,
+        ``coverage``, ``assumptions``, ``scan`` (``seconds`` [s], ``cells_per_second`` [1/s]),
+        ``exclusion_codes``.
+    """
+    spread = float(np.nanmax(score) - np.nanmin(score)) if np.isfinite(score).any() else 0.0
+    evaluated = [r["criterion"] for r in score_report if r["status"] == "evaluated"]
+    top = sites.head(TOP_N).drop(columns="geometry") if len(sites) else pd.DataFrame()
+    return {
+        "area": grid.name, "adcode": grid.adcode, "target_unit": target_unit, "resolution_m": grid.resolution_m,
+        "crs": grid.crs, "grid_shape": list(grid.shape),
+        "cells": {"grid": int(grid.shape[0] * grid.shape[1]), "inside": grid.n_inside,
+                  "area_km2": grid.n_inside * grid.cell_area_km2, "excluded": int(excluded.sum()),
+                  "conditional": int(conditional.sum()), "candidate": int(candidate.sum()),
+                  "cell_area_km2": grid.cell_area_km2},
+        "rule_set": rule.name,
+        "criteria": criteria,
+        "not_evaluated": sorted({r["criterion"] for r in criteria if r["status"] == "not evaluated"}
+                                | {r["criterion"] for r in score_report if r["status"] == "not evaluated"}),
+        "score": score_report,
+        "score_spread": spread,
+        "ranking_note": ranking_note(spread, evaluated),
+        "sites": {"count": len(sites), "capacity_mw": float(sites["capacity_mw"].sum()) if len(sites) else 0.0,
+                  "annual_mwh": float(sites["annual_mwh"].sum()) if len(sites) else 0.0},
+        "top_candidates": top.to_dict("records"),
+        "coverage": coverage,
+        "assumptions": assumptions,
+        "scan": {"scheduler": scan.scheduler, "chunks": scan.chunks, "chunk_rows": chunk_rows,
+                 "seconds": scan.seconds, "cells_per_second": grid.n_inside / scan.seconds if scan.seconds else None,
+                 "rows_factor": rows_factor},
+        "exclusion_codes": EXCLUSION_CODES,
+    }
+
+
+# -- serialisation ---------------------------------------------------------------------------------------
+
+
+def plain(value: Any) -> Any:
+    """A value as plain JSON.
+
+    Parameters
+    ----------
+    value : any
+        Mappings, lists, tuples, numpy arrays and scalars, paths, NaN, None, str, int.
+
+    Returns
+    -------
+    any
+        The same structure with numpy types as Python ones, paths as str, non-finite floats and
+        missing values as None, anything else as its str.
+    """
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        return None if not math.isfinite(f) else f
+    if isinstance(value, Path):
+        return str(value)
+    if value is None or isinstance(value, str | int):
+        return value
+    if pd.isna(value):
+        return None
+    return str(value)
+
+
+def _md_cell(value: Any) -> str:
+    text = "" if value is None or (isinstance(value, float) and not math.isfinite(value)) else str(value)
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(rows: list[dict[str, Any]], columns: list[str]) -> list[str]:
+    if not rows:
+        return ["(none)"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append("| " + " | ".join(_md_cell(row.get(c)) for c in columns) + " |")
+    return lines
+
+
+def report_markdown(report: Mapping[str, Any]) -> str:
+    """The report as Markdown: summary, criteria, score, coverage, top candidates, assumptions, files.
+
+    Parameters
+    ----------
+    report : mapping
+        :func:`build_report` with ``runtime_s`` [s] and ``outputs``.
+
+    Returns
+    -------
+    str
+        The Markdown text, ending in a newline.
+    """
+    r = plain(report)
+    cells = r["cells"]
+    lines = [f"# PV siting: {r['area']}", "",
+             f"Resolution {r['resolution_m']:g} m, EPSG:32649; {cells['inside']:,} cells inside the area "
+             f"({cells['area_km2']:,.1f} km²), {cells['excluded']:,} excluded, {cells['candidate']:,} candidate cells; "
+             f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.1f} MW, "
+             f"{r['sites']['annual_mwh']:,.0f} MWh/yr. Runtime {r['runtime_s']:.1f} s ({r['scan']['scheduler']}).", "",
+             "## Exclusion criteria", ""]
+    lines += _md_table(r["criteria"], ["criterion", "status", "cells_excluded", "reason", "basis"])
+    lines += ["", "## Score", ""]
+    lines += _md_table(r["score"], ["criterion", "status", "weight_given", "weight_used", "normalisation", "reason"])
+    lines += ["", "## Target coverage", ""]
+    lines += [f"- {c['line']}" for c in r["coverage"]] or ["- no PV / new-energy capacity target for this area"]
+    lines += ["", "## Top candidates", ""]
+    lines += _md_table(r["top_candidates"], ["site_id", "capacity_mw", "annual_mwh", "specific_yield_kwh_per_kwp",
+                                             "score", "dist_substation_km", "substation_id", "substation_precision",
+                                             "mean_slope_deg", "lon", "lat"])
+    lines += ["", "## Assumptions", ""]
+    lines += [f"- **{k}**: {_md_cell(v)}" for k, v in r["assumptions"].items()]
+    lines += ["", "## Files", ""]
+    lines += [f"- `{k}`: {v}" for k, v in r["outputs"].items()]
+    return "\n".join(lines) + "\n"
