@@ -60,7 +60,23 @@ class Sky:
 
 
 def prepare_sky(weather: Weather, lat: float | None = None, lon: float | None = None) -> Sky:
-    """Sun position at (lat, lon) (default: the weather's point) as ModelChain computes it, daylight only."""
+    """Sun position at (lat, lon) (default: the weather's point) as ModelChain computes it, daylight only.
+
+    Parameters
+    ----------
+    weather : Weather
+        The weather year (GHI, DNI, DHI [W/m^2], ``temp_air`` [°C], ``wind_speed`` [m/s], hourly).
+    lat : float, optional
+        Latitude of the sun's position [degrees north]; default the weather's.
+    lon : float, optional
+        Longitude [degrees east]; default the weather's.
+
+    Returns
+    -------
+    Sky
+        The daylight hours' sun position (cosines and sines of apparent zenith and azimuth), irradiance
+        [W/m^2], Hay-Davies anisotropy index [-], air temperature [°C], wind speed [m/s] and local month.
+    """
     lat = weather.latitude if lat is None else lat
     lon = weather.longitude if lon is None else lon
     data = weather.data
@@ -97,7 +113,18 @@ class Constants:
 
     @classmethod
     def of(cls, m: Mounting) -> Constants:
-        """Constants of a fixed, single-plane mounting."""
+        """Constants of a fixed, single-plane mounting.
+
+        Parameters
+        ----------
+        m : Mounting
+            The mounting (module temperature coefficient [1/°C], losses [%], DC/AC ratio [-], ...).
+
+        Returns
+        -------
+        Constants
+            The numbers the kernels use.
+        """
         t = pvlib.temperature.TEMPERATURE_MODEL_PARAMETERS["sapm"][m.racking]
         return cls(m.albedo, m.iam_a_r, t["a"], t["b"], t["deltaT"], m.gamma_pdc, 1 - m.losses_pct / 100,
                    1.0 / m.dc_ac_ratio, m.inverter_efficiency)
@@ -213,7 +240,23 @@ def _run_numba(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, c: Constants) ->
 
 
 def resolve_engine(engine: str) -> str:
-    """``auto`` is numba when installed, else numpy; asking for numba without it is an error."""
+    """The kernel to run: ``auto`` is numba when installed, else numpy.
+
+    Parameters
+    ----------
+    engine : str
+        ``auto``, ``numpy`` or ``numba`` (:data:`ENGINES`).
+
+    Returns
+    -------
+    str
+        ``numpy`` or ``numba``.
+
+    Raises
+    ------
+    ValueError
+        An unknown engine, or ``numba`` when it is not installed.
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine: unknown {engine!r} (allowed: {', '.join(ENGINES)})")
     if engine == "auto":
@@ -225,7 +268,28 @@ def resolve_engine(engine: str) -> str:
 
 def monthly_kwh_per_kwp(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, m: Mounting, *, engine: str = "auto",
                         max_bytes: int = 256 * 2**20) -> np.ndarray:
-    """Monthly AC kWh per kWp for sites sharing ``sky``; shape (sites, 12). Chunked to ``max_bytes``."""
+    """Monthly AC energy per kWp of sites sharing one sky.
+
+    Parameters
+    ----------
+    sky : Sky
+        The shared sun and weather (:func:`prepare_sky`).
+    tilt : numpy.ndarray
+        Surface tilt per site [degrees from horizontal], shape (sites,).
+    azimuth : numpy.ndarray
+        Surface azimuth per site [degrees clockwise from north], shape (sites,).
+    m : Mounting
+        The fixed, single-plane mounting (module, losses, DC/AC ratio).
+    engine : str
+        ``auto``, ``numpy`` or ``numba`` (:func:`resolve_engine`).
+    max_bytes : int
+        Memory budget of one chunk of (hours x sites) arrays [bytes].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (sites, 12): monthly AC energy [kWh/kWp].
+    """
     if m.tracking:
         raise ValueError("mounting: the batch engine models fixed planes only (use solar.site for trackers)")
     tilt, azimuth = np.broadcast_arrays(np.asarray(tilt, dtype=float), np.asarray(azimuth, dtype=float))
@@ -241,11 +305,36 @@ def monthly_kwh_per_kwp(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, m: Moun
 def scan(lat: np.ndarray, lon: np.ndarray, m: Mounting, weather_at: Callable[[float, float], Weather], *,
          tilt: np.ndarray | None = None, azimuth: np.ndarray | None = None, share: str = "site",
          engine: str = "auto", row_decimals: int = 6) -> np.ndarray:
-    """Monthly kWh/kWp for sites at (lat, lon), shape (sites, 12).
+    """Monthly AC energy per kWp of fixed-plane sites, the sun and weather shared per location or per grid row.
 
     ``share="site"``: one sky per distinct (lat, lon). ``share="row"``: one sky per distinct latitude (a
     grid row), at the row's mean longitude: the sun's position and weather are shared along the row.
-    ``weather_at(lat, lon)`` gives the weather for a location.
+
+    Parameters
+    ----------
+    lat : numpy.ndarray
+        Site latitudes [degrees north], shape (sites,).
+    lon : numpy.ndarray
+        Site longitudes [degrees east], shape (sites,).
+    m : Mounting
+        The fixed, single-plane mounting.
+    weather_at : callable
+        ``weather_at(lat, lon)`` gives the :class:`solar.weather.Weather` of a location [degrees].
+    tilt : numpy.ndarray, optional
+        Surface tilt per site [degrees]; default the mounting's.
+    azimuth : numpy.ndarray, optional
+        Surface azimuth per site [degrees clockwise from north]; default the mounting's.
+    share : str
+        ``site`` or ``row``.
+    engine : str
+        ``auto``, ``numpy`` or ``numba``.
+    row_decimals : int
+        Latitudes rounded to this many decimals [-] to find a row's sites (``share="row"``).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (sites, 12): monthly AC energy [kWh/kWp].
     """
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     tilt = np.full(lat.shape, m.tilt) if tilt is None else np.asarray(tilt, dtype=float)

@@ -51,11 +51,23 @@ class Mounting:
 
     @property
     def gamma_pdc(self) -> float:
-        """Temperature coefficient of power, 1/°C, from the module type."""
+        """Temperature coefficient of power, from the module type.
+
+        Returns
+        -------
+        float
+            [1/°C] (negative).
+        """
         return MODULES[self.module]
 
     def assumptions(self) -> dict[str, Any]:
-        """Every parameter, for the result's assumptions."""
+        """Every parameter, for the result's assumptions.
+
+        Returns
+        -------
+        dict
+            Field name -> value (angles [degrees], lengths [m], losses [%], ratios [-]).
+        """
         out = dataclasses.asdict(self)
         out["gamma_pdc_per_c"] = self.gamma_pdc
         out["model"] = (
@@ -122,7 +134,28 @@ LIMITS = {
 
 
 def mounting(name: str, **overrides: Any) -> Mounting:
-    """Preset ``name`` with ``overrides`` applied (``None`` values are ignored)."""
+    """Preset ``name`` with ``overrides`` applied (``None`` values are ignored).
+
+    Parameters
+    ----------
+    name : str
+        A preset of :data:`PRESETS` (``rooftop``, ``ground_fixed``, ``agrivoltaic_fixed``,
+        ``agrivoltaic_tracking``).
+    **overrides
+        Fields of :class:`Mounting` (``tilt`` [degrees], ``azimuth`` [degrees clockwise from north], ``gcr``
+        [-], ``height`` [m], ``dc_ac`` [-], ``losses_pct`` [%], ``bifaciality`` [-], ``albedo`` [-],
+        ``module`` ...).
+
+    Returns
+    -------
+    Mounting
+        The preset with the overrides.
+
+    Raises
+    ------
+    SolarInputError
+        An unknown preset (the message lists the names), or an override that is out of range or unknown.
+    """
     if name not in PRESETS:
         raise SolarInputError("mounting", f"unknown preset {name!r} (allowed: {', '.join(PRESETS)})")
     given = {k: v for k, v in overrides.items() if v is not None}

@@ -33,13 +33,37 @@ GROUND_SEGMENTS = 10
 
 
 def losses_parameters(losses_pct: float) -> dict[str, float]:
-    """PVWatts loss parameters whose compound total is exactly ``losses_pct``."""
+    """PVWatts loss parameters whose compound total is exactly ``losses_pct``.
+
+    Parameters
+    ----------
+    losses_pct : float
+        Total system losses [%].
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`pvlib.pvsystem.pvwatts_losses`, each [%].
+    """
     names = ("shading", "snow", "mismatch", "wiring", "connections", "lid", "nameplate_rating", "age", "availability")
     return {"soiling": losses_pct, **dict.fromkeys(names, 0.0)}
 
 
 def pv_system(m: Mounting, pdc0_w: float) -> PVSystem:
-    """A pvlib PVSystem for the mounting at ``pdc0_w`` watts DC."""
+    """A pvlib PVSystem for the mounting.
+
+    Parameters
+    ----------
+    m : Mounting
+        The mounting (tilt, azimuth [degrees], temperature model, module, losses [%], DC/AC ratio [-]).
+    pdc0_w : float
+        DC capacity [W].
+
+    Returns
+    -------
+    pvlib.pvsystem.PVSystem
+        One array, fixed or single-axis tracking.
+    """
     if m.tracking:
         mount: Any = SingleAxisTrackerMount(axis_azimuth=m.azimuth, max_angle=m.max_angle, backtrack=True,
                                             gcr=m.gcr if m.gcr is not None else 2 / 7)
@@ -59,7 +83,22 @@ def pv_system(m: Mounting, pdc0_w: float) -> PVSystem:
 
 
 def model_chain(m: Mounting, weather: Weather, pdc0_w: float) -> ModelChain:
-    """The pvlib ModelChain for the mounting: Hay-Davies, Martin-Ruiz IAM, SAPM, PVWatts DC/AC/losses."""
+    """The pvlib ModelChain for the mounting: Hay-Davies, Martin-Ruiz IAM, SAPM, PVWatts DC/AC/losses.
+
+    Parameters
+    ----------
+    m : Mounting
+        The mounting.
+    weather : Weather
+        The weather year (its point sets the location: latitude, longitude [degrees], altitude [m]).
+    pdc0_w : float
+        DC capacity [W].
+
+    Returns
+    -------
+    pvlib.modelchain.ModelChain
+        Not yet run.
+    """
     location = pvlib.location.Location(weather.latitude, weather.longitude, altitude=weather.altitude_m)
     return ModelChain(
         pv_system(m, pdc0_w), location, transposition_model="haydavies", aoi_model="martin_ruiz",
@@ -77,14 +116,44 @@ MAX_SITE_MW = 10_000.0
 
 
 def check_capacity(capacity_mw: float, most_mw: float = MAX_CAPACITY_MW) -> None:
-    """Refuse a capacity that is not a finite number in (0, ``most_mw``] MWp."""
+    """Refuse a capacity that is not a finite number in (0, ``most_mw``] MWp.
+
+    Parameters
+    ----------
+    capacity_mw : float
+        DC capacity [MWp].
+    most_mw : float
+        Largest accepted [MWp].
+
+    Raises
+    ------
+    SolarInputError
+        Not a finite number, not positive, or above ``most_mw``.
+    """
     if not np.isfinite(capacity_mw) or not 0 < capacity_mw <= most_mw:
         raise SolarInputError("capacity_mw", f"{capacity_mw} is not a positive capacity in MWp (allowed: finite, > 0 "
                               f"and <= {most_mw:,.0f})")
 
 
 def site_yield(weather: Weather, capacity_mw: float, m: Mounting) -> dict[str, Any]:
-    """Annual and monthly yield of ``capacity_mw`` MWp (DC) mounted as ``m`` at the weather's point."""
+    """Annual and monthly yield of ``capacity_mw`` MWp (DC) mounted as ``m`` at the weather's point.
+
+    Parameters
+    ----------
+    weather : Weather
+        Hourly GHI, DNI, DHI [W/m^2], ``temp_air`` [°C], ``wind_speed`` [m/s] at a point.
+    capacity_mw : float
+        DC capacity [MWp].
+    m : Mounting
+        The mounting; rows (``gcr`` set) are modelled with pvlib's ANTS-2D.
+
+    Returns
+    -------
+    dict
+        :func:`summarise`: ``annual_energy_mwh`` [MWh], ``specific_yield_kwh_per_kwp`` [kWh/kWp],
+        ``capacity_factor`` [-], ``performance_ratio`` [-], ``poa_kwh_per_m2`` [kWh/m^2],
+        ``monthly_energy_mwh`` [MWh], P50/P90, crop light and the assumptions.
+    """
     check_capacity(capacity_mw)
     pdc0_w = capacity_mw * 1e6
     mc = model_chain(m, weather, pdc0_w)
@@ -109,7 +178,22 @@ def site_yield(weather: Weather, capacity_mw: float, m: Mounting) -> dict[str, A
 def rows_irradiance(weather: Weather, m: Mounting) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """ANTS-2D front/rear irradiance with row shading, effective irradiance and ground irradiance.
 
-    The ground dict also carries ``solar_zenith``, the sun's position it was computed for.
+    Parameters
+    ----------
+    weather : Weather
+        Hourly GHI, DNI, DHI [W/m^2] at a point.
+    m : Mounting
+        A mounting with rows (``gcr`` [-], ``height`` [m], ``collector_width`` [m], ``albedo`` [-],
+        ``bifaciality`` [-]).
+
+    Returns
+    -------
+    front : dict
+        ``poa_front`` and ``effective`` (front with angular loss, plus the rear times bifaciality), hourly
+        [W/m^2].
+    ground : dict
+        pvlib's ground components per segment of the row pitch [W/m^2], and ``solar_zenith`` [degrees], the
+        sun's position it was computed for.
     """
     data = weather.data
     assert m.gcr is not None
@@ -143,7 +227,21 @@ def rows_irradiance(weather: Weather, m: Mounting) -> tuple[dict[str, np.ndarray
 
 
 def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> dict[str, Any]:
-    """PAR on the ground (mean over the pitch, and by segment) as a share of the open field's PAR."""
+    """PAR on the ground (mean over the pitch, and by segment) as a share of the open field's PAR.
+
+    Parameters
+    ----------
+    weather : Weather
+        Hourly GHI and DHI [W/m^2].
+    ground : dict
+        :func:`rows_irradiance`'s ground components [W/m^2] and ``solar_zenith`` [degrees].
+
+    Returns
+    -------
+    dict
+        ``crop_light_fraction`` [-], ``crop_light_monthly`` (12 shares [-]), ``crop_light_by_segment``
+        (shares [-]) and ``crop_light_method``.
+    """
     data = weather.data
     ghi, dhi = data["ghi"].to_numpy(), data["dhi"].to_numpy()
     beam_h = np.maximum(ghi - dhi, 0.0)
@@ -177,7 +275,32 @@ def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> dict[str, Any
 
 def summarise(weather: Weather, capacity_mw: float, m: Mounting, ac_w: np.ndarray, poa_front: np.ndarray,
               crop: dict[str, Any]) -> dict[str, Any]:
-    """The per-site result with its figures and assumptions (hourly data are 1 h steps: W summed = Wh)."""
+    """The per-site result with its figures and assumptions (hourly data are 1 h steps: W summed = Wh).
+
+    Parameters
+    ----------
+    weather : Weather
+        The weather year the yield was computed on.
+    capacity_mw : float
+        DC capacity [MWp].
+    m : Mounting
+        The mounting.
+    ac_w : numpy.ndarray
+        Hourly AC power [W].
+    poa_front : numpy.ndarray
+        Hourly front plane-of-array irradiance [W/m^2].
+    crop : dict
+        :func:`crop_light` (empty when not agrivoltaic).
+
+    Returns
+    -------
+    dict
+        ``annual_energy_mwh`` [MWh], ``specific_yield_kwh_per_kwp`` [kWh/kWp], ``capacity_factor`` [-] (AC
+        energy over DC capacity x hours), ``performance_ratio`` [-], ``poa_kwh_per_m2`` and
+        ``ghi_kwh_per_m2`` [kWh/m^2], ``monthly_energy_mwh`` [MWh], ``energy_p50_mwh``,
+        ``energy_p90_1y_mwh``, ``energy_p90_10y_mwh`` [MWh] and per kWp, ``interannual_std_pct`` [%],
+        ``weather_source``, ``is_estimate``, ``weather_clipped_hours``, ``assumptions``.
+    """
     hours = len(ac_w)
     energy_mwh = float(ac_w.sum()) / 1e6
     poa_kwh = float(np.nansum(poa_front)) / 1000
