@@ -15,8 +15,13 @@ from shapely.geometry.base import BaseGeometry
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}  # by the envelope indicator in the flags byte
 
 
-def encode(geom: BaseGeometry, srs_id: int = 4326) -> bytes:
-    """A GeoPackage geometry blob: ``GP`` header (version 0, little endian, no envelope), then WKB."""
+def encode(geom: BaseGeometry | None, srs_id: int = 4326) -> bytes | None:
+    """A GeoPackage geometry blob: ``GP`` header (version 0, little endian, no envelope), then WKB.
+
+    ``None`` (a row with no geometry, e.g. a city-wide project) is ``None`` (SQL ``NULL``).
+    """
+    if geom is None:
+        return None
     flags = 0b0000_0001 | (0b0001_0000 if geom.is_empty else 0)
     return b"GP" + struct.pack("<BBi", 0, flags, srs_id) + shapely.to_wkb(geom, byte_order=1)
 

@@ -75,6 +75,9 @@ def legend_html(layers: list[MapLayer], plans: pd.DataFrame) -> str:
         parts.append(_row(_symbol("circle", 6, "#607d8b", "district_point"),
                           "空心：无场址坐标，排在区县代表点周围的显示环上（非实际位置）· hollow: no site coordinate; "
                           "drawn on a display ring around the district's representative point, not at the site"))
+        parts.append(_row(_symbol("circle", 6, "#607d8b", "city_point"),
+                          "虚线空心、紫色点线环、□中心：规划只写到市，不属任何区县 · dashed, on a dotted purple ring "
+                          "with a □ centre: the plan names only the city; the row belongs to no county"))
         parts.append(_row("<span class=\"lg-ring\"></span>",
                           "虚线环、◇中心：区县（或市）代表点 · dashed ring, ◇ centre: the representative point"))
         parts.append("<h4>容量 Capacity (symbol area ∝ MW)</h4>")

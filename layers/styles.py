@@ -107,14 +107,17 @@ def marker_radius_px(capacity_mw: float | None) -> int:
 
 
 # How each location precision is drawn: ``exact`` filled at its point, ``approximate`` lightly filled at
-# the place's point, ``district_point`` hollow on a display ring around the district's representative point.
+# the place's point, ``district_point`` hollow on a display ring around the district's representative point,
+# ``city_point`` (rows the plan places only in a city or province) hollow and dashed on a dotted ring of its own,
+# drawn apart from the counties' rings: such a row belongs to no county.
 PRECISION_DISPLAY: dict[str, str] = {
     "surveyed": "exact",
     "site": "exact",
     "village": "approximate",
     "township": "approximate",
     "district": "district_point",
-    "city": "district_point",
+    "city": "city_point",
+    "province": "city_point",
 }
 UNKNOWN_PRECISION_DISPLAY = "district_point"  # a precision the map does not know is never drawn as exact
 
@@ -124,7 +127,9 @@ PRECISION_LABELS: dict[str, tuple[str, str]] = {
     "village": ("村庄位置", "the village's point"),
     "township": ("乡镇位置", "the township's point"),
     "district": ("区县代表点", "the district's representative point"),
-    "city": ("市代表点（规划未注明区县）", "the city's representative point (no county stated)"),
+    "city": ("市代表点（规划未注明区县，不属任何区县）",
+             "the city's representative point (no county stated; in no county)"),
+    "province": ("省代表点（规划未注明市县）", "the province's representative point (no city or county stated)"),
 }
 
 CATEGORY_LABELS: dict[str, tuple[str, str]] = {

@@ -233,7 +233,7 @@ def test_records_say_where_they_came_from_without_the_server_path(data_copy):
     first = dataset.registry.projects[0]
     assert first.provenance[0].ref == f"registry/{sorted((data_copy / 'registry').glob('*.projects.csv'))[0].name}:2"
     gazetteer = projects.loc[projects["location_source"].str.startswith("gazetteer"), "location_source"]
-    assert len(gazetteer) and gazetteer.str.match(r"gazetteer places\.csv:\d+ ").all()
+    assert len(gazetteer) and gazetteer.str.match(r"gazetteer data/gazetteer/cn_places_wgs84\.csv\.gz \d{12} ").all()
     for frame in (projects.drop(columns="geometry"), targets, places_frame(dataset), plans_frame(dataset)):
         cells = [v for col in frame.columns for v in frame[col] if isinstance(v, str)]
         assert not [v for v in cells if str(data_copy) in v or "/tmp" in v or v.startswith("/")]

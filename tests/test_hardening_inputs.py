@@ -25,6 +25,7 @@ import rasterio
 from affine import Affine
 from conftest import DATA
 
+from geo.districts import read_districts
 from geo.validate import load
 from solar.errors import SolarInputError
 from solar.mounting import mounting
@@ -350,7 +351,8 @@ def test_fifo_in_the_data_folder_is_a_problem_not_a_hang(data_copy, name, capsys
     assert "not a regular file: a named pipe (FIFO)" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("name", ["plans/plans.csv", "boundaries/districts.geojson"])
+@pytest.mark.parametrize("name", ["plans/plans.csv", "boundaries/units.csv", "boundaries/outlines.bin",
+                                  "gazetteer/cn_places_wgs84.csv.gz"])
 def test_fifo_in_place_of_a_whole_input_is_one_error(data_copy, name, capsys):
     make_fifo(data_copy / name)
     with deadline(30):
@@ -382,8 +384,7 @@ def write_dem(path: Path, z: np.ndarray, transform: Affine, nodata: float | None
 @pytest.fixture
 def drawn_area(tmp_path) -> tuple[Path, Affine]:
     """A ~10 km wide drawn polygon inside 鹤城区 and a 0.001-degree DEM grid covering it."""
-    districts = gpd.read_file(DATA / "boundaries" / "districts.geojson")
-    polygon = districts.loc[districts["adcode"] == "431202"].geometry.iloc[0].centroid.buffer(0.05)
+    polygon = read_districts(DATA / "boundaries", ["431202"])["431202"].geometry.centroid.buffer(0.05)
     path = tmp_path / "drawn.geojson"
     gpd.GeoDataFrame({"name": ["drawn"]}, geometry=[polygon], crs="EPSG:4326").to_file(path, driver="GeoJSON")
     west, _, _, north = polygon.bounds

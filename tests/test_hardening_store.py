@@ -238,7 +238,7 @@ def test_empty_filters_and_categories_are_refused_as_the_api_definition_says(sto
 def test_a_scoped_key_cannot_edit_a_project_another_server_moved_out_of_its_district(store):
     ds = load_valid(DATA)
     scoped = add_key(store, "临湘市", "430682")
-    pid = "lx-pv-04"  # in 临湘市 (430682)
+    pid = "lx-pv-03"  # in 临湘市 (430682), at its district's point (the plan names only a site)
     settings = Settings(store=store, data_dir=DATA, refresh_s=3600)  # this server never polls
     with TestClient(create_app(settings)) as client:
         record_edit(store, ds, pid, "update", {"district_adcode": "430602"}, who="another server")
@@ -256,7 +256,7 @@ def test_changing_only_the_district_keeps_the_point_inside_it(store):
     h = {"X-API-Key": key}
     with TestClient(create_app(settings)) as client:
         # a placeholder point (the district's) moves to the new district's point, still flagged
-        r = client.patch(f"{ITEMS}/lx-pv-04", json={"properties": {"district_adcode": "430602"}}, headers=h)
+        r = client.patch(f"{ITEMS}/lx-pv-03", json={"properties": {"district_adcode": "430602"}}, headers=h)
         assert r.status_code == 200, r.text
         props = r.json()["properties"]
         assert props["location_precision"] == "district" and props["district_check"] == "match"

@@ -194,7 +194,7 @@ def test_pv_yield_layer_from_a_synthetic_frame(data):
     rows = decoded_rows(layer.payload["table"])
     assert [r["id"] for r in rows] == ["lx-pv-01", "lx-pv-02"] and layer.payload["unmatched"] == 1
     assert rows[0]["specific_yield_kwh_per_kwp"] == 1010 and rows[1]["annual_energy_mwh"] == 110550
-    assert rows[0]["location_precision"] == "district" and rows[0]["name_zh"].startswith("临湘")
+    assert rows[0]["location_precision"] == "village" and rows[0]["name_zh"].startswith("临湘")  # 金盆村
     assert all(re.fullmatch(r"#[0-9a-f]{6}", r["colour"]) for r in rows) and rows[0]["colour"] != rows[1]["colour"]
     assert layer.payload["scale"]["low"] == 1010 and layer.payload["scale"]["high"] == 1106
     with pytest.raises(ValueError, match="annual_energy_mwh"):

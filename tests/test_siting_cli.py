@@ -7,9 +7,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import rasterio
-from conftest import DATA
 
 from api.cli import main
+from geo.store.file import read_table
 from layers.siting_layer import site_popup_html, siting_feature_group
 from solar.siting.cells import SITING_CRS, candidate_grid, district_polygon
 
@@ -17,8 +17,8 @@ NO_DATA_CRITERIA = ("slope", "landcover:cropland", "permanent_basic_farmland", "
 
 
 @pytest.fixture(scope="module")
-def districts():
-    return gpd.read_file(DATA / "boundaries" / "districts.geojson")
+def districts(built_store):
+    return read_table(built_store, "districts")  # what siting reads
 
 
 @pytest.mark.parametrize("adcode", ["430682", "431202"])

@@ -31,11 +31,13 @@ def test_every_project_is_placed_and_checked_against_its_district(built_store):
     county = gdf[gdf["location_precision"] != "city"]
     assert (county["mapped_adcode"] == county["district_adcode"]).all()
     assert set(gdf["district_check"]) <= {"match", "city_wide"}
-    # nothing invented: without a gazetteer coordinate a project sits at its district's point
+    # at the township the plan names, from the gazetteer; nothing invented for a site without a coordinate
     wind = gdf.set_index("id").loc["hc-wind-02"]
-    assert wind["location_precision"] == "township" and "GeoNames 1807417" in wind["location_source"]
+    assert wind["location_precision"] == "township" and "黄金坳镇" in wind["location_source"]
+    assert "Vonng/adcode" in wind["location_source"]
     pv = gdf.set_index("id").loc["lx-pv-04"]
-    assert pv["location_precision"] == "district"
+    assert pv["location_precision"] == "township" and "忠防镇" in pv["location_source"]
+    assert gdf.set_index("id").loc["lx-pv-03", "location_precision"] == "district"  # 桃矿尾矿库: a site
 
 
 def test_build_is_idempotent(tmp_path):

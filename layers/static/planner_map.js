@@ -71,8 +71,11 @@ var PlannerMap = (function () {
   var STYLES = {
     exact: { fillOpacity: 0.9, stroke: "#212121", strokeWidth: 1, white: false },
     approximate: { fillOpacity: 0.45, stroke: null, strokeWidth: 2, white: false },
-    district_point: { fillOpacity: 0.9, stroke: null, strokeWidth: 2.5, white: true }
+    district_point: { fillOpacity: 0.9, stroke: null, strokeWidth: 2.5, white: true },
+    city_point: { fillOpacity: 0.9, stroke: null, strokeWidth: 2.5, white: true, dash: "3,2" }
   };
+  /* rows at a representative point (a county's, or a city's: those belong to no county) sit on a display ring */
+  function atRepresentativePoint(it) { return it.display === "district_point" || it.display === "city_point"; }
 
   /* An <svg> of the given shape, radius [px], colour and location style. */
   function symbol(shape, r, colour, styleName) {
@@ -105,6 +108,7 @@ var PlannerMap = (function () {
     node.setAttribute("fill-opacity", st.fillOpacity);
     node.setAttribute("stroke", st.stroke || colour);
     node.setAttribute("stroke-width", st.strokeWidth);
+    if (st.dash) { node.setAttribute("stroke-dasharray", st.dash); }
     svg.appendChild(node);
     return svg;
   }
@@ -155,7 +159,7 @@ var PlannerMap = (function () {
     if (anchorLayer) { anchorLayer.clearLayers(); }
     Object.keys(groups).forEach(function (key) {
       var g = groups[key];
-      var ring = g.length > 1 || g.some(function (it) { return it.display === "district_point"; });
+      var ring = g.length > 1 || g.some(atRepresentativePoint);
       if (!ring) { g[0].place(0, 0); return; }
       var placed = ringOffsets(g.map(function (it) { return it.radius; }));
       g.forEach(function (it, i) { it.place(placed.offsets[i][0], placed.offsets[i][1]); });
@@ -165,8 +169,8 @@ var PlannerMap = (function () {
 
   function ringAnchor(group, outer) {
     var first = group[0].p;
-    var atDistrictPoint = group.some(function (it) { return it.display === "district_point"; });
-    var box = el("div", "ring-box");
+    var atDistrictPoint = group.some(atRepresentativePoint);
+    var box = el("div", group.some(function (it) { return it.display === "city_point"; }) ? "ring-box ring-city" : "ring-box");
     var circle = el("div", "ring-circle", null, box);
     circle.style.width = circle.style.height = (2 * outer) + "px";
     circle.style.left = circle.style.top = (4 - outer) + "px";
@@ -179,7 +183,7 @@ var PlannerMap = (function () {
       var t = el("div", "ring-tip");
       var place = first.district_name_zh || "";
       if (atDistrictPoint) {
-        var city = first.location_precision === "city";
+        var city = first.location_precision === "city" || first.location_precision === "province";
         el("div", "ring-tip-title", place + (city ? " 市代表点" : " 区县代表点"), t);
         el("div", null, (city ? "The city's" : "The district's") + " representative point: " + group.length +
           " project(s) with no site coordinate are drawn around it, on a display ring (not their sites).", t);
@@ -233,11 +237,12 @@ var PlannerMap = (function () {
       var line = p.plan_line ? (String(p.plan_line).indexOf("-") >= 0 ? "第" + p.plan_line + "行 lines " : "第" + p.plan_line + "行 line ") + p.plan_line : "";
       el("div", "pp-cite", "《" + title + "》 " + line, root);
     }
-    if (it.display === "district_point") {
-      var city = p.location_precision === "city";
-      el("div", "pp-note", (city ? "位置为市代表点，非项目所在地。" : "位置为区县代表点，非项目所在地。") +
+    if (atRepresentativePoint(it)) {
+      var city = it.display === "city_point";
+      el("div", "pp-note", (city ? "规划只写到市：位置为市代表点，不属于其所在的区县。" : "位置为区县代表点，非项目所在地。") +
         " Drawn near " + (city ? "the city's" : "the district's") + " representative point (no site coordinate)," +
-        " not at the site; the ring is for display only.", root);
+        " not at the site; the ring is for display only." +
+        (city ? " The plan names no county: this row belongs to none (no geometry in exports and feeds)." : ""), root);
     } else if (it.display === "approximate") {
       el("div", "pp-note", "位置为所在乡镇/村，非场址。 Drawn at the named township or village, not the site.", root);
     }
