@@ -79,19 +79,47 @@ class CandidateGrid:
 
     @property
     def n_inside(self) -> int:
-        """Number of cells inside the area."""
+        """Number of cells inside the area.
+
+        Returns
+        -------
+        int
+            [-].
+        """
         return int(self.inside.sum())
 
     @property
     def bounds_utm(self) -> tuple[float, float, float, float]:
-        """(west, south, east, north) of the grid [m, EPSG:32649]."""
+        """Bounds of the grid.
+
+        Returns
+        -------
+        tuple of float
+            (west, south, east, north) [m, EPSG:32649].
+        """
         rows, cols = self.shape
         west, north = self.transform.c, self.transform.f
         return west, north + rows * self.transform.e, west + cols * self.transform.a, north
 
 
 def check_resolution(resolution_m: float) -> float:
-    """Return ``resolution_m`` as float, or raise if it is outside :data:`RESOLUTION_LIMITS_M`."""
+    """Check a cell size.
+
+    Parameters
+    ----------
+    resolution_m : float
+        Cell size [m].
+
+    Returns
+    -------
+    float
+        The cell size [m].
+
+    Raises
+    ------
+    SitingInputError
+        Outside :data:`RESOLUTION_LIMITS_M` or not a finite number.
+    """
     lo, hi = RESOLUTION_LIMITS_M
     if not isinstance(resolution_m, int | float) or not math.isfinite(resolution_m) or not lo <= resolution_m <= hi:
         raise SitingInputError("resolution_m", f"{resolution_m!r} is outside {lo:g}..{hi:g} m")
@@ -99,7 +127,21 @@ def check_resolution(resolution_m: float) -> float:
 
 
 def district_polygon(districts: gpd.GeoDataFrame, adcode: str) -> tuple[BaseGeometry, str]:
-    """The polygon (EPSG:4326) and ``"adcode name"`` label of a district of the store's ``districts`` layer.
+    """The polygon and label of a district of the store's ``districts`` layer.
+
+    Parameters
+    ----------
+    districts : GeoDataFrame
+        The store's districts (``adcode``, ``name_zh``; EPSG:4326).
+    adcode : str
+        The district.
+
+    Returns
+    -------
+    polygon : shapely geometry
+        The district [degrees, EPSG:4326].
+    label : str
+        ``"adcode name"``.
 
     Raises
     ------
@@ -119,6 +161,16 @@ def district_polygon(districts: gpd.GeoDataFrame, adcode: str) -> tuple[BaseGeom
 
 def read_polygon(path: Path) -> BaseGeometry:
     """The union of the polygons in a vector file (GeoJSON, GeoPackage, Shapefile), in EPSG:4326.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file (any CRS it declares).
+
+    Returns
+    -------
+    shapely geometry
+        The union [degrees, EPSG:4326].
 
     Raises
     ------
@@ -147,12 +199,38 @@ def read_polygon(path: Path) -> BaseGeometry:
 
 
 def to_utm(geom: BaseGeometry) -> BaseGeometry:
-    """A geometry from EPSG:4326 to EPSG:32649."""
+    """A geometry from EPSG:4326 to EPSG:32649.
+
+    Parameters
+    ----------
+    geom : shapely geometry
+        [degrees, WGS-84].
+
+    Returns
+    -------
+    shapely geometry
+        [m, UTM 49N].
+    """
     return gpd.GeoSeries([geom], crs=WGS84).to_crs(SITING_CRS).iloc[0]
 
 
 def cell_centres_lonlat(transform: Affine, row0: int, row1: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lon and lat [degrees] of the centres of rows ``row0:row1`` (all ``cols`` columns) of a grid."""
+    """Longitude and latitude of the cell centres of rows ``row0:row1`` (all ``cols`` columns) of a grid.
+
+    Parameters
+    ----------
+    transform : affine.Affine
+        The grid's north-up transform [m, EPSG:32649].
+    row0, row1 : int
+        First row and the row after the last.
+    cols : int
+        Columns of the grid.
+
+    Returns
+    -------
+    lon, lat : numpy.ndarray
+        Shape (row1 - row0, cols) [degrees, WGS-84].
+    """
     c, r = np.meshgrid(np.arange(cols) + 0.5, np.arange(row0, row1) + 0.5)
     x, y = transform @ (c, r)
     to_wgs = Transformer.from_crs(SITING_CRS, WGS84, always_xy=True)
@@ -180,6 +258,11 @@ def candidate_grid(polygon: BaseGeometry, resolution_m: float, *, name: str = ""
     SitingInputError
         Resolution out of range, an empty or non-polygonal area, an area outside UTM 49N's useful range, a
         grid too large, or an area smaller than one cell (no cell centre inside).
+
+    Returns
+    -------
+    CandidateGrid
+        The cells (EPSG:32649), with the inside mask and the centres [degrees].
     """
     res = check_resolution(resolution_m)
     if polygon is None or polygon.is_empty or polygon.geom_type not in ("Polygon", "MultiPolygon"):

@@ -119,6 +119,13 @@ def read_layer(layer: ExclusionLayer, crs: str = "EPSG:32649") -> gpd.GeoDataFra
     Invalid geometries are repaired with ``shapely.make_valid``; features without geometry are kept
     (they exclude nothing). Both are counted in ``attrs``, nothing is dropped.
 
+    Parameters
+    ----------
+    layer : ExclusionLayer
+        The layer (path, kind, buffer [m]).
+    crs : str
+        The CRS to reproject to (the candidate grid's).
+
     Returns
     -------
     geopandas.GeoDataFrame
@@ -155,7 +162,18 @@ def read_layer(layer: ExclusionLayer, crs: str = "EPSG:32649") -> gpd.GeoDataFra
 
 
 def layer_names(layers: list[ExclusionLayer]) -> list[str]:
-    """Unique names of the layers, in order: a repeated name gets ``#2``, ``#3``, ..."""
+    """Unique names of the layers, in order: a repeated name gets ``#2``, ``#3``, ...
+
+    Parameters
+    ----------
+    layers : list of ExclusionLayer
+        The layers.
+
+    Returns
+    -------
+    list of str
+        One name per layer.
+    """
     seen: dict[str, int] = {}
     names = []
     for layer in layers:
@@ -170,6 +188,22 @@ def layer_mask(gdf: gpd.GeoDataFrame, buffer_m: float, transform: Affine, shape:
     ``gdf`` must be in the grid's (metric) CRS. The buffer polygon is enlarged by ``1 / cos(π / (4
     QUAD_SEGS))`` (0.12 % for 16 segments) so that its straight edges circumscribe the true round
     buffer: every point within ``buffer_m`` of the geometry is inside it.
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        The layer's geometries [m, the grid's CRS].
+    buffer_m : float
+        Buffer [m]; 0 for none.
+    transform : affine.Affine
+        The grid's north-up transform [m].
+    shape : tuple of int
+        (rows, cols) of the grid.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        ``shape``: True on every cell the buffered geometries touch (``all_touched``).
     """
     rows, cols = check_grid(transform, shape)
     geoms = np.asarray(gdf.geometry.array)
@@ -219,7 +253,20 @@ def exclusion_masks(layers: list[ExclusionLayer], transform: Affine, shape: tupl
 
 
 def masks_by_kind(layers: list[ExclusionLayer], masks: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Combine per-layer masks (from :func:`exclusion_masks`) into one mask per kind (logical or)."""
+    """Combine per-layer masks (from :func:`exclusion_masks`) into one mask per kind (logical or).
+
+    Parameters
+    ----------
+    layers : list of ExclusionLayer
+        The layers, in the order their masks were made.
+    masks : dict
+        Layer name (:func:`layer_names`) -> bool mask.
+
+    Returns
+    -------
+    dict
+        Kind -> bool mask.
+    """
     out: dict[str, np.ndarray] = {}
     for name, layer in zip(layer_names(layers), layers, strict=True):
         out[layer.kind] = out[layer.kind] | masks[name] if layer.kind in out else masks[name].copy()

@@ -36,7 +36,23 @@ NO_DATA = -1
 
 
 def legend_classes(legend: str) -> dict[int, str]:
-    """The legend's codes and class names; SitingInputError listing the legends when unknown."""
+    """The legend's codes and class names.
+
+    Parameters
+    ----------
+    legend : str
+        A legend of :data:`LEGENDS` (``worldcover``, ``clcd``).
+
+    Returns
+    -------
+    dict
+        Raster code -> class name.
+
+    Raises
+    ------
+    SitingInputError
+        An unknown legend (the legends are listed).
+    """
     if legend not in LEGENDS:
         raise SitingInputError("legend", f"unknown legend {legend!r}; allowed: {', '.join(LEGENDS)}")
     return LEGENDS[legend]
@@ -44,6 +60,20 @@ def legend_classes(legend: str) -> dict[int, str]:
 
 def class_mask(codes: np.ndarray, legend: str, names: tuple[str, ...] | list[str]) -> np.ndarray:
     """Boolean mask of the cells whose code is one of the named classes of ``legend``.
+
+    Parameters
+    ----------
+    codes : numpy.ndarray
+        Class codes of ``legend`` on the grid (-1 = no data).
+    legend : str
+        The legend.
+    names : tuple or list of str
+        Class names of the legend.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        The shape of ``codes``.
 
     Raises
     ------

@@ -54,14 +54,21 @@ def write_cog(path: Path, data: np.ndarray, transform: Affine, crs: str, *, noda
         Destination (``.tif``).
     data : numpy.ndarray
         (rows, cols); float data is written float32 with NaN replaced by ``nodata``; integer data as is.
-    transform, crs
-        The grid.
+    transform : affine.Affine
+        The grid's north-up transform [m, ``crs``].
+    crs : str
+        The grid's CRS.
     nodata : float or int
         The nodata value declared in the file.
     description, units : str
-        Band description and units (GDAL metadata).
+        Band description and units (GDAL metadata, e.g. ``kWh/kWp``, ``km``).
     resampling : str
         Overview resampling (``average`` for continuous values, ``nearest`` for codes).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
     """
     if np.issubdtype(data.dtype, np.floating):
         arr = np.where(np.isfinite(data), data, nodata).astype("float32")
@@ -85,7 +92,21 @@ def write_cog(path: Path, data: np.ndarray, transform: Affine, crs: str, *, noda
 
 
 def write_candidates(sites: gpd.GeoDataFrame, geojson: Path, gpkg: Path) -> list[Path]:
-    """Candidate sites as RFC 7946 GeoJSON and as a GeoPackage layer ``candidates`` (EPSG:4326)."""
+    """Candidate sites as RFC 7946 GeoJSON and as a GeoPackage layer ``candidates`` (EPSG:4326), atomically.
+
+    Parameters
+    ----------
+    sites : GeoDataFrame
+        :func:`solar.siting.supply.candidate_sites` (any CRS); floats rounded (6 decimals for lon, lat [degrees]
+        and capacity factor, else 4).
+    geojson, gpkg : pathlib.Path
+        Destinations.
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``[geojson, gpkg]``.
+    """
     frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites.set_crs("EPSG:4326")
     frame = gpd.GeoDataFrame(_rounded(pd.DataFrame(frame.drop(columns="geometry"))), geometry=list(frame.geometry),
                              crs="EPSG:4326")
@@ -112,7 +133,20 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_supply_curve(curve: pd.DataFrame, path: Path) -> Path:
-    """The supply curve as CSV: UTF-8 with BOM, formula-like text cells neutralised, atomically."""
+    """The supply curve as CSV: UTF-8 with BOM, formula-like text cells neutralised, atomically.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`solar.siting.supply.supply_curve` (capacities [MWp], energy [MWh/yr], distances [km]).
+    path : pathlib.Path
+        Destination.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     frame = neutralise_formulas(_rounded(curve))
 
     def write(tmp: Path) -> None:
@@ -123,7 +157,20 @@ def write_supply_curve(curve: pd.DataFrame, path: Path) -> Path:
 
 
 def write_json(data: Mapping[str, Any], path: Path) -> Path:
-    """JSON (UTF-8, indented, NaN as null), atomically."""
+    """JSON (UTF-8, indented, NaN as null), atomically.
+
+    Parameters
+    ----------
+    data : mapping
+        Anything :func:`solar.siting.report.plain` makes JSON.
+    path : pathlib.Path
+        Destination.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     text = json.dumps(plain(data), ensure_ascii=False, indent=1)
 
     def write(tmp: Path) -> None:
@@ -134,7 +181,20 @@ def write_json(data: Mapping[str, Any], path: Path) -> Path:
 
 
 def write_markdown(report: Mapping[str, Any], path: Path) -> Path:
-    """:func:`report_markdown`, atomically."""
+    """:func:`solar.siting.report.report_markdown`, atomically.
+
+    Parameters
+    ----------
+    report : mapping
+        The report (with ``runtime_s`` [s] and ``outputs``).
+    path : pathlib.Path
+        Destination.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
     text = report_markdown(report)
 
     def write(tmp: Path) -> None:

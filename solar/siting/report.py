@@ -33,7 +33,20 @@ RANKING_SPREAD = 0.02
 
 
 def ids_text(ids: Sequence[str], limit: int = 6) -> str:
-    """Ids joined with ``, ``, the first ``limit`` of them and ``and N more``."""
+    """Ids joined with ``, ``: the first ``limit`` of them and ``and N more``.
+
+    Parameters
+    ----------
+    ids : sequence of str
+        The ids.
+    limit : int
+        Ids shown [-].
+
+    Returns
+    -------
+    str
+        The text.
+    """
     ids = [str(v) for v in ids]
     return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
@@ -155,7 +168,20 @@ def reach_notes(notes: Mapping[str, str], arrays: Mapping[str, np.ndarray | None
 
 
 def value_span(values: np.ndarray | None, where: np.ndarray) -> str:
-    """``"min-max"`` of the finite values at ``where`` (two decimals), ``"n/a"`` when there are none."""
+    """``"min-max"`` of the finite values at ``where`` (two decimals), ``"n/a"`` when there are none.
+
+    Parameters
+    ----------
+    values : numpy.ndarray or None
+        Values in their own unit (e.g. [kWh/kWp]).
+    where : numpy.ndarray of bool
+        Cells to look at.
+
+    Returns
+    -------
+    str
+        The span, in the values' unit.
+    """
     v = values[where] if values is not None else np.zeros(0)
     v = v[np.isfinite(v)]
     return f"{v.min():,.2f}-{v.max():,.2f}" if len(v) else "n/a"
@@ -197,7 +223,20 @@ def score_reasons(scan: ScanResult, inputs: ScanInputs, candidate: np.ndarray, n
 
 
 def ranking_note(spread: float, evaluated: Sequence[str]) -> str:
-    """A warning when the candidates' scores span less than :data:`RANKING_SPREAD` [-], else ``""``."""
+    """A warning when the candidates' scores span less than :data:`RANKING_SPREAD`, else ``""``.
+
+    Parameters
+    ----------
+    spread : float
+        Max - min of the candidate cells' scores [-].
+    evaluated : sequence of str
+        The score criteria evaluated.
+
+    Returns
+    -------
+    str
+        The note.
+    """
     if spread >= RANKING_SPREAD:
         return ""
     return (f"scores of the candidate cells span only {spread:.3f} (evaluated: {', '.join(evaluated)}): the "
@@ -208,7 +247,20 @@ def ranking_note(spread: float, evaluated: Sequence[str]) -> str:
 
 
 def target_label(target_id: str, unit: str, metric: str, year: str, target_mw: float) -> str:
-    """``target ID (UNIT, METRIC, YEAR: N MW)``."""
+    """``target ID (UNIT, METRIC, YEAR: N MW)``.
+
+    Parameters
+    ----------
+    target_id, unit, metric, year : str
+        The target's id, ``adcode name``, metric and year (or ``no year``).
+    target_mw : float
+        The target [MW].
+
+    Returns
+    -------
+    str
+        The label.
+    """
     return f"target {target_id} ({unit}, {metric}, {year}: {target_mw:,.1f} MW)"
 
 
@@ -247,7 +299,18 @@ def coverage_line(label: str, *, missing_mw: float, coverable_mw: float, candida
 
 
 def upper_bound_note(n_unchecked: int) -> str:
-    """The suffix of a coverage line when exclusion criteria were not evaluated."""
+    """The suffix of a coverage line when exclusion criteria were not evaluated.
+
+    Parameters
+    ----------
+    n_unchecked : int
+        Criteria not evaluated [-].
+
+    Returns
+    -------
+    str
+        The suffix.
+    """
     return f" [an upper bound: {n_unchecked} exclusion criteria not evaluated for lack of data]"
 
 

@@ -134,7 +134,23 @@ RULE_SETS: dict[str, RuleSet] = {"land-2023": LAND_RULE_2023, "none": NO_RULE}
 
 
 def get_rule(name: str) -> RuleSet:
-    """The rule set called ``name``; SitingInputError listing the names when unknown."""
+    """The rule set called ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A name of :data:`RULE_SETS`.
+
+    Returns
+    -------
+    RuleSet
+        The rule set.
+
+    Raises
+    ------
+    SitingInputError
+        An unknown name (the names are listed).
+    """
     if name not in RULE_SETS:
         raise SitingInputError("rule", f"unknown rule set {name!r}; allowed: {', '.join(RULE_SETS)}")
     return RULE_SETS[name]

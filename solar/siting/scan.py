@@ -107,7 +107,13 @@ class AreaWeather:
         return _area_weather(self.data_dir, self.lat, self.lon, self.spec)
 
     def weather(self) -> Weather:
-        """The area's weather."""
+        """The area's weather.
+
+        Returns
+        -------
+        Weather
+            Hourly irradiance [W/m^2], temperature [°C], wind [m/s] at the area's point.
+        """
         return self(self.lat, self.lon)
 
 
@@ -118,6 +124,20 @@ def rows_model_factor(weather: Weather, m: Mounting, engine: str = "auto") -> fl
     row-to-row shading, restricted sky view, rear side when bifacial). For ``ground_fixed`` the batch engine
     is ~1.3 % high (measured at Yueyang on the offline year: 932.2 vs 920.5 kWh/kWp). The factor is 1 for a
     mounting with no rows (``gcr`` None).
+
+    Parameters
+    ----------
+    weather : Weather
+        The weather year (hourly irradiance [W/m^2]) at its point.
+    m : Mounting
+        The mounting.
+    engine : str
+        Batch-engine kernel.
+
+    Returns
+    -------
+    float
+        Rows-model / batch-engine specific yield [-] (1 without rows or without batch yield).
     """
     if m.gcr is None:
         return 1.0
@@ -141,6 +161,18 @@ def colocated(points: gpd.GeoDataFrame, columns: tuple[str, ...] = ("id", "volta
 
     Registry substations without a known site all sit at their district's representative point; merged,
     the nearest "substation" of a cell names all of them instead of an arbitrary one.
+
+    Parameters
+    ----------
+    points : GeoDataFrame
+        The points (any CRS).
+    columns : tuple of str
+        Columns to keep: ``id`` (joined), ``voltage_kv`` [kV] (the highest), others (distinct values joined).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per coordinate [degrees, EPSG:4326], with ``count``.
     """
     if points.empty:
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=WGS84)
@@ -311,7 +343,20 @@ class ScanResult:
 
 
 def chunk_bounds(grid: CandidateGrid, chunk_rows: int) -> list[tuple[int, int]]:
-    """(row0, row1) of the chunks that hold at least one inside cell."""
+    """The chunks of a grid that hold at least one inside cell.
+
+    Parameters
+    ----------
+    grid : CandidateGrid
+        The cells.
+    chunk_rows : int
+        Grid rows per chunk [-], at least 1.
+
+    Returns
+    -------
+    list of tuple of int
+        (row0, row1) per chunk, ``row1`` exclusive.
+    """
     if not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise SitingInputError("chunk_rows", f"{chunk_rows!r} must be a whole number >= 1")
     rows = grid.shape[0]
@@ -458,6 +503,36 @@ def scan_inputs(grid: CandidateGrid, *, data_dir: Path, mounting: Mounting, subs
     """The shared inputs of a scan of ``grid``: the area's weather and the rows-model calibration.
 
     The weather is that of the area's representative point (:class:`AreaWeather`).
+
+    Parameters
+    ----------
+    grid : CandidateGrid
+        The cells.
+    data_dir : pathlib.Path
+        The data folder (climate stations of the offline weather).
+    mounting : Mounting
+        The mounting of the yields.
+    substations, projects : GeoDataFrame
+        Distance targets [degrees, EPSG:4326]; points at one coordinate are merged (:func:`colocated`).
+    weather : str, optional
+        ``offline`` (default) or a weather file.
+    dem, landcover : pathlib.Path, optional
+        Rasters (DEM [m]).
+    legend : str
+        Land-cover legend.
+    exclusions : tuple of ExclusionLayer
+        Vector exclusion layers (buffers [m]).
+    engine : str
+        Batch-engine kernel.
+    calibrate_rows : bool
+        Compute the rows-model factor (:func:`rows_model_factor`); else 1.
+    sun_band_deg : float
+        Latitude band whose rows share one sky [degrees].
+
+    Returns
+    -------
+    ScanInputs
+        Plain and picklable.
     """
     point = grid.polygon.representative_point()
     area_weather = AreaWeather(str(data_dir), round(float(point.y), 5), round(float(point.x), 5), weather)

@@ -47,23 +47,67 @@ MAX_PROJECT_KM = 50.0
 
 
 def yield_score(specific_yield_kwh_per_kwp: np.ndarray) -> np.ndarray:
-    """0 at 700 kWh/kWp, 1 at 1,400 kWh/kWp, linear between and clipped; NaN stays NaN."""
+    """0 at 700 kWh/kWp, 1 at 1,400 kWh/kWp, linear between and clipped; NaN stays NaN.
+
+    Parameters
+    ----------
+    specific_yield_kwh_per_kwp : numpy.ndarray
+        Specific yield [kWh/kWp].
+
+    Returns
+    -------
+    numpy.ndarray
+        Score [0-1].
+    """
     lo, hi = YIELD_SCORE_RANGE_KWH_PER_KWP
     return np.clip((np.asarray(specific_yield_kwh_per_kwp, dtype=float) - lo) / (hi - lo), 0.0, 1.0)
 
 
 def grid_score(dist_substation_km: np.ndarray) -> np.ndarray:
-    """exp(-d / 10 km): strictly decreasing with the distance to the nearest substation; NaN stays NaN."""
+    """exp(-d / 10 km): strictly decreasing with the distance to the nearest substation; NaN stays NaN.
+
+    Parameters
+    ----------
+    dist_substation_km : numpy.ndarray
+        Distance to the nearest substation [km].
+
+    Returns
+    -------
+    numpy.ndarray
+        Score [0-1].
+    """
     return np.exp(-np.asarray(dist_substation_km, dtype=float) / GRID_DECAY_KM)
 
 
 def slope_score(slope_deg: np.ndarray) -> np.ndarray:
-    """1 on flat ground, 0 at 25 deg and steeper, linear between; NaN stays NaN."""
+    """1 on flat ground, 0 at 25 deg and steeper, linear between; NaN stays NaN.
+
+    Parameters
+    ----------
+    slope_deg : numpy.ndarray
+        Terrain slope [degrees].
+
+    Returns
+    -------
+    numpy.ndarray
+        Score [0-1].
+    """
     return np.clip(1.0 - np.asarray(slope_deg, dtype=float) / SLOPE_ZERO_SCORE_DEG, 0.0, 1.0)
 
 
 def project_score(dist_project_km: np.ndarray) -> np.ndarray:
-    """1 - exp(-d / 5 km): increasing with the distance to the nearest named PV/wind project; NaN stays NaN."""
+    """1 - exp(-d / 5 km): increasing with the distance to the nearest named PV/wind project; NaN stays NaN.
+
+    Parameters
+    ----------
+    dist_project_km : numpy.ndarray
+        Distance to the nearest named PV/wind project [km].
+
+    Returns
+    -------
+    numpy.ndarray
+        Score [0-1].
+    """
     return 1.0 - np.exp(-np.asarray(dist_project_km, dtype=float) / PROJECT_DECAY_KM)
 
 
@@ -81,6 +125,16 @@ def parse_weights(text: str | None) -> dict[str, float]:
     """Weights from ``"yield=0.4,grid=0.35,..."``; ``None`` or ``""`` gives :data:`DEFAULT_WEIGHTS`.
 
     Criteria not named get weight 0 (the text replaces the defaults, it does not amend them).
+
+    Parameters
+    ----------
+    text : str or None
+        ``NAME=VALUE`` pairs joined with ``,``.
+
+    Returns
+    -------
+    dict
+        Weight per criterion of :data:`DEFAULT_WEIGHTS` [-].
 
     Raises
     ------
@@ -105,7 +159,23 @@ def parse_weights(text: str | None) -> dict[str, float]:
 
 
 def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
-    """Refuse unknown criteria, negative or non-finite weights, and weights that are all 0."""
+    """Refuse unknown criteria, negative or non-finite weights, and weights that are all 0.
+
+    Parameters
+    ----------
+    weights : mapping
+        Weight per criterion [-].
+
+    Returns
+    -------
+    dict
+        Weight [-] of every criterion of :data:`DEFAULT_WEIGHTS` (0 for those not given), as floats.
+
+    Raises
+    ------
+    SitingInputError
+        As above.
+    """
     unknown = [k for k in weights if k not in DEFAULT_WEIGHTS]
     if unknown:
         raise SitingInputError("weights", f"unknown criterion {', '.join(unknown)} (allowed: "

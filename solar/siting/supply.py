@@ -60,7 +60,23 @@ SUPPLY_COLUMNS = ("site_id", "capacity_mw", "capacity_factor", "annual_mwh", "sp
 
 
 def check_density(density_mw_per_km2: float) -> float:
-    """Return the density as float, or raise if outside :data:`DENSITY_LIMITS_MW_PER_KM2`."""
+    """Check a land-use density.
+
+    Parameters
+    ----------
+    density_mw_per_km2 : float
+        Land-use density [MWp/km²].
+
+    Returns
+    -------
+    float
+        The density [MWp/km²].
+
+    Raises
+    ------
+    SitingInputError
+        Not a finite number within :data:`DENSITY_LIMITS_MW_PER_KM2`.
+    """
     lo, hi = DENSITY_LIMITS_MW_PER_KM2
     if not isinstance(density_mw_per_km2, int | float) or not np.isfinite(density_mw_per_km2) \
             or not lo <= density_mw_per_km2 <= hi:
@@ -75,6 +91,18 @@ def cost_proxy(dist_substation_km: np.ndarray | pd.Series, mean_slope_deg: np.nd
     A ranking device, not a price: it assumes (**assumption**) a grid connection adds ~1 % of a plant's
     cost per MW for each km of line, and grading and longer structures ~1 % per degree of slope. An unknown
     distance or slope (no substation, no DEM) adds nothing; the report says which terms were evaluated.
+
+    Parameters
+    ----------
+    dist_substation_km : array-like
+        Distance to the substation [km] (NaN: unknown).
+    mean_slope_deg : array-like
+        Mean slope of the site [degrees] (NaN: unknown).
+
+    Returns
+    -------
+    numpy.ndarray
+        Relative cost per MW [-], at least 1.
     """
     d = np.nan_to_num(np.asarray(dist_substation_km, dtype=float), nan=0.0)
     s = np.nan_to_num(np.asarray(mean_slope_deg, dtype=float), nan=0.0)
@@ -310,8 +338,18 @@ def site_arrays(arrays: Mapping[str, np.ndarray | None], reach: Mapping[str, np.
 def supply_curve(sites: pd.DataFrame) -> pd.DataFrame:
     """The sites in ascending cost-proxy order with cumulative capacity [MW] and energy [MWh/yr].
 
-    Ties in the cost proxy are broken by descending score, then site id. Columns :data:`SUPPLY_COLUMNS`
-    (reV's ``sc_point_gid`` is ``site_id`` here).
+    Ties in the cost proxy are broken by descending score, then site id.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        :func:`candidate_sites` (``capacity_mw`` [MWp], ``annual_mwh`` [MWh/yr], ``cost_proxy`` [-]).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SUPPLY_COLUMNS` (reV's ``sc_point_gid`` is ``site_id`` here), with
+        ``cumulative_capacity_mw`` [MWp] and ``cumulative_mwh`` [MWh/yr].
     """
     if sites.empty:
         return pd.DataFrame(columns=list(SUPPLY_COLUMNS))

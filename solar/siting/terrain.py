@@ -42,6 +42,20 @@ def check_elevations(z: np.ndarray, window_transform: Affine, where: str) -> Non
     Such a value is an undeclared nodata (e.g. -32768 or -9999 without a nodata tag) or a DEM not in
     metres; either would make cliffs out of flat land. The message names the value and where it is (the
     pixel centre in the DEM's CRS).
+
+    Parameters
+    ----------
+    z : numpy.ndarray
+        Elevations [m], NaN for nodata.
+    window_transform : affine.Affine
+        The array's transform, in the DEM's CRS.
+    where : str
+        The file, for the message.
+
+    Raises
+    ------
+    SitingInputError
+        An elevation outside the range.
     """
     lo, hi = ELEVATION_RANGE_M
     with np.errstate(invalid="ignore"):
@@ -120,6 +134,20 @@ def pixel_size_m(window_transform: Affine, rows: int, raster_crs: CRS) -> tuple[
     Projected CRS: the pixel size times the CRS's linear unit. Geographic CRS: arcs on the CRS's
     ellipsoid at each row's centre latitude, ``dx = Δλ N(φ) cos φ`` and ``dy = Δφ M(φ)`` (N prime
     vertical, M meridional radius of curvature).
+
+    Parameters
+    ----------
+    window_transform : affine.Affine
+        The raster's north-up transform, in ``raster_crs``.
+    rows : int
+        Rows of the raster.
+    raster_crs : rasterio.crs.CRS
+        Its CRS.
+
+    Returns
+    -------
+    dx_m, dy_m : numpy.ndarray
+        Column and row spacing per row [m].
     """
     if raster_crs.is_geographic:
         ell = pyproj.CRS.from_user_input(raster_crs.to_wkt()).ellipsoid
@@ -145,6 +173,22 @@ def grid_north_azimuth_deg(raster_crs: CRS, transform: Affine, shape: tuple[int,
     Zero for a geographic CRS. For a projected one it is measured, not looked up: the cell centre and a
     point 1e-5 degrees north of it along its meridian are projected and the angle between them taken.
     Subtract it from a grid azimuth to get a true one.
+
+    Parameters
+    ----------
+    raster_crs : rasterio.crs.CRS
+        The DEM's CRS.
+    transform : affine.Affine
+        The candidate grid's north-up transform [m, ``crs``].
+    shape : tuple of int
+        (rows, cols) of the candidate grid.
+    crs : str
+        The candidate grid's CRS.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``shape`` [degrees clockwise from grid north].
     """
     rows, cols = shape
     if raster_crs.is_geographic:
