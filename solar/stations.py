@@ -107,7 +107,13 @@ class StationUse:
     weight: float
 
     def describe(self) -> str:
-        """E.g. ``57687 Changsha (28.2167 N, 112.9167 E, 69 m): 12 km, -3 m, weight 0.91``."""
+        """One line on the station.
+
+        Returns
+        -------
+        str
+            E.g. ``57687 Changsha (28.2167 N, 112.9167 E, 69 m): 12 km, -3 m, weight 0.91``.
+        """
         name = f" {self.name}" if self.name else ""
         return (f"{self.station}{name} ({self.latitude:.4f} N, {self.longitude:.4f} E, {self.altitude_m:.0f} m): "
                 f"{self.km:.0f} km, {self.altitude_diff_m:+.0f} m, weight {self.weight:.2f}")
@@ -137,12 +143,24 @@ class SiteClimate:
 
     @property
     def ghi_monthly_kwh_m2(self) -> np.ndarray:
-        """Monthly GHI totals [kWh/m^2] of the 365-day year."""
+        """Monthly GHI totals of the 365-day year.
+
+        Returns
+        -------
+        numpy.ndarray
+            (12,) [kWh/m^2].
+        """
         return self.ghi_kwh_m2_day * MONTH_DAYS
 
     @property
     def dhi_monthly_kwh_m2(self) -> np.ndarray:
-        """Monthly DHI totals [kWh/m^2]."""
+        """Monthly DHI totals.
+
+        Returns
+        -------
+        numpy.ndarray
+            (12,) [kWh/m^2].
+        """
         return self.ghi_monthly_kwh_m2 * self.diffuse_fraction
 
 
@@ -155,7 +173,24 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def read_stations(data_dir: Path) -> StationTable:
-    """Read the climatology under ``data_dir / "solar"`` (cached per folder and file times)."""
+    """Read the climatology under ``data_dir / "solar"`` (cached per folder and file times).
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The data folder.
+
+    Returns
+    -------
+    StationTable
+        The CDSRD stations (positions [degrees], altitude [m], monthly clearness [-], diffuse fraction [-],
+        interannual GHI spread [%]), the CSWD normals (temperature [°C], wind speed [m/s]) and China's outline.
+
+    Raises
+    ------
+    SolarInputError
+        A file missing or unreadable, with its path and line.
+    """
     folder = Path(data_dir) / "solar"
     names = ("stations.csv", "station_months.csv", "cswd_stations.csv", "cswd_months.csv", "china_outline.geojson")
     stamps = []
@@ -235,7 +270,20 @@ def _read_stations(folder: Path, _stamps: tuple[int, ...]) -> StationTable:
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: np.ndarray | float, lon2: np.ndarray | float) -> np.ndarray:
-    """Haversine distance [km] on a 6,371 km sphere (ample for choosing stations)."""
+    """Haversine distance on a 6,371 km sphere (ample for choosing stations).
+
+    Parameters
+    ----------
+    lat1, lon1 : float
+        From [degrees].
+    lat2, lon2 : numpy.ndarray or float
+        To [degrees].
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance [km].
+    """
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(np.asarray(lon2) - lon1)
     a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
@@ -243,7 +291,18 @@ def great_circle_km(lat1: float, lon1: float, lat2: np.ndarray | float, lon2: np
 
 
 def extraterrestrial_daily_kwh_m2(lat: float) -> np.ndarray:
-    """Extraterrestrial irradiation on a horizontal plane [kWh/m^2/day] for days 1..365 (Duffie & Beckman 1.10.3)."""
+    """Extraterrestrial irradiation on a horizontal plane for days 1..365 (Duffie & Beckman 1.10.3).
+
+    Parameters
+    ----------
+    lat : float
+        Latitude [degrees north].
+
+    Returns
+    -------
+    numpy.ndarray
+        (365,) [kWh/m^2/day].
+    """
     day = np.arange(1, 366)
     decl = np.radians(23.45) * np.sin(2 * np.pi * (284 + day) / 365)
     phi = np.radians(lat)
@@ -255,13 +314,42 @@ def extraterrestrial_daily_kwh_m2(lat: float) -> np.ndarray:
 
 
 def monthly_extraterrestrial_kwh_m2_day(lat: float) -> np.ndarray:
-    """Monthly mean of :func:`extraterrestrial_daily_kwh_m2` (12 values)."""
+    """Monthly mean of :func:`extraterrestrial_daily_kwh_m2`.
+
+    Parameters
+    ----------
+    lat : float
+        Latitude [degrees north].
+
+    Returns
+    -------
+    numpy.ndarray
+        (12,) [kWh/m^2/day].
+    """
     month = np.repeat(np.arange(12), MONTH_DAYS)
     return np.bincount(month, weights=extraterrestrial_daily_kwh_m2(lat), minlength=12) / MONTH_DAYS
 
 
 def check_in_network(table: StationTable, lat: float, lon: float) -> np.ndarray:
-    """Distances [km] from (lat, lon) to every station; refuses points outside China or beyond the network."""
+    """Distances from (lat, lon) to every station; refuses points outside China or beyond the network.
+
+    Parameters
+    ----------
+    table : StationTable
+        The stations.
+    lat, lon : float
+        The site [degrees, WGS-84].
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance to each CDSRD station [km].
+
+    Raises
+    ------
+    SolarInputError
+        Outside China's outline, or farther than :data:`MAX_STATION_KM` from every station.
+    """
     if not table.outline.contains(shapely.Point(lon, lat)):
         raise SolarInputError(
             "lat/lon", f"({lat}, {lon}) is outside China (the offline weather covers mainland China and Hainan from "
@@ -277,7 +365,22 @@ def check_in_network(table: StationTable, lat: float, lon: float) -> np.ndarray:
 
 
 def choose_stations(table: StationTable, lat: float, lon: float, altitude_m: float | None) -> tuple[StationUse, ...]:
-    """The stations blended for a site and their weights (see the module docstring)."""
+    """The stations blended for a site and their weights (see the module docstring).
+
+    Parameters
+    ----------
+    table : StationTable
+        The stations.
+    lat, lon : float
+        The site [degrees, WGS-84].
+    altitude_m : float or None
+        The site's altitude [m]; None chooses by distance alone.
+
+    Returns
+    -------
+    tuple of StationUse
+        Each with distance [km], altitude difference [m] and weight [-] (weights sum to 1).
+    """
     km = check_in_network(table, lat, lon)
     if altitude_m is None:
         effective = km
@@ -297,7 +400,22 @@ def choose_stations(table: StationTable, lat: float, lon: float, altitude_m: flo
 
 
 def level_at(table: StationTable, lat: float, lon: float, exclude: int | None = None) -> float:
-    """The CSWD/CDSRD level at a point (:data:`LEVEL_NEIGHBOURS`); ``exclude`` leaves one CSWD station out."""
+    """The CSWD/CDSRD level at a point (:data:`LEVEL_NEIGHBOURS`); ``exclude`` leaves one CSWD station out.
+
+    Parameters
+    ----------
+    table : StationTable
+        The stations.
+    lat, lon : float
+        The point [degrees, WGS-84].
+    exclude : int, optional
+        WMO id of a CSWD station to leave out (leave-one-out tests).
+
+    Returns
+    -------
+    float
+        Ratio of CSWD to CDSRD annual GHI [-].
+    """
     ok = np.isfinite(table.cswd_level)
     if exclude is not None:
         ok &= table.cswd_ids != exclude
@@ -339,6 +457,12 @@ def site_climate(data_dir: Path, lat: float, lon: float, altitude_m: float | Non
     altitude_m : float, optional
         The site's altitude [m]; without it, the blended stations' altitude is used and stations are chosen
         by distance alone.
+
+    Returns
+    -------
+    SiteClimate
+        Monthly clearness [-] and diffuse fraction [-], temperature [°C], wind speed [m/s], the level [-]
+        and the stations used.
     """
     table = read_stations(data_dir)
     uses = choose_stations(table, lat, lon, altitude_m)

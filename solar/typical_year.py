@@ -48,7 +48,20 @@ MONTH_OF_DAY = np.repeat(np.arange(12), MONTH_DAYS)  # 0..11 for the 365 days
 
 
 def quantile_curve(levels: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
-    """Daily clearness at probability ``levels`` from the 7 station quantiles (linear, tails extended)."""
+    """Daily clearness at probability ``levels`` from the 7 station quantiles (linear, tails extended).
+
+    Parameters
+    ----------
+    levels : numpy.ndarray
+        Probabilities [0-1].
+    quantiles : numpy.ndarray
+        The 7 quantiles of daily clearness [-] at :data:`solar.stations.QUANTILE_LEVELS`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Daily clearness index [-] at ``levels``.
+    """
     q = np.asarray(quantiles, dtype=float)
     lo_slope = (q[1] - q[0]) / (QUANTILE_LEVELS[1] - QUANTILE_LEVELS[0])
     hi_slope = (q[-1] - q[-2]) / (QUANTILE_LEVELS[-1] - QUANTILE_LEVELS[-2])
@@ -59,7 +72,18 @@ def quantile_curve(levels: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
 
 
 def site_seed(lat: float, lon: float) -> int:
-    """A seed from the site's coordinates (to 1e-4 deg): the same site always gets the same year."""
+    """A seed from the site's coordinates (to 1e-4 deg): the same site always gets the same year.
+
+    Parameters
+    ----------
+    lat, lon : float
+        The site [degrees].
+
+    Returns
+    -------
+    int
+        The seed.
+    """
     return zlib.crc32(f"{lat:.4f},{lon:.4f}".encode())
 
 
@@ -68,6 +92,18 @@ def daily_clearness(climate: SiteClimate, seed: int) -> np.ndarray:
 
     Of :data:`ORDER_CANDIDATES` seeded AR(1) orderings, the one whose months' lag-1 autocorrelation is
     closest to the station's is kept (a single 30-day sample is too noisy: its lag-1 scatters by ~0.2).
+
+    Parameters
+    ----------
+    climate : SiteClimate
+        The site's monthly climate.
+    seed : int
+        :func:`site_seed`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (365,) daily clearness index [-].
     """
     rng = np.random.default_rng(seed)
     rho = np.clip(climate.kt_lag1, 0.0, 0.95)[MONTH_OF_DAY]
@@ -88,7 +124,18 @@ def daily_clearness(climate: SiteClimate, seed: int) -> np.ndarray:
 
 
 def lag1_by_month(kt: np.ndarray) -> np.ndarray:
-    """Lag-1 autocorrelation of daily clearness within each month (``kt``: (..., 365) -> (..., 12))."""
+    """Lag-1 autocorrelation of daily clearness within each month.
+
+    Parameters
+    ----------
+    kt : numpy.ndarray
+        (..., 365) daily clearness index [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        (..., 12) autocorrelation [-].
+    """
     out = []
     start = 0
     for n in MONTH_DAYS:
@@ -105,7 +152,22 @@ def _monthly(values: np.ndarray, month: np.ndarray) -> np.ndarray:
 
 
 def daily_irradiation(climate: SiteClimate, kt: np.ndarray, clear_kwh: np.ndarray) -> np.ndarray:
-    """Daily GHI [kWh/m^2]: ``kt x H0`` scaled to the month totals, capped at clear sky (excess moved)."""
+    """Daily GHI: ``kt x H0`` scaled to the month totals, capped at clear sky (excess moved).
+
+    Parameters
+    ----------
+    climate : SiteClimate
+        The site's monthly climate (GHI totals [kWh/m^2]).
+    kt : numpy.ndarray
+        (365,) daily clearness index [-].
+    clear_kwh : numpy.ndarray
+        (365,) clear-sky daily GHI [kWh/m^2].
+
+    Returns
+    -------
+    numpy.ndarray
+        (365,) daily GHI [kWh/m^2].
+    """
     target = climate.ghi_monthly_kwh_m2
     days = kt * extraterrestrial_daily_kwh_m2(climate.latitude)
     days *= (target / _monthly(days, MONTH_OF_DAY))[MONTH_OF_DAY]
@@ -123,7 +185,24 @@ def daily_irradiation(climate: SiteClimate, kt: np.ndarray, clear_kwh: np.ndarra
 
 
 def calibrate_diffuse(ghi: np.ndarray, kd: np.ndarray, month: np.ndarray, target: np.ndarray) -> np.ndarray:
-    """Hourly DHI [W/m^2]: ``min(f_m kd, 1) ghi`` with ``f_m`` giving each month its diffuse fraction ``target``."""
+    """Hourly DHI: ``min(f_m kd, 1) ghi`` with ``f_m`` giving each month its diffuse fraction ``target``.
+
+    Parameters
+    ----------
+    ghi : numpy.ndarray
+        Hourly GHI [W/m^2].
+    kd : numpy.ndarray
+        Hourly diffuse fraction of a decomposition model [-].
+    month : numpy.ndarray
+        Month of each hour (0..11).
+    target : numpy.ndarray
+        (12,) monthly diffuse fraction to reach [-].
+
+    Returns
+    -------
+    numpy.ndarray
+        Hourly DHI [W/m^2].
+    """
     lo, hi = np.full(12, 0.05), np.full(12, 20.0)
     ghi_month = _monthly(ghi, month)
     for _ in range(40):  # bisection, all months at once (the share is monotone in f)
@@ -138,6 +217,18 @@ def hourly_year(climate: SiteClimate) -> tuple[pd.DataFrame, np.ndarray]:
     """The hourly year (``ghi``, ``dni``, ``dhi`` [W/m^2], ``temp_air`` [C], ``wind_speed`` [m/s]) and its daily kt.
 
     Time stamps are the middle of each hour in China's standard time (UTC+8).
+
+    Parameters
+    ----------
+    climate : SiteClimate
+        The site's monthly climate.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        ``ghi``, ``dni``, ``dhi`` [W/m^2], ``temp_air`` [°C], ``wind_speed`` [m/s], hourly.
+    kt : numpy.ndarray
+        (365,) daily clearness index [-].
     """
     lat, lon = climate.latitude, climate.longitude
     times = pd.date_range(f"{YEAR}-01-01 00:30", periods=8760, freq="h", tz=TIME_ZONE)
@@ -175,7 +266,20 @@ def hourly_year(climate: SiteClimate) -> tuple[pd.DataFrame, np.ndarray]:
 
 
 def describe(climate: SiteClimate) -> tuple[str, tuple[str, ...]]:
-    """The source line and the assumptions of a typical year built from ``climate``."""
+    """The source line and the assumptions of a typical year built from ``climate``.
+
+    Parameters
+    ----------
+    climate : SiteClimate
+        The site's monthly climate and its stations.
+
+    Returns
+    -------
+    source : str
+        One line naming the stations (distance [km]) and the level.
+    assumptions : tuple of str
+        The assumptions, one sentence each.
+    """
     near = climate.stations[0]
     far = near.km > 100.0
     names = "; ".join(u.describe() for u in climate.stations)

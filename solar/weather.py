@@ -107,18 +107,45 @@ class Weather:
 
     @property
     def local_index(self) -> pd.DatetimeIndex:
-        """The time stamps in the point's local standard time (UTC offset from its longitude)."""
+        """The time stamps in the point's local standard time (UTC offset from its longitude).
+
+        Returns
+        -------
+        pandas.DatetimeIndex
+            One per row.
+        """
         offset = dt.timezone(dt.timedelta(hours=round(self.longitude / 15)))
         return pd.DatetimeIndex(self.data.index).tz_convert(offset)
 
     @property
     def local_months(self) -> np.ndarray:
-        """Month (1..12) of each row in local standard time."""
+        """Month of each row in local standard time.
+
+        Returns
+        -------
+        numpy.ndarray
+            1..12, one per row.
+        """
         return np.asarray(self.local_index.month)
 
 
 def check_lat_lon(lat: float, lon: float, where: str = "") -> None:
-    """Refuse a latitude or longitude that is not a finite WGS-84 coordinate."""
+    """Refuse a latitude or longitude that is not a finite WGS-84 coordinate.
+
+    Parameters
+    ----------
+    lat : float
+        Latitude [degrees north], -90..90.
+    lon : float
+        Longitude [degrees east], -180..180.
+    where : str
+        The file (and line) it came from, for the message.
+
+    Raises
+    ------
+    SolarInputError
+        Not finite or out of range.
+    """
     if not np.isfinite(lat) or not -90 <= lat <= 90:
         raise SolarInputError("lat", f"{lat} is not a latitude (allowed: finite, -90..90 degrees)", where)
     if not np.isfinite(lon) or not -180 <= lon <= 180:
@@ -130,7 +157,20 @@ ALTITUDE_RANGE_M = (-500.0, 9000.0)
 
 
 def check_altitude(altitude_m: float, where: str = "") -> None:
-    """Refuse an altitude that is not a finite number of metres within :data:`ALTITUDE_RANGE_M`."""
+    """Refuse an altitude that is not a finite number of metres within :data:`ALTITUDE_RANGE_M`.
+
+    Parameters
+    ----------
+    altitude_m : float
+        Altitude [m].
+    where : str
+        The file (and line) it came from, for the message.
+
+    Raises
+    ------
+    SolarInputError
+        Not finite or out of range.
+    """
     lo, hi = ALTITUDE_RANGE_M
     if not np.isfinite(altitude_m) or not lo <= altitude_m <= hi:
         raise SolarInputError("altitude", f"{altitude_m:g} m is not a site altitude (allowed: finite, "
@@ -145,6 +185,21 @@ def typical_year(data_dir: Path, lat: float, lon: float, altitude_m: float | Non
 
     :func:`solar.stations.site_climate` blends the stations' monthly climate; :func:`solar.typical_year.hourly_year`
     builds the hours. Points outside China or beyond the station network are refused.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The data folder (``solar/`` holds the climatology).
+    lat, lon : float
+        The site [degrees, WGS-84].
+    altitude_m : float, optional
+        The site's altitude [m].
+
+    Returns
+    -------
+    Weather
+        Hourly GHI, DNI, DHI [W/m^2], ``temp_air`` [°C], ``wind_speed`` [m/s], an estimate, with its stations
+        and interannual variability.
     """
     check_lat_lon(lat, lon)
     if altitude_m is not None:
@@ -161,7 +216,20 @@ def typical_year(data_dir: Path, lat: float, lon: float, altitude_m: float | Non
 
 
 def station_variability(data_dir: Path, lat: float, lon: float) -> Variability | None:
-    """The interannual spread of annual GHI at a point from the station network, or None outside it."""
+    """The interannual spread of annual GHI at a point from the station network, or None outside it.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The data folder.
+    lat, lon : float
+        The point [degrees, WGS-84].
+
+    Returns
+    -------
+    Variability or None
+        Standard deviation of annual GHI [%] and its source.
+    """
     try:
         climate = site_climate(data_dir, lat, lon)
     except SolarInputError:
@@ -180,6 +248,22 @@ def read_weather_file(path: Path) -> Weather:
 
     Irradiance in the wrong unit (:func:`_check_frame`) and times that put the sun's energy at night
     (:func:`check_clock`) are refused too.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file (``.json``, ``.csv``, ``.epw``).
+
+    Returns
+    -------
+    Weather
+        Hourly GHI, DNI, DHI [W/m^2], ``temp_air`` [°C], ``wind_speed`` [m/s], the point [degrees] and
+        altitude [m], isolated implausible hours clipped and listed.
+
+    Raises
+    ------
+    SolarInputError
+        With the file, line and field.
     """
     problem = not_regular_file(path)
     if problem:
@@ -213,6 +297,18 @@ def check_clock(weather: Weather, path: Path) -> None:
 
     Thresholds and their margins: :data:`NIGHT_ELEVATION_DEG`, :data:`NIGHT_SHARE_MAX`. The sun's position
     is taken at each row's time stamp, which marks the middle of its hour (the :class:`Weather` convention).
+
+    Parameters
+    ----------
+    weather : Weather
+        The year (GHI [W/m^2]).
+    path : pathlib.Path
+        Its file, for the message.
+
+    Raises
+    ------
+    SolarInputError
+        Naming the shift [h] that fits.
     """
     data = weather.data
     ghi = data["ghi"].to_numpy()
@@ -440,7 +536,25 @@ def _refuse_unless_isolated(col: str, values: np.ndarray, wrong: np.ndarray, bou
 
 
 def fetch_pvgis(lat: float, lon: float, cache_dir: Path) -> Weather:
-    """PVGIS TMY for the point: read from ``cache_dir`` if fetched before, else fetched online and cached."""
+    """PVGIS TMY for the point: read from ``cache_dir`` if fetched before, else fetched online and cached.
+
+    Parameters
+    ----------
+    lat, lon : float
+        The site [degrees, WGS-84].
+    cache_dir : pathlib.Path
+        Where fetched years are kept.
+
+    Returns
+    -------
+    Weather
+        The PVGIS typical year (irradiance [W/m^2], UTC).
+
+    Raises
+    ------
+    SolarInputError
+        When the fetch fails.
+    """
     check_lat_lon(lat, lon)
     cached = cache_dir / f"pvgis_tmy_{lat:.4f}_{lon:.4f}.json"
     if not cached.exists():
@@ -462,7 +576,22 @@ def fetch_pvgis(lat: float, lon: float, cache_dir: Path) -> Weather:
 
 
 def check_near(weather: Weather, lat: float, lon: float, max_km: float = 50.0) -> None:
-    """Refuse weather recorded far from the site it is asked to drive."""
+    """Refuse weather recorded far from the site it is asked to drive.
+
+    Parameters
+    ----------
+    weather : Weather
+        The weather (its point [degrees]).
+    lat, lon : float
+        The site [degrees, WGS-84].
+    max_km : float
+        Largest accepted distance [km].
+
+    Raises
+    ------
+    SolarInputError
+        Farther than ``max_km``.
+    """
     km = float(great_circle_km(lat, lon, weather.latitude, weather.longitude))
     if km > max_km:
         raise SolarInputError(
@@ -476,6 +605,24 @@ def load_weather(spec: str | None, lat: float, lon: float, *, data_dir: Path, ca
     """Weather by source name (:data:`WEATHER_SOURCES`) or file path; ``None`` means ``offline``.
 
     A file's (or PVGIS's) year gets the station network's interannual spread at its point, for P90.
+
+    Parameters
+    ----------
+    spec : str or None
+        ``offline``, ``pvgis`` or a file path.
+    lat, lon : float
+        The site [degrees, WGS-84].
+    data_dir : pathlib.Path
+        The data folder (climatology).
+    cache_dir : pathlib.Path
+        PVGIS cache.
+    altitude_m : float, optional
+        The site's altitude [m] (offline weather).
+
+    Returns
+    -------
+    Weather
+        Hourly GHI, DNI, DHI [W/m^2], ``temp_air`` [°C], ``wind_speed`` [m/s].
     """
     if spec in (None, "offline"):
         return typical_year(data_dir, lat, lon, altitude_m)
