@@ -10,6 +10,7 @@ from geo.capacity import CapacityParseError
 from geo.coords import CoordinateError
 from geo.errors import NotFoundError, RegistryError, StoreError
 from geo.export import OutputPathError
+from geo.ingest.errors import IngestError
 from geo.store.edits import ConflictError, EditError, ScopeError
 from grid.errors import GridInputError
 from solar.errors import SolarInputError
@@ -89,6 +90,7 @@ ERRORS: tuple[tuple[type[Exception], int | None, int], ...] = (
     (SolarInputError, 422, EXIT_ERROR),
     (SitingInputError, 422, EXIT_ERROR),
     (WindInputError, 422, EXIT_ERROR),
+    (IngestError, 422, EXIT_ERROR),
     (StoreError, 503, EXIT_ERROR),  # and StoreBusyError: a build holds the store, or it cannot be written
     (OutputPathError, None, EXIT_ERROR),
     (ValueError, None, EXIT_ERROR),  # a bad argument at the command line; in the service, a bug (500)

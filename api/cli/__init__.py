@@ -24,6 +24,7 @@ COMMANDS = {
     "site": ("api.cli.site", "site new PV: candidate grid, exclusions, score, sites, supply curve, coverage"),
     "serve": ("api.cli.service", "run the planner service (uvicorn)"),
     "keys": ("api.cli.service", "API keys for edits: add (printed once), list, revoke"),
+    "ingest": ("api.cli.ingest", "propose registry rows from a plan's text (proposed, with line and quote)"),
 }
 _TOP_OPTIONS = ("--data-dir", "--store")
 DESCRIPTION = ("The energy-infrastructure planner: the energy projects and targets of Chinese county and city plans, "

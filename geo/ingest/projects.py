@@ -1,0 +1,308 @@
+"""Projects from a plan's sentences: one row per named facility and per action, figures normalised.
+
+A sentence is cut into clauses (at ，and ：) and a clause into items (at 、 and at 和/及/与 between names). An
+item is a project when it ends in a facility head (…变电站, …电站, …项目; :data:`geo.ingest.patterns.HEADS`)
+and says energy; the verbs before it are dropped. Short names listed before a named one share its head, its
+action and its voltage ("110kV马壕、南津港和枫树坡变电站更换主变压器" is three rows). A name that is only
+generic words (分布式光伏项目) is a programme and kept only when it carries a figure (capacity, count, km).
+The capacity is the name's own, else, when the sentence names one project, the sentence's 装机/规模 figure.
+"""
+
+import re
+from dataclasses import dataclass
+
+from geo.capacity import CapacityParseError, parse_capacity_mw
+from geo.ingest import figures, patterns
+from geo.ingest.rows import ProjectRow
+from geo.ingest.text import Document, Span, sentences, split
+
+MAX_SHARED = 8  # characters of a listed name that shares the next one's head
+MAX_WEAK = 12  # characters of a name with a weak head (陕煤汨罗火电)
+MAX_QUOTE = 160
+
+
+@dataclass(frozen=True)
+class Item:
+    """A candidate name in a sentence: ``start``/``end`` of the name, ``tail_end`` after its action words."""
+
+    name: str
+    start: int
+    end: int
+    tail_end: int
+    item_end: int
+    clause_start: int
+    clause_end: int
+    inherited: bool = False
+
+
+def _strip_lead(text: str, start: int) -> int:
+    m = patterns.LEAD.match(text[start:])
+    while m and m.end():
+        start += m.end()
+        m = patterns.LEAD.match(text[start:])
+    return start
+
+
+def _items(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Items of the clause ``text[lo:hi]``: split at 、, and at 和/及/与 between names."""
+    parts, start = [], lo
+    for k in range(lo, hi):
+        if text[k] == "、":
+            parts.append((start, k))
+            start = k + 1
+    parts.append((start, hi))
+    out = []
+    listed = len(parts) > 1
+    for a, b in parts:
+        while True:
+            m = next((m for m in re.finditer(r"以及|和|及|与", text[a:b])), None)
+            cut = None
+            for m in re.finditer(r"以及|和|及|与", text[a:b]):
+                left = text[a : a + m.start()]
+                right = text[a + m.end() : b]
+                ends_head = patterns.HEAD.search(left) is not None and patterns.HEAD.search(left[-9:]) is not None
+                short_name = (listed or patterns.HEAD.search(right)) and 0 < len(left) <= MAX_SHARED \
+                    and not patterns.ENERGY_WORD.search(left) and patterns.HEAD.search(right) is not None
+                if (ends_head and patterns.HEAD.search(right)) or short_name:
+                    cut = m
+                    break
+            if cut is None or m is None:
+                out.append((a, b))
+                break
+            out.append((a, a + cut.start()))
+            a = a + cut.end()
+    return [(a, b) for a, b in out if b > a]
+
+
+def _head(text: str, a: int, b: int) -> tuple[int, int] | None:
+    """``(name_end, tail_end)`` of the item ``text[a:b]``, or None without a head."""
+    seg = text[a:b]
+    short = patterns.SHORT_SUBSTATION.search(seg)
+    m = patterns.HEAD.search(seg)
+    if short and (m is None or short.start() <= m.start()):
+        end = a + short.end()
+    elif m:
+        end = a + m.end()
+    elif patterns.WEAK_HEADS.search(seg.rstrip("等")) and len(seg) <= MAX_WEAK:
+        end = a + len(seg.rstrip("等"))
+    else:
+        return None
+    more = patterns.HEAD.match(text[end:b])
+    while more:  # 管道工程, 电站项目: the name goes on
+        end += more.end()
+        more = patterns.HEAD.match(text[end:b])
+    tail = patterns.TAIL_ACTION.match(text[end:b])
+    return end, end + (tail.end() if tail else 0)
+
+
+def _sentence_items(text: str) -> list[Item]:
+    items: list[Item] = []
+    clause_lo = 0
+    for k in range(len(text) + 1):
+        if k < len(text) and text[k] not in "，：；。！？":
+            continue
+        pending: list[tuple[int, int]] = []
+        for a, b in _items(text, clause_lo, k):
+            a = _strip_lead(text, a)
+            if a >= b:
+                continue
+            head = _head(text, a, b)
+            if head is None:
+                if b - a <= MAX_SHARED and not re.search("[的地是在]", text[a:b]) \
+                        and not patterns.ENERGY_WORD.search(text[a:b].lstrip("0123456789kKV千伏")):
+                    pending.append((a, b))
+                else:
+                    pending = []
+                continue
+            end, tail_end = head
+            name = text[a:tail_end]
+            if k < len(text) and text[k] == "：" and b == k:
+                pending = []  # a label: "光伏发电项目：..."
+                continue
+            inner = text[a:end]
+            m_head = patterns.HEAD.search(inner) or patterns.SHORT_SUBSTATION.search(inner)
+            before_head = inner[: m_head.start()] if m_head else inner
+            if "等" in before_head.rstrip("等") or ("等" in before_head and not pending):
+                pending = []  # "农光互补光伏等重点项目", "物流等电动汽车专用充电站": a kind, not a name
+                continue
+            if before_head.endswith("等"):
+                name = name.replace("等", "", 1) if name.count("等") == 1 else name
+            items.append(Item(name, a, end, tail_end, b, clause_lo, k))
+            m = patterns.HEAD.search(text[a:end]) or patterns.SHORT_SUBSTATION.search(text[a:end])
+            core_len = (m.start() if m and m.start() > 0 else end - a)
+            if pending and core_len <= MAX_SHARED + 6:
+                voltage = re.match(r"\d{2,4}(?:kV|KV|千伏)", text[pending[0][0]:pending[0][1]])
+                prefix = voltage.group() if voltage else ""
+                head_word = text[a + core_len : end] if m else ""
+                shared_tail = text[end:tail_end]
+                own_prefix = re.match(r"\d{2,4}(?:kV|KV|千伏)", name)
+                for pa, pb in pending:
+                    core = text[pa:pb].rstrip("等")
+                    if prefix and not core.startswith(prefix):
+                        core = prefix + core
+                    if head_word.endswith("变") and not head_word.endswith("站") and core.endswith("变"):
+                        head_word = ""
+                    items.append(Item(core + head_word + shared_tail, pa, pb, pb, pb, clause_lo, k, inherited=True))
+                if prefix and not own_prefix:
+                    items[-len(pending) - 1] = Item(prefix + name, a, end, tail_end, b, clause_lo, k)
+            pending = []
+        clause_lo = k + 1
+    return items
+
+
+def _capacity(doc: Document, sent: Span, lo: int, hi: int) -> tuple[str, float] | None:
+    """The first power figure in ``sent.text[lo:hi]``: raw (original if it parses, else normalised) and MW."""
+    found = figures.power_figures(sent.text[lo:hi])
+    if not found:
+        return None
+    f = found[0]
+    _, raw = doc.cite(sent[lo + f.start : lo + f.end])
+    try:
+        if abs(parse_capacity_mw(raw) - f.value) > 1e-6 * max(1.0, f.value):
+            raw = f.text
+    except CapacityParseError:
+        raw = f.text
+    return raw, f.value
+
+
+def _first(rules: tuple[tuple[re.Pattern[str], str], ...], text: str, default: str) -> str:
+    return next((value for pattern, value in rules if pattern.search(text)), default)
+
+
+def classify(name: str) -> tuple[str, str]:
+    """``(category, subtype)`` of a facility name by :data:`geo.ingest.patterns.CATEGORY_RULES`."""
+    for pattern, category, subtype in patterns.CATEGORY_RULES:
+        if pattern.search(name):
+            return category, subtype
+    return "other", ""
+
+
+def is_specific(name: str, place_words: tuple[str, ...] = ()) -> bool:
+    """Whether a name says more than generic words (a facility, not a programme)."""
+    rest = patterns.GENERIC.sub("", name)
+    return len(rest) >= patterns.MIN_SPECIFIC or any(w and w in name for w in place_words)
+
+
+def _year(text: str) -> int | None:
+    m = re.search(r"(20\d\d)年(?:底|前|内|上半年|年底)?(?:全面|正式|实现|计划|力争|确保)?(?:建成|投产|投运|并网|完成|开工|竣工)",
+                  text) or re.search(r"(?:到|至|于)(20\d\d)年", text)
+    return int(m.group(1)) if m else None
+
+
+def _status(text: str) -> str:
+    return _first(patterns.STATUS_RULES, text, "planned")
+
+
+def projects_in(doc: Document) -> list[ProjectRow]:
+    """Every project row the rules find in ``doc``, in text order, without ids, districts and places."""
+    rows: list[ProjectRow] = []
+    for paragraph in doc.paragraphs:
+        for sent in sentences(paragraph):
+            rows.extend(_sentence_rows(doc, sent))
+    return rows
+
+
+def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
+    text = sent.text
+    if not patterns.ENERGY_WORD.search(text):
+        return []
+    out: list[tuple[Item, ProjectRow]] = []
+    items_all = _sentence_items(text)
+    for item in items_all:
+        name = item.name.rstrip("等")
+        if not patterns.ENERGY_WORD.search(name) or patterns.NOT_FACILITY.search(name):
+            continue
+        if "的" in name[:-1]:  # "在黄金坳镇拟建设容量10万千瓦的风力发电厂": the name is after 的
+            name = name[name.rindex("的") + 1 :]
+        category, subtype = classify(name)
+        row = ProjectRow(name_zh=name, category=category, subtype=subtype)
+        cap = _capacity(doc, sent, item.start, item.tail_end) if not item.inherited else None
+        tail = text[item.tail_end : item.item_end]
+        count_fig = figures.count(tail) if not item.inherited else None
+        length_fig = figures.length_km(tail) if not item.inherited else None
+        if cap is None and not item.inherited and not count_fig and not length_fig:
+            cap = _capacity(doc, sent, item.tail_end, item.item_end)
+        if cap:
+            row.capacity_raw, row.capacity_mw = cap
+        energy = figures.energy_figures(text[item.start : item.item_end])
+        if energy and category == "storage":
+            row.energy_mwh = energy[0].value
+        row.voltage_kv = figures.voltage_kv(name)
+        if count_fig:
+            row.count, row.count_unit = int(count_fig.value), count_fig.unit
+        if length_fig:
+            row.length_km = length_fig.value
+        has_figure = bool(cap or count_fig or length_fig)
+        if not is_specific(name) and (not has_figure or patterns.STOCK.search(text[item.clause_start : item.start])):
+            continue
+        if not is_specific(name):
+            row.category, row.subtype = ("grid_programme", "") if category in ("substation", "transmission") \
+                else (category, subtype)
+            if category == "charging" and not subtype:
+                row.subtype = {"座": "station", "个": "pile", "根": "pile"}.get(row.count_unit, "programme")
+            row.notes.append("a programme (generic name with a figure), not a single facility")
+        if row.count_unit:
+            row.count_unit = _count_unit(row.category, name, row.count_unit)
+        context = text[: item.item_end]
+        row.action = _first(patterns.ACTION_RULES, name, "new")
+        row.status = _status(context)
+        row.target_year = _year(text[item.clause_start :]) or _year(context)
+        out.append((item, row))
+    if len(out) == 1 and out[0][1].capacity_mw is None and out[0][1].count is None:
+        item, row = out[0]
+        m = re.search(r"(?:装机|规模|容量|总装机)[^，。；]{0,8}?(\d)", text[item.tail_end :])
+        if m:
+            cap = _capacity(doc, sent, item.tail_end + m.start(1), len(text))
+            if cap:
+                row.capacity_raw, row.capacity_mw = cap
+                item = Item(item.name, item.start, item.end, item.tail_end,
+                            max(item.item_end, text.index(m.group(), item.tail_end) + len(m.group()) + 12),
+                            item.clause_start, item.clause_end, item.inherited)
+                out = [(item, row)]
+    specific_open = [(i, r) for i, r in out if is_specific(r.name_zh) and r.capacity_mw is None]
+    for item, row in list(out):  # a generic row's capacity belongs to the one named facility of its kind
+        same = [(i, r) for i, r in specific_open if r.category == row.category]
+        if not is_specific(row.name_zh) and row.capacity_mw is not None and len(same) == 1:
+            same[0][1].capacity_raw, same[0][1].capacity_mw = row.capacity_raw, row.capacity_mw
+            out.remove((item, row))
+            s_item = same[0][0]
+            out[out.index(same[0])] = (Item(s_item.name, s_item.start, s_item.end, s_item.tail_end, item.tail_end,
+                                            s_item.clause_start, item.clause_end), same[0][1])
+    per_clause: dict[int, int] = {}
+    for item in {i.clause_start: i for i, _ in out}.values():
+        per_clause[item.clause_start] = sum(1 for i in items_all if i.clause_start == item.clause_start)
+    rows = []
+    for item, row in out:
+        shared = per_clause.get(item.clause_start, 1) > 1
+        lo = item.start if shared and not item.inherited else item.clause_start
+        hi = max(item.tail_end, item.item_end if not shared else item.tail_end)
+        if item.inherited:  # the listed name and the head it shares: the clause from the name to the head
+            lo, hi = item.start, item.clause_end
+        if row.capacity_raw:
+            at = text.find(row.capacity_raw.replace(" ", ""), item.start)
+            if at >= 0:
+                hi = max(hi, at + len(row.capacity_raw.replace(" ", "")))
+        if hi - lo > MAX_QUOTE:
+            lo = max(lo, min(item.start, hi - MAX_QUOTE))
+        hi = min(hi, len(text))
+        quote_span = sent[lo:hi]
+        while quote_span.text and quote_span.text[-1] in "，：；。、":
+            quote_span = quote_span[: len(quote_span) - 1]
+        row.line, row.quote = doc.cite(quote_span)
+        rows.append(row)
+    return rows
+
+
+def _count_unit(category: str, name: str, measure: str) -> str:
+    if "桩" in name:
+        return "piles"
+    if "变电" in name or name.endswith("变"):
+        return "substations"
+    if "配变" in name or "变压器" in name:
+        return "distribution transformers"
+    if category == "charging" and measure == "座":
+        return "stations"
+    return figures.COUNT_UNITS.get(measure, measure)
+
+
+__all__ = ["classify", "is_specific", "projects_in", "split"]

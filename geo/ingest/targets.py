@@ -1,0 +1,170 @@
+"""Targets from a plan's sentences: capacity, share, intensity, count and length, with year and comparator.
+
+A figure is a target when its sentence looks forward (到2025年, 2030年前, 力争, 目标, 不低于, 十四五末 ...)
+and the words before it say what it measures (:data:`METRICS`). The year is the nearest 20NN年 before the
+figure in its sentence (not a base year: 较2020年), else the paragraph's; the comparator comes from the
+wording around the figure (不低于 / 以上 -> >=, 控制在 / 以内 -> <=, 左右 / 约 -> ~, else =).
+"""
+
+import re
+
+from geo.capacity import POWER_UNITS_MW
+from geo.ingest.rows import TargetRow
+from geo.ingest.text import Document, Span, sentences
+
+FORWARD = re.compile(r"到20\d\d|20\d\d年(?:前|底|末)?(?:，|,)?(?:全[市县区]|力争|基本|实现|达到)|力争|目标|不低于|不少于|"
+                     r"以上|以内|控制在|提高到|提升到|提升至|达到|十[四五]五|末|确保|降低|下降")
+PAST = re.compile(r"截至|截止|同比|比上年|已[经]?|完成了|实现了|达到了|年末全|现状|基期")
+_UNITS = "|".join(re.escape(u) for u in sorted(POWER_UNITS_MW, key=len, reverse=True))
+FIGURE = re.compile(
+    rf"(\d+(?:\.\d+)?)(?:(%)|({_UNITS})(?!时|h)|(万吨标准煤|吨标准煤|万吨标煤)|(万立方米|立方米)|(公里|千米)|(万)?(个|座|台|辆|处))")
+# (pattern on the words before the figure, metric, figure kind); first match wins
+METRICS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), m, k) for p, m, k in (
+    (r"非化石能源.{0,14}(?:比重|占比|比例)|非化石能源消费", "non_fossil_share_pct", "%"),
+    (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值).{0,6}(?:二氧化碳|碳排放)|碳排放强度|二氧化碳排放.{0,4}下降",
+     "carbon_intensity_reduction_pct", "%"),
+    (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值).{0,6}能耗|能耗强度|能源消耗.{0,4}下降", "energy_intensity_reduction_pct", "%"),
+    (r"煤炭.{0,10}(?:比重|占比|比例)", "coal_share_pct", "%"),
+    (r"天然气.{0,10}(?:比重|占比|比例)", "gas_share_pct", "%"),
+    (r"电能.{0,10}终端能源|终端能源.{0,10}电", "electricity_share_pct", "%"),
+    (r"可再生能源.{0,8}(?:电力|发电量|消纳).{0,10}(?:比重|占比|比例)", "renewable_power_share_pct", "%"),
+    (r"森林覆盖率", "forest_cover_pct", "%"),
+    (r"绿色建筑", "green_building_share_pct", "%"),
+    (r"新能源.{0,8}(?:汽车|车辆|公交|出租|车).{0,20}(?:比例|占比|比重)|(?:比例|占比|比重).{0,6}新能源", "new_energy_vehicle_share_pct", "%"),
+    (r"公共交通|绿色出行", "public_transport_share_pct", "%"),
+    (r"屋顶.{0,16}(?:覆盖率|比例)", "rooftop_pv_coverage_pct", "%"),
+    (r"供电可靠率", "grid_reliability_pct", "%"),
+    (r"电压合格率", "voltage_qualification_pct", "%"),
+    (r"尖峰负荷|需求响应|负荷响应", "demand_response_pct", "%"),
+    (r"岸电", "shore_power_usage_pct", "%"),
+    (r"可再生能源替代", "building_renewable_substitution_pct", "%"),
+    (r"光伏", "pv_capacity_mw", "MW"),
+    (r"风电|风力", "wind_capacity_mw", "MW"),
+    (r"储能", "storage_capacity_mw", "MW"),
+    (r"新能源", "new_energy_capacity_mw", "MW"),
+    (r"可再生能源|清洁能源", "renewable_capacity_mw", "MW"),
+    (r"火电|煤电|燃煤", "coal_capacity_mw", "MW"),
+    (r"总装机|电力装机|电源装机|装机", "total_power_capacity_mw", "MW"),
+    (r"能源消费总量|能耗总量", "energy_consumption_tce", "tce"),
+    (r"森林蓄积", "forest_stock_m3", "m3"),
+    (r"充电桩", "charging_piles_count", "count"),
+    (r"换电站", "battery_swap_stations_count", "count"),
+    (r"充电站", "charging_stations_count", "count"),
+    (r"配变|配电变压器", "distribution_transformers_count", "count"),
+    (r"变电站", "substation_count", "count"),
+    (r"线路|输电线", "line_km", "km"),
+))
+BEFORE_GE = re.compile(r"(?:不低于|不少于|至少|超过|突破|达到|达|提高到|提高至|提升到|提升至|增加到|增长到|力争|保持在|稳定在|≥)$")
+BEFORE_LE = re.compile(r"(?:不高于|不超过|控制在|低于|降至|降到|下降到|≤)$")
+BEFORE_ABOUT = re.compile(r"(?:约|大约|左右)$")
+AFTER_GE = re.compile(r"^(?:以上|及以上|或以上)")
+AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
+AFTER_ABOUT = re.compile(r"^左右")
+PEAK = re.compile(r"(20\d\d)年前(?:实现)?(?:全[市县区])?碳达峰|碳达峰.{0,6}(20\d\d)年前|(20\d\d)年前.{0,6}达峰")
+PERIOD_END = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
+
+
+def _kind(m: re.Match[str]) -> tuple[str, float]:
+    """``(kind, value)`` of a FIGURE match, value in the metric's unit."""
+    n = float(m.group(1))
+    if m.group(2):
+        return "%", n
+    if m.group(3):
+        return "MW", round(n * POWER_UNITS_MW[m.group(3)], 9)
+    if m.group(4):
+        return "tce", n * (10000 if m.group(4).startswith("万") else 1)
+    if m.group(5):
+        return "m3", n * (10000 if m.group(5).startswith("万") else 1)
+    if m.group(6):
+        return "km", n
+    return "count", n * (10000 if m.group(7) else 1)
+
+
+def _year(before: str, context_year: int | None) -> int | None:
+    found = [(int(y), k) for k, y in ((m.start(), m.group(1)) for m in re.finditer(r"(20\d\d)年", before))
+             if not re.search(r"(?:较|比|相比|以|基于)$", before[max(0, k - 3) : k])]
+    if found:
+        return found[-1][0]
+    for word, year in PERIOD_END.items():
+        if word in before:
+            return year
+    return context_year
+
+
+def _comparator(before: str, after: str, metric: str) -> str:
+    if AFTER_ABOUT.match(after) or BEFORE_ABOUT.search(before[-3:]):
+        return "~"
+    if AFTER_GE.match(after):
+        return ">="
+    if AFTER_LE.match(after) or BEFORE_LE.search(before[-4:]):
+        return "<="
+    if BEFORE_GE.search(before[-4:]):
+        return ">="
+    return "="
+
+
+def targets_in(doc: Document) -> list[TargetRow]:
+    """Every target row the rules find in ``doc``, in text order, without ids and adcodes."""
+    rows: list[TargetRow] = []
+    seen: set[tuple[str, float, int | None]] = set()
+    for paragraph in doc.paragraphs:
+        context_year: int | None = None
+        for sent in sentences(paragraph):
+            text = sent.text
+            lead = re.match(r"(?:到|至|在)?(20\d\d)年", text)
+            if lead:
+                context_year = int(lead.group(1))
+            for row in _sentence_targets(doc, sent, context_year):
+                key = (row.metric, row.value, row.year)
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(row)
+    return rows
+
+
+def _sentence_targets(doc: Document, sent: Span, context_year: int | None) -> list[TargetRow]:
+    text = sent.text
+    out: list[TargetRow] = []
+    for m in PEAK.finditer(text):
+        year = int(next(g for g in m.groups() if g))
+        line, quote = doc.cite(sent[m.start() : m.end()])
+        out.append(TargetRow("carbon_peak_year", year, f"{year}年前", "year", "<=", year, "", line, quote))
+    if not FORWARD.search(text) or PAST.search(text):
+        return out
+    clause_starts = [0] + [k + 1 for k, c in enumerate(text) if c in "，：；"]
+    for m in FIGURE.finditer(text):
+        kind, value = _kind(m)
+        k0 = max(s for s in clause_starts if s <= m.start())
+        prev = max([s for s in clause_starts if s < k0] or [k0])
+        before = text[k0 : m.start()]
+        metric = next((name for p, name, k in METRICS if k == kind and p.search(before)), None)
+        lo = k0
+        if metric is None and len(before) <= 6:  # "比重达到20%": what it measures is in the clause before
+            metric = next((name for p, name, k in METRICS if k == kind and p.search(text[prev : m.start()])), None)
+            lo = prev
+        if metric is None:
+            if kind != "%" or not re.search(r"到20\d\d|20\d\d年", text[: m.start()]) and context_year is None:
+                continue
+            if not re.search(r"率|比重|比例|占比|下降|降低|提高|提升", before):
+                continue
+            metric = "other"
+        after = text[m.end() : m.end() + 4]
+        suffix = re.match(r"以上|及以上|以内|以下|左右", after)
+        end = m.end() + (suffix.end() if suffix else 0)
+        unit = {"%": "%", "MW": "MW", "tce": "tce", "m3": "m3", "km": "km", "count": "count"}[kind]
+        year = _year(text[: m.start()], context_year)
+        comparator = _comparator(text[: m.start()], after, metric)
+        base = re.search(r"(?:较|比)(20\d\d)年", text[lo : m.start()])
+        if metric.endswith("reduction_pct") or (metric == "other" and re.search(r"下降|降低", before)):
+            basis = f"reduction_vs_{base.group(1)}" if base else "reduction"
+        elif kind == "%":
+            basis = "share"
+        else:
+            basis = "additional" if re.search(r"新增|新建|新上", text[lo : m.start()]) else "stock"
+        line, quote = doc.cite(sent[lo:end])
+        _, raw = doc.cite(sent[m.start() : end])
+        row = TargetRow(metric, value, raw, unit, comparator, year, basis, line, quote)
+        if metric == "other":
+            row.notes.append(f"what it measures, as written: {before[-30:]}")
+        out.append(row)
+    return out
