@@ -92,7 +92,11 @@ def _head(text: str, a: int, b: int) -> tuple[int, int] | None:
         end += more.end()
         more = patterns.HEAD.match(text[end:b])
     tail = patterns.TAIL_ACTION.match(text[end:b])
-    return end, end + (tail.end() if tail else 0)
+    tail_end = end + (tail.end() if tail else 0)
+    more = patterns.HEAD.match(text[tail_end:b]) if tail else None
+    if more:  # 电站二期工程
+        tail_end += more.end()
+    return end, tail_end
 
 
 def _sentence_items(text: str) -> list[Item]:

@@ -55,7 +55,7 @@ METRICS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), m,
     (r"线路|输电线", "line_km", "km"),
 ))
 BEFORE_GE = re.compile(r"(?:不低于|不少于|至少|超过|突破|达到|达|提高到|提高至|提升到|提升至|增加到|增长到|力争|保持在|稳定在|≥)$")
-BEFORE_LE = re.compile(r"(?:不高于|不超过|控制在|低于|降至|降到|下降到|≤)$")
+BEFORE_LE = re.compile(r"(?:不高于|不超过|控制在|(?<!不)低于|降至|降到|下降到|≤)$")
 BEFORE_ABOUT = re.compile(r"(?:约|大约|左右)$")
 AFTER_GE = re.compile(r"^(?:以上|及以上|或以上)")
 AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
