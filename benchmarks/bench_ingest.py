@@ -115,9 +115,9 @@ def quality() -> dict[str, dict[str, list[int]]]:
         _print("ALL PLANS", cat, row)
     all_projects = [sum(r[i] for r in total.values()) for i in range(5)]
     _print("ALL PLANS", "PROJECTS", all_projects)
-    _print("ALL PLANS", "TARGETS", [target_total[0], target_total[1], target_total[1], target_total[2], target_total[3]])
-    results["ALL"] = {"PROJECTS": all_projects,
-                      "TARGETS": [target_total[0], target_total[1], target_total[1], target_total[2], target_total[3]]}
+    all_targets = [target_total[0], target_total[1], target_total[1], target_total[2], target_total[3]]
+    _print("ALL PLANS", "TARGETS", all_targets)
+    results["ALL"] = {"PROJECTS": all_projects, "TARGETS": all_targets}
     return results
 
 

@@ -19,8 +19,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         if args.file is None:
             raise IngestError("--accept DIR needs the plan id: energy-planner ingest PLAN_ID --accept DIR")
         written = accept_proposal(args.accept, Path(args.file).stem.split(".")[0], settings.data_dir)
-        for p in written:
-            say(f"wrote {p}")
+        for path in written:
+            say(f"wrote {path}")
         say("accepted; run energy-planner build to serve it")
         return 0
     if args.file is None or args.out is None:

@@ -44,8 +44,10 @@ def infer_unit(lines: tuple[str, ...], units: dict[str, Unit]) -> Inferred | Non
     """
     head = [s.strip() for s in lines if s.strip()]
     # a title in 《》, but not one the plan follows ("根据《湖南省碳达峰实施方案》")
-    titles = re.findall(r"(?<!根据)(?<!按照)(?<!依据)(?<!贯彻)(?<!落实)(?<!》)《([^》]{4,60})》", "".join(head[:HEAD_LINES]))
-    titles += [s for s in head[:HEAD_LINES] if TITLE_LINE.search(s) and len(s) < 60 and not re.search("[。，]|根据|按照", s)]
+    titles = re.findall(r"(?<!根据)(?<!按照)(?<!依据)(?<!贯彻)(?<!落实)(?<!》)《([^》]{4,60})》",
+                        "".join(head[:HEAD_LINES]))
+    titles += [s for s in head[:HEAD_LINES]
+               if TITLE_LINE.search(s) and len(s) < 60 and not re.search("[。，]|根据|按照", s)]
     for title in titles:  # the first title that names a unit decides
         try:
             got = _infer(re.sub(r"\s", "", title), "".join(head[:HEAD_LINES]), units, "title")
@@ -74,7 +76,7 @@ def _infer(text: str, context: str, units: dict[str, Unit], where: str) -> Infer
     cities = {a: n for a, n in found.items() if units[a].level == "city"}
     provinces = {u.adcode for u in units.values() if u.level == "province" and u.name_zh in context}
     cities_near = {u.adcode for u in units.values() if u.level == "city" and u.name_zh in context}
-    top = sorted(counties.values(), reverse=True) + [0, 0]
+    top = [*sorted(counties.values(), reverse=True), 0, 0]
     one_county = top[0] >= 5 and top[0] >= 3 * top[1]  # a city's plan names many counties, none far more often
     if counties and (not cities or where == "title" or one_county or top[0] >= max(cities.values())):
         # a county whose city (or province) is named too counts double: 怀化市鹤城区, 鼓楼区 of 福州市
@@ -85,7 +87,8 @@ def _infer(text: str, context: str, units: dict[str, Unit], where: str) -> Infer
 
         ranked = sorted(counties, key=score, reverse=True)
         best = ranked[0]
-        if len(ranked) > 1 and score(ranked[1])[0] == score(best)[0] and units[ranked[1]].name_zh == units[best].name_zh:
+        tie = len(ranked) > 1 and score(ranked[1])[0] == score(best)[0]
+        if tie and units[ranked[1]].name_zh == units[best].name_zh:
             names = ", ".join(f"{a} {units[a].name_zh} ({units.get(units[a].parent_adcode, units[a]).name_zh})"
                               for a in ranked if units[a].name_zh == units[best].name_zh)
             raise IngestError(f"the text names {units[best].name_zh}, which is several units of China: {names}; "

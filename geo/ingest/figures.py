@@ -12,12 +12,14 @@ from geo.capacity import POWER_UNITS_MW
 NUMBER = r"(\d+(?:\.\d+)?)"
 _POWER_UNITS = "|".join(re.escape(u) for u in sorted(POWER_UNITS_MW, key=len, reverse=True))
 POWER = re.compile(rf"{NUMBER}({_POWER_UNITS}|mw|Mw|gw)[pP]?(?!时|h|H|瓦时|焦|元|字节|吨|帕)")
-ENERGY_UNITS_MWH = {"亿千瓦时": 100000.0, "万千瓦时": 10.0, "千瓦时": 0.001, "兆瓦时": 1.0, "吉瓦时": 1000.0, "GWh": 1000.0,
+ENERGY_UNITS_MWH = {"亿千瓦时": 100000.0, "万千瓦时": 10.0, "千瓦时": 0.001, "兆瓦时": 1.0, "吉瓦时": 1000.0,
+                    "GWh": 1000.0,
                     "MWh": 1.0, "kWh": 0.001, "KWh": 0.001, "万kWh": 10.0, "度": 0.001}
 ENERGY = re.compile(rf"{NUMBER}({'|'.join(sorted(ENERGY_UNITS_MWH, key=len, reverse=True))})")
 VOLTAGE = re.compile(r"(?:±)?(\d{2,4})(?:kV|KV|kv|Kv|千伏)")
 LENGTH = re.compile(rf"{NUMBER}(公里|千米|km)")
-COUNT_UNITS = {"座": "stations", "个": "units", "台": "units", "处": "sites", "条": "lines", "套": "sets", "户": "households",
+COUNT_UNITS = {"座": "stations", "个": "units", "台": "units", "处": "sites", "条": "lines", "套": "sets",
+               "户": "households",
                "根": "piles", "辆": "vehicles"}
 COUNT = re.compile(rf"(\d+(?:\.\d+)?)(万)?({'|'.join(COUNT_UNITS)})")
 YEAR = re.compile(r"(20\d\d)年")

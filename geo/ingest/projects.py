@@ -188,8 +188,8 @@ def is_specific(name: str, place_words: tuple[str, ...] = ()) -> bool:
 
 
 def _year(text: str) -> int | None:
-    m = re.search(r"(20\d\d)年(?:底|前|内|上半年|年底)?(?:全面|正式|实现|计划|力争|确保)?(?:建成|投产|投运|并网|完成|开工|竣工)",
-                  text) or re.search(r"(?:到|至|于)(20\d\d)年", text)
+    m = re.search(r"(20\d\d)年(?:底|前|内|上半年|年底)?(?:全面|正式|实现|计划|力争|确保)?"
+                  r"(?:建成|投产|投运|并网|完成|开工|竣工)", text) or re.search(r"(?:到|至|于)(20\d\d)年", text)
     return int(m.group(1)) if m else None
 
 

@@ -18,10 +18,12 @@ from geo.ingest.rows import ProjectRow, TargetRow
 from geo.ingest.targets import targets_in
 from geo.ingest.text import Document, decode_plan, parse_document
 
-PLAN_COLUMNS = ("plan_id", "title", "issuer", "doc_number", "date", "admin_unit", "adcode", "kind", "source_file", "note")
+PLAN_COLUMNS = ("plan_id", "title", "issuer", "doc_number", "date", "admin_unit", "adcode", "kind", "source_file",
+                "note")
 MAX_BYTES = 50_000_000
 EN = {"pv": "PV", "wind": "wind", "hydro": "hydropower", "substation": "substation", "transmission": "power line",
-      "grid_programme": "grid programme", "storage": "energy storage", "charging": "EV charging", "thermal": "coal power",
+      "grid_programme": "grid programme", "storage": "energy storage", "charging": "EV charging",
+      "thermal": "coal power",
       "gas": "gas", "nuclear": "nuclear", "biomass": "biomass", "waste_to_energy": "waste-to-energy",
       "hydrogen": "hydrogen", "heat": "heat supply", "other": "energy"}
 

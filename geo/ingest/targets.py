@@ -12,7 +12,8 @@ from geo.capacity import POWER_UNITS_MW
 from geo.ingest.rows import TargetRow
 from geo.ingest.text import Document, Span, sentences
 
-FORWARD = re.compile(r"到20\d\d|20\d\d年(?:前|底|末)?(?:，|,)?(?:全[市县区]|力争|基本|实现|达到)|力争|目标|不低于|不少于|"
+FORWARD = re.compile(r"到20\d\d|20\d\d年(?:前|底|末)?(?:，|,)?(?:全[市县区]|力争|基本|实现|达到)|"
+                     r"力争|目标|不低于|不少于|"
                      r"以上|以内|控制在|提高到|提升到|提升至|达到|十[四五]五|末|确保|降低|下降")
 PAST = re.compile(r"截至|截止|同比|比上年|已[经]?|完成了|实现了|达到了|年末全|现状|基期")
 _UNITS = "|".join(re.escape(u) for u in sorted(POWER_UNITS_MW, key=len, reverse=True))
@@ -23,14 +24,16 @@ METRICS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), m,
     (r"非化石能源.{0,14}(?:比重|占比|比例)|非化石能源消费", "non_fossil_share_pct", "%"),
     (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值).{0,6}(?:二氧化碳|碳排放)|碳排放强度|二氧化碳排放.{0,4}下降",
      "carbon_intensity_reduction_pct", "%"),
-    (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值).{0,6}能耗|能耗强度|能源消耗.{0,4}下降", "energy_intensity_reduction_pct", "%"),
+    (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值).{0,6}能耗|能耗强度|能源消耗.{0,4}下降",
+     "energy_intensity_reduction_pct", "%"),
     (r"煤炭.{0,10}(?:比重|占比|比例)", "coal_share_pct", "%"),
     (r"天然气.{0,10}(?:比重|占比|比例)", "gas_share_pct", "%"),
     (r"电能.{0,10}终端能源|终端能源.{0,10}电", "electricity_share_pct", "%"),
     (r"可再生能源.{0,8}(?:电力|发电量|消纳).{0,10}(?:比重|占比|比例)", "renewable_power_share_pct", "%"),
     (r"森林覆盖率", "forest_cover_pct", "%"),
     (r"绿色建筑", "green_building_share_pct", "%"),
-    (r"新能源.{0,8}(?:汽车|车辆|公交|出租|车).{0,20}(?:比例|占比|比重)|(?:比例|占比|比重).{0,6}新能源", "new_energy_vehicle_share_pct", "%"),
+    (r"新能源.{0,8}(?:汽车|车辆|公交|出租|车).{0,20}(?:比例|占比|比重)|(?:比例|占比|比重).{0,6}新能源",
+     "new_energy_vehicle_share_pct", "%"),
     (r"公共交通|绿色出行", "public_transport_share_pct", "%"),
     (r"屋顶.{0,16}(?:覆盖率|比例)", "rooftop_pv_coverage_pct", "%"),
     (r"供电可靠率", "grid_reliability_pct", "%"),
@@ -54,7 +57,8 @@ METRICS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), m,
     (r"变电站", "substation_count", "count"),
     (r"线路|输电线", "line_km", "km"),
 ))
-BEFORE_GE = re.compile(r"(?:不低于|不少于|至少|超过|突破|达到|达|提高到|提高至|提升到|提升至|增加到|增长到|力争|保持在|稳定在|≥)$")
+BEFORE_GE = re.compile(r"(?:不低于|不少于|至少|超过|突破|达到|达|提高到|提高至|提升到|提升至|增加到|增长到|力争|"
+                       r"保持在|稳定在|≥)$")
 BEFORE_LE = re.compile(r"(?:不高于|不超过|控制在|(?<!不)低于|降至|降到|下降到|≤)$")
 BEFORE_ABOUT = re.compile(r"(?:约|大约|左右)$")
 AFTER_GE = re.compile(r"^(?:以上|及以上|或以上)")
@@ -126,9 +130,9 @@ def _sentence_targets(doc: Document, sent: Span, context_year: int | None) -> li
     text = sent.text
     out: list[TargetRow] = []
     for m in PEAK.finditer(text):
-        year = int(next(g for g in m.groups() if g))
+        peak = int(next(g for g in m.groups() if g))
         line, quote = doc.cite(sent[m.start() : m.end()])
-        out.append(TargetRow("carbon_peak_year", year, f"{year}年前", "year", "<=", year, "", line, quote))
+        out.append(TargetRow("carbon_peak_year", peak, f"{peak}年前", "year", "<=", peak, "", line, quote))
     if not FORWARD.search(text) or PAST.search(text):
         return out
     clause_starts = [0] + [k + 1 for k, c in enumerate(text) if c in "，：；"]
@@ -143,7 +147,7 @@ def _sentence_targets(doc: Document, sent: Span, context_year: int | None) -> li
             metric = next((name for p, name, k in METRICS if k == kind and p.search(text[prev : m.start()])), None)
             lo = prev
         if metric is None:
-            if kind != "%" or not re.search(r"到20\d\d|20\d\d年", text[: m.start()]) and context_year is None:
+            if kind != "%" or (not re.search(r"到20\d\d|20\d\d年", text[: m.start()]) and context_year is None):
                 continue
             if not re.search(r"率|比重|比例|占比|下降|降低|提高|提升", before):
                 continue

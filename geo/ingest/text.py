@@ -29,6 +29,7 @@ LIST_MARKER = re.compile(
     r"^(?:第[一二三四五六七八九十百零\d]+[章节条部分篇]|[一二三四五六七八九十]+[、。]|[（(][一二三四五六七八九十\d]+[）)]|"
     r"\d{1,2}[、。．](?!\d)|[①-⑳]|专栏|附件|附表|表\d|[一二三四五六七八九十]+是)")
 TABLE_ROW = re.compile(r"\t|\S[ \u3000]{2,}\S")
+SPACES = " \u3000"
 SHORT_LINE = 16  # normalised characters: a shorter line is a heading or boilerplate, never wrapped on
 
 
@@ -109,8 +110,9 @@ def _normalise(line: str, start: int) -> tuple[list[str], list[int]]:
     for k, c in enumerate(line):
         before, after = line[k - 1] if k else "", line[k + 1] if k + 1 < len(line) else ""
         # a table's cell border (a tab, a run of spaces) ends a sentence
-        n = "；" if c == "\t" or (c in " \u3000" and after != "" and after in " \u3000" and (before == "" or before not in " \u3000")) else \
-            _char(c, before, after)
+        border = c == "\t" or (c in SPACES and after != "" and after in SPACES
+                                and (before == "" or before not in SPACES))
+        n = "；" if border else _char(c, before, after)
         if n:
             chars.append(n)
             index.append(start + k)
