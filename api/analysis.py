@@ -97,8 +97,9 @@ class WindSite(BaseModel):
     lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False, description=COVERAGE)]
     capacity_mw: Annotated[float, Field(gt=0, le=10_000, allow_inf_nan=False)]
     turbine: Annotated[str, Field(json_schema_extra={"enum": [GENERIC, *library_names()]})] = GENERIC
-    hub_height_m: Annotated[float, Field(ge=HUB_HEIGHT_RANGE_M[0], le=HUB_HEIGHT_RANGE_M[1],
-                                         allow_inf_nan=False)] | None = None
+    hub_height_m: Annotated[float, Field(ge=HUB_HEIGHT_RANGE_M[0], le=HUB_HEIGHT_RANGE_M[1], allow_inf_nan=False,
+                                         description="at least half the rotor + 10 m (generic: >= 80 m), "
+                                         "else 422")] | None = None
     site_type: Annotated[str, Field(json_schema_extra={"enum": list(SITE_TYPES)})] = "ridge"
     mean_speed_m_s: Annotated[float, Field(ge=MEAN_SPEED_RANGE[0], le=MEAN_SPEED_RANGE[1], allow_inf_nan=False,
                                            description="long-term mean wind at height_m; without it the site "

@@ -136,11 +136,12 @@ def _steer(case: Any, draw: Any, env: Env) -> None:
     if not isinstance(case.body, dict) or not draw(st.integers(0, 3)):  # three in four again
         return
     body = dict(case.body)
-    if path == "/analysis/yield":
+    if path in ("/analysis/yield", "/analysis/wind-yield"):
         if draw(st.booleans()):  # pvlib takes ~0.3 s a case: steer only 3 in 8 of the positive ones
             return
         lon, lat = env.points[draw(st.sampled_from(sorted(env.points)))]
-        body = {**{k: v for k, v in body.items() if k not in YIELD_OVERRIDES}, "lat": lat, "lon": lon}
+        drop = YIELD_OVERRIDES if path == "/analysis/yield" else ("hub_height_m",)  # a tall enough tower
+        body = {**{k: v for k, v in body.items() if k not in drop}, "lat": lat, "lon": lon}
     elif path.startswith("/collections/projects/items"):
         body["properties"] = dict(body["properties"]) if isinstance(body.get("properties"), dict) else None
         _steer_project(body, draw, env, create=method == "POST")

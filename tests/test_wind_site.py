@@ -186,6 +186,8 @@ def test_bad_turbines_and_parameters(tmp_path):
         turbine("X1")
     with pytest.raises(WindInputError, match=r"hub_height: 500 m is not a hub height \(allowed: 10..200 m\)"):
         turbine(None, 500)
+    with pytest.raises(WindInputError, match=r"hub_height: 60 m is too low for generic_iec3's 140 m rotor"):
+        turbine(None, 60)
     with pytest.raises(WindInputError, match=r"mean_speed: 30 m/s is outside 2..15 m/s"):
         default_resource(DATA, *HECHENG, mean_speed_m_s=30)
     with pytest.raises(WindInputError, match=r"unknown site type 'hill' \(allowed: ridge, plain\)"):

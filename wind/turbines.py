@@ -82,6 +82,13 @@ def check_hub_height(hub_height_m: float, where: str = "") -> None:
         raise WindInputError("hub_height", f"{hub_height_m:g} m is not a hub height (allowed: {lo:g}..{hi:g} m)", where)
 
 
+def check_clearance(hub_height_m: float, rotor_m: float | None, name: str) -> None:
+    """Refuse a hub lower than the blade's reach (half the rotor) plus 10 m of ground clearance."""
+    if rotor_m is not None and hub_height_m < rotor_m / 2 + 10:
+        raise WindInputError("hub_height", f"{hub_height_m:g} m is too low for {name}'s {rotor_m:g} m rotor (allowed: "
+                             f">= {rotor_m / 2 + 10:g} m, half the rotor plus 10 m of ground clearance)")
+
+
 @functools.cache
 def generic_curve() -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The generic IEC class III curve (see the module docstring): speeds [m/s] and power [kW]."""
@@ -105,6 +112,7 @@ def generic(hub_height_m: float | None = None) -> Turbine:
     p = GENERIC_PARAMETERS
     hub = p["hub_height_m"] if hub_height_m is None else hub_height_m
     check_hub_height(hub)
+    check_clearance(hub, p["rotor_m"], GENERIC)
     speeds, power = generic_curve()
     return Turbine(GENERIC, p["rated_kw"], p["rotor_m"], hub, speeds, power,
                    "generic IEC class III low-wind curve built from Cp 0.45, cut-in 3 m/s, cut-out 20 m/s, "
@@ -142,6 +150,7 @@ def library(name: str, hub_height_m: float | None = None) -> Turbine:
         hub_height_m = heights[0] if heights else GENERIC_PARAMETERS["hub_height_m"]
     check_hub_height(hub_height_m)
     rotor = float(info["rotor_diameter"]) if pd.notna(info["rotor_diameter"]) else None
+    check_clearance(hub_height_m, rotor, name)
     return Turbine(name, float(info["nominal_power"]) / 1000, rotor, float(hub_height_m),
                    tuple(float(s) for s in speeds), tuple(float(v) / 1000 for v in row.to_numpy()),
                    f"windpowerlib {windpowerlib.__version__} turbine library ({info['manufacturer']}; "
@@ -199,8 +208,7 @@ def read_power_curve(path: Path, hub_height_m: float | None = None) -> Turbine:
         rotor = float(r[0])
     hub = GENERIC_PARAMETERS["hub_height_m"] if hub_height_m is None else hub_height_m
     check_hub_height(hub)
-    if rotor is not None and hub <= rotor / 2:
-        raise WindInputError("hub_height", f"{hub:g} m is below the blade tip's reach (rotor {rotor:g} m)", str(path))
+    check_clearance(hub, rotor, path.name)
     return Turbine(path.stem, rated, rotor, hub, tuple(map(float, speeds)), tuple(map(float, power)),
                    f"user power curve {path.name} (at 1.225 kg/m3, as given)")
 
