@@ -84,7 +84,10 @@ def test_site_cli_without_placed_substations_reports_grid_not_evaluated(tmp_path
     # the only substation with a known site is 鹤城区's wind-farm booster station at 黄金坳, ~400 km away
     assert "none with a known location within 50 km of any cell (nearest 3" in grid["reason"]
     assert all(r["dist_substation_km"] is None and r["substation_id"] is None for r in report["top_candidates"])
-    assert "little information" in report["ranking_note"]
+    # the PV projects its plan places at townships and villages are known points now: that criterion counts
+    projects = {r["criterion"]: r for r in report["score"]}["projects"]
+    assert projects["status"] == "evaluated"
+    assert "'village'" in projects["reason"] and "'township'" in projects["reason"]
 
 
 @pytest.mark.parametrize(("argv", "message"), [
