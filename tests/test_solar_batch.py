@@ -4,9 +4,10 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
+import pvlib
 import pytest
 
-from solar import batch
+from solar import batch, sun
 from solar.batch import monthly_kwh_per_kwp, prepare_sky, resolve_engine, scan
 from solar.mounting import mounting
 from solar.site import model_chain
@@ -81,3 +82,23 @@ def test_engine_choice():
         resolve_engine("gpu")
     with pytest.raises(ValueError, match="fixed planes only"):
         monthly_kwh_per_kwp(None, np.array([0.0]), np.array([180.0]), mounting("agrivoltaic_tracking"))
+
+
+@pytest.mark.parametrize(("lat", "lon", "altitude_m"), [(29.3564, 113.1289, 52.0), (27.56337, 110.00404, 230.0),
+                                                        (43.8, 87.6, 1500.0), (-33.9, -70.6, 0.0)])
+def test_split_sun_position_is_bit_identical_to_pvlib(weathers, lat, lon, altitude_m):
+    weather = weathers["yueyang"]
+    data = weather.data
+    times = data.index[data["ghi"].to_numpy() > 0]
+    temp = data["temp_air"].to_numpy(dtype=float)[data["ghi"].to_numpy() > 0]
+    want = pvlib.location.Location(lat, lon, altitude=altitude_m).get_solarposition(times, temperature=temp)
+    zenith, azimuth = sun.position(sun.time_terms(times), lat, lon, altitude_m, temp)
+    assert np.array_equal(zenith, want["apparent_zenith"].to_numpy())
+    assert np.array_equal(azimuth, want["azimuth"].to_numpy())
+    assert np.array_equal(sun.time_terms(times).dni_extra, pvlib.irradiance.get_extra_radiation(times).to_numpy())
+
+
+def test_split_sun_time_terms_are_cached_per_set_of_times(weathers):
+    times = weathers["yueyang"].data.index
+    assert sun.time_terms(times) is sun.time_terms(times.copy())
+    assert sun.time_terms(times[:100]) is not sun.time_terms(times)
