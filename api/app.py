@@ -9,7 +9,7 @@ import orjson
 from fastapi import FastAPI, Request
 from starlette.responses import Response
 
-from api import analysis, edits, ogc, problems
+from api import analysis, desk, edits, ogc, problems
 from api.errors import BadRequest
 from api.html_pages import page, table_html
 from api.limits import BodyLimit, TrustedHost
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ogc.register(app, service_of)
     edits.register(app, service_of)
     analysis.register(app, service_of)
+    desk.register(app, service_of)
 
     openapi_cache: dict[str, Any] = {}
 

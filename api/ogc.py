@@ -13,6 +13,7 @@ import orjson
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
 
+from api import desk
 from api.errors import PROBLEM_JSON, BadRequest
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, SPECS, Collection, page_bytes, select
 from api.html_pages import links_html, page, table_html
@@ -157,6 +158,8 @@ def register(app: FastAPI, service_of: Any) -> None:
     @router.get("/", summary="Landing page", tags=["OGC API – Features"],
                 openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, _OBJECT, 400))
     async def landing(request: Request) -> Response:
+        if "f" not in request.query_params and wants_html(request, {}):  # a browser: the planners' landing page
+            return desk.landing_page(request, service_of(request), check_params(request, ["lang", "q"]))
         params = check_params(request, ["f"])
         base = _base(request)
         links = [*_self_links(request, "/", TITLE),

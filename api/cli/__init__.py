@@ -24,6 +24,8 @@ COMMANDS = {
     "site": ("api.cli.site", "site new PV: candidate grid, exclusions, score, sites, supply curve, coverage"),
     "serve": ("api.cli.service", "run the planner service (uvicorn)"),
     "keys": ("api.cli.service", "API keys for edits: add (printed once), list, revoke"),
+    "report": ("api.cli.report", "a district's report: targets vs named pipeline in MW and GWh (P50/P90), projects, "
+               "map, yields; .html or .pdf"),
     "ingest": ("api.cli.ingest", "propose registry rows from a plan's text (proposed, with line and quote)"),
 }
 _TOP_OPTIONS = ("--data-dir", "--store")

