@@ -1,86 +1,168 @@
-"""Batch yield engine against the per-site pvlib ModelChain loop, in one run.
+"""Batch yield engine against the per-site pvlib ModelChain loop, end to end, in one run.
 
-Prints sites/second and peak traced memory for 1,000, 10,000 and 100,000 sites (numpy and numba kernels),
-the per-site ModelChain time (measured on a sample of sites, then per site), and the speed-up ratios.
+End to end means from a weather year and a site list to annual energy: the sun's position for every sky
+(the time-only part of pvlib's SPA once per weather year, :mod:`solar.sun`, cache cleared before each run),
+the kernel, and the sum to annual kWh per kWp. Sites sit on a grid around 岳阳 (one weather year, the
+offline default at the centre); each grid row shares one sky (``--rows`` of them, the way a siting scan
+runs with ``share="row"``). Tilt and azimuth vary per site, so every site is a distinct computation.
 
-    .venv/bin/python benchmarks/bench_yield.py [--rows 100] [--modelchain-sample 20]
+Prints, per engine and size: wall and CPU seconds end to end (median of ``--repeat``), the skies' share,
+sites/s and the ratio to ModelChain (its per-site time measured in the same run on ``--modelchain-sample``
+sites); the numba kernel's ns per site·daylight-hour; peak traced memory of the largest size (a separate,
+untimed pass). The machine is shared: the 1-minute load before and after is printed; ratios within one run
+are what to compare. CPU-time ratios are printed too (steadier when others load the machine).
 
-Sites sit on a grid around 岳阳 (one weather year, the offline default at the centre); each grid row shares
-one sky (the sun's position at the row's mean longitude), the way a siting scan runs. Tilt and azimuth vary
-per site (terrain-following arrays), so every site is a distinct computation.
+    .venv/bin/python benchmarks/bench_yield.py [--rows 100] [--modelchain-sample 20] [--repeat 3] [--json]
+
+``--json`` prints one JSON object on stdout (the table goes to stderr) with at least
+``modelchain_s_per_site``, ``numpy_end_to_end_ratio``, ``numba_end_to_end_ratio`` and
+``numba_100k_end_to_end_s`` (ratios at the largest size, wall time), all measured in that run.
 """
 
 import argparse
 import dataclasses
+import functools
+import json
 import os
+import statistics
+import sys
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
-os.environ.setdefault("NUMBA_NUM_THREADS", "1")
-
+from solar import sun
 from solar.batch import monthly_kwh_per_kwp, prepare_sky, resolve_engine
 from solar.mounting import mounting
 from solar.site import model_chain
-from solar.weather import typical_year
+from solar.weather import Weather, typical_year
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+LAT0, LON0 = 29.3564, 113.1289
+
+
+def end_to_end(weather: Weather, lats: np.ndarray, row: np.ndarray, tilt: np.ndarray, az: np.ndarray,
+               engine: str) -> tuple[np.ndarray, float]:
+    """Annual kWh/kWp per site from the weather and the site list; and the seconds spent on skies."""
+    m = mounting("ground_fixed")
+    annual = np.empty(len(tilt))
+    sky_s = 0.0
+    for r, lat in enumerate(lats):
+        members = np.flatnonzero(row == r)
+        t = time.perf_counter()
+        sky = prepare_sky(weather, float(lat), LON0)
+        sky_s += time.perf_counter() - t
+        annual[members] = monthly_kwh_per_kwp(sky, tilt[members], az[members], m, engine=engine).sum(axis=1)
+    return annual, sky_s
+
+
+def timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
+    """Median wall and CPU seconds of ``repeat`` calls (the sun cache cleared before each), and the last result."""
+    walls, cpus = [], []
+    out = None
+    for _ in range(repeat):
+        sun._cache.clear()
+        w, c = time.perf_counter(), time.process_time()
+        out = fn()
+        walls.append(time.perf_counter() - w)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus), out
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100, help="grid rows (skies) the sites are spread over")
     ap.add_argument("--modelchain-sample", type=int, default=20)
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--json", action="store_true", help="one JSON object on stdout; the table on stderr")
     args = ap.parse_args()
-    m = mounting("ground_fixed")
-    lat0, lon0 = 29.3564, 113.1289
-    weather = typical_year(DATA, lat0, lon0)
-    rng = np.random.default_rng(7)
+    out = sys.stderr if args.json else sys.stdout
+    sizes = [int(s) for s in args.sizes.split(",")]
+    result: dict[str, Any] = {"load_1min_before": os.getloadavg()[0], "cpus": os.cpu_count(), "rows": args.rows}
 
-    t0 = time.perf_counter()
-    lats = lat0 + np.linspace(-0.25, 0.25, args.rows)
-    skies = [prepare_sky(weather, float(la), lon0) for la in lats]
-    sky_s = (time.perf_counter() - t0) / args.rows
-    print(f"sky (sun position + weather arrays) per grid row: {sky_s * 1e3:.1f} ms, "
-          f"{len(skies[0].dni)} daylight hours of {skies[0].hours}")
+    weather = typical_year(DATA, LAT0, LON0)
+    m = mounting("ground_fixed")
+    rng = np.random.default_rng(7)
+    lats = LAT0 + np.linspace(-0.25, 0.25, args.rows)
 
     # per-site ModelChain loop
     n = args.modelchain_sample
-    tilt = rng.uniform(5, 35, n)
-    az = rng.uniform(120, 240, n)
-    t0 = time.perf_counter()
-    for i in range(n):
-        mc = model_chain(dataclasses.replace(m, tilt=float(tilt[i]), azimuth=float(az[i])), weather, 1000.0)
-        mc.run_model(weather.data)
-    mc_site = (time.perf_counter() - t0) / n
-    print(f"ModelChain: {mc_site * 1e3:.1f} ms per site-year ({n} sites) -> 100,000 sites would take "
-          f"{mc_site * 1e5 / 3600:.2f} h")
+    tilt, az = rng.uniform(5, 35, n), rng.uniform(120, 240, n)
+
+    def modelchain_loop() -> float:
+        total = 0.0
+        for i in range(n):
+            mc = model_chain(dataclasses.replace(m, tilt=float(tilt[i]), azimuth=float(az[i])), weather, 1000.0)
+            mc.run_model(weather.data)
+            total += float(mc.results.ac.sum())
+        return total
+
+    modelchain_loop()  # imports and caches outside the timing
+    mc_wall, mc_cpu, _ = timed(modelchain_loop, 1)
+    mc_site, mc_site_cpu = mc_wall / n, mc_cpu / n
+    result.update(modelchain_s_per_site=mc_site, modelchain_cpu_s_per_site=mc_site_cpu)
+    print(f"ModelChain: {mc_site * 1e3:.1f} ms per site-year wall, {mc_site_cpu * 1e3:.1f} ms CPU ({n} sites)",
+          file=out)
+    sky = prepare_sky(weather)
+    hours = len(sky.dni)
+    print(f"{hours} daylight hours of {sky.hours}; {args.rows} skies (grid rows)", file=out)
 
     engines = ["numpy"] + (["numba"] if resolve_engine("auto") == "numba" else [])
-    if "numba" in engines:  # compile outside the timings
-        monthly_kwh_per_kwp(skies[0], np.array([20.0]), np.array([180.0]), m, engine="numba")
-    print(f"{'engine':<7}{'sites':>9}{'seconds':>10}{'sites/s':>12}{'x ModelChain':>14}{'peak MB':>9}"
-          f"{'s incl. skies':>15}")
+    if "numba" in engines:  # compile (or load the cache) outside the timings
+        monthly_kwh_per_kwp(sky, np.array([20.0]), np.array([180.0]), m, engine="numba")
+    print(f"{'engine':<7}{'sites':>9}{'wall s':>9}{'CPU s':>8}{'skies s':>9}{'sites/s':>10}{'x MC wall':>11}"
+          f"{'x MC CPU':>10}{'ns/site-h':>11}", file=out)
+    cases = []
     for engine in engines:
-        for n_sites in (1_000, 10_000, 100_000):
-            tilt = rng.uniform(5, 35, n_sites)
-            az = rng.uniform(120, 240, n_sites)
+        for n_sites in sizes:
+            tilt, az = rng.uniform(5, 35, n_sites), rng.uniform(120, 240, n_sites)
             row = np.arange(n_sites) % args.rows
-            tracemalloc.start()
-            t0 = time.perf_counter()
-            total = 0.0
-            for r, sky in enumerate(skies):
-                members = row == r
-                total += float(monthly_kwh_per_kwp(sky, tilt[members], az[members], m, engine=engine).sum())
-            seconds = time.perf_counter() - t0
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
-            rate = n_sites / seconds
-            print(f"{engine:<7}{n_sites:>9,}{seconds:>10.3f}{rate:>12,.0f}{rate * mc_site:>14,.0f}{peak:>9.0f}"
-                  f"{seconds + sky_s * args.rows:>15.3f}")
-            assert np.isfinite(total) and total > 0
+            run = functools.partial(end_to_end, weather, lats, row, tilt, az, engine)
+            wall, cpu, (annual, sky_s) = timed(run, args.repeat)
+            assert np.isfinite(annual).all() and (annual > 500).all()
+            kernel_ns = (wall - sky_s) / (n_sites * hours) * 1e9
+            case = {"engine": engine, "sites": n_sites, "end_to_end_s": wall, "end_to_end_cpu_s": cpu,
+                    "skies_s": sky_s, "sites_per_s": n_sites / wall, "ratio": mc_site * n_sites / wall,
+                    "ratio_cpu": mc_site_cpu * n_sites / cpu, "kernel_ns_per_site_hour": kernel_ns}
+            cases.append(case)
+            print(f"{engine:<7}{n_sites:>9,}{wall:>9.3f}{cpu:>8.3f}{sky_s:>9.3f}{n_sites / wall:>10,.0f}"
+                  f"{case['ratio']:>11,.0f}{case['ratio_cpu']:>10,.0f}{kernel_ns:>11.2f}", file=out)
+        tracemalloc.start()
+        end_to_end(weather, lats, np.arange(sizes[-1]) % args.rows, rng.uniform(5, 35, sizes[-1]),
+                   rng.uniform(120, 240, sizes[-1]), engine)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        result[f"{engine}_peak_traced_mb"] = peak
+        print(f"{engine}: peak traced memory at {sizes[-1]:,} sites {peak:.0f} MB", file=out)
+
+    def at(engine: str, n_sites: int) -> dict[str, Any] | None:
+        return next((c for c in cases if c["engine"] == engine and c["sites"] == n_sites), None)
+
+    largest = sizes[-1]
+    for engine in engines:
+        c = at(engine, largest)
+        if c is not None:
+            result[f"{engine}_end_to_end_ratio"] = c["ratio"]
+            result[f"{engine}_end_to_end_ratio_cpu"] = c["ratio_cpu"]
+    if (c := at("numba", 100_000)) is not None:
+        result["numba_100k_end_to_end_s"] = c["end_to_end_s"]
+        result["numba_100k_end_to_end_cpu_s"] = c["end_to_end_cpu_s"]
+        result["numba_kernel_ns_per_site_hour"] = c["kernel_ns_per_site_hour"]
+    if (c := at("numpy", 100_000)) is not None:
+        result["numpy_100k_end_to_end_s"] = c["end_to_end_s"]
+    result["cases"] = cases
+    result["load_1min_after"] = os.getloadavg()[0]
+    print(f"load (1 min) before {result['load_1min_before']:.2f}, after {result['load_1min_after']:.2f} "
+          f"on {result['cpus']} CPUs", file=out)
+    if args.json:
+        print(json.dumps(result))
 
 
 if __name__ == "__main__":

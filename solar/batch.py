@@ -5,9 +5,13 @@ one plane, Martin-Ruiz IAM, SAPM cell temperature, PVWatts DC, losses and invert
 :func:`solar.site.model_chain`), as one fused kernel over (daylight hours × sites):
 
 - the sun's position and the weather are computed once per *location* (:class:`Sky`) and shared by
-  every site there; a grid scan can share one location per row of cells (``share="row"``);
+  every site there; a grid scan can share one location per row of cells (``share="row"``); the time-only
+  ~90 % of the sun's position is computed once per weather year (:mod:`solar.sun`, bit-identical to pvlib);
+- everything that depends on the hour only is folded into a few per-hour terms (:func:`hour_terms`), so the
+  (hours x sites) work is a few products, no division and no branch;
 - sites differ by tilt and azimuth (terrain-following arrays, say) and capacity;
-- sites are processed in chunks so memory stays bounded (``max_bytes``);
+- the numpy kernel works on cache-sized blocks (a month's hours x a block of sites, ``max_bytes``) in reused
+  buffers, so memory stays bounded whatever the number of sites;
 - two interchangeable kernels: plain numpy, and a compiled numba kernel when numba is installed (the
   optional ``fast`` extra). Both agree with ``ModelChain`` to 1e-6 in annual energy (tests).
 
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pvlib
 
 from solar import sun
@@ -85,7 +90,7 @@ def prepare_sky(weather: Weather, lat: float | None = None, lon: float | None = 
     lit = (ghi > 0) | (dni > 0) | (dhi > 0)  # other hours yield exactly 0 in the model
     times = data.index[lit]
     temp_air = data["temp_air"].to_numpy(dtype=float)[lit]
-    terms = sun.time_terms(times)  # the time-only ~90 % of the sun's position: once per weather year
+    terms = sun.time_terms(pd.DatetimeIndex(times))  # the time-only ~90 % of the sun's position: once per weather year
     zenith, azimuth = sun.position(terms, lat, lon, weather.altitude_m, temp_air)
     dni_extra = terms.dni_extra
     zen = np.radians(zenith)
@@ -131,113 +136,203 @@ class Constants:
                    1.0 / m.dc_ac_ratio, m.inverter_efficiency)
 
 
-def _numpy_kernel(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, c: Constants) -> np.ndarray:
-    """Monthly AC kWh per kWp, shape (sites, 12): fused numpy over (hours, sites), in place where possible."""
+@dataclass(frozen=True)
+class HourTerms:
+    """Per-hour scalars of the fused model (one sky, one mounting), in kernel form: see :func:`hour_terms`."""
+
+    cz: np.ndarray  # cos(zenith)
+    szc: np.ndarray  # sin(zenith) cos(azimuth)
+    szs: np.ndarray  # sin(zenith) sin(azimuth)
+    beam_gain: np.ndarray  # dni + Hay-Davies circumsolar (>= 0) per unit cos(AOI) [W/m^2]
+    sky_flat: np.ndarray  # isotropic + ground-reflected irradiance on a plane, its part independent of tilt [W/m^2]
+    sky_tilt: np.ndarray  # ... and its part per unit cos(tilt) [W/m^2]
+    dni_iam: np.ndarray  # dni * Martin-Ruiz normalisation [W/m^2]
+    dni_iam_gain: np.ndarray  # dni * (normalisation - 1) [W/m^2]
+    dc0: np.ndarray  # DC per effective irradiance at 0 W/m^2 plane-of-array [kW/kWp per W/m^2]
+    dc1: np.ndarray  # its slope in plane-of-array irradiance (the cell heating) [kW/kWp per (W/m^2)^2]
+
+
+def hour_terms(sky: Sky, c: Constants) -> HourTerms:
+    """Everything of the model that depends on the hour only, so the (hours x sites) work is a few products.
+
+    With ``cos`` the cosine of the angle of incidence (clipped to [0, 1]) and ``e = exp(-cos/a_r)``:
+    plane-of-array global ``poa = beam_gain cos + sky_flat + sky_tilt cos(tilt)`` (Hay-Davies with pvlib's
+    guards: the isotropic and circumsolar parts are each >= 0; isotropic ``iso (1 + cos(tilt)) / 2`` and
+    ground ``ghi albedo (1 - cos(tilt)) / 2`` as one affine function of cos(tilt));
+    effective irradiance ``poa + dni_iam_gain cos - dni_iam e cos`` (Martin-Ruiz on the beam);
+    DC per kWp ``effective (dc0 + dc1 poa)`` (SAPM cell temperature, PVWatts DC with losses).
+    """
+    iam_norm = 1.0 / (1.0 - np.exp(-1.0 / c.a_r))
+    circ = np.maximum(sky.dhi * sky.anisotropy / np.maximum(sky.cos_zenith, MIN_COS_ZENITH), 0.0)
+    heat = np.exp(c.sapm_a + c.sapm_b * sky.wind_speed) + c.sapm_dt / 1000  # cell heating per W/m^2 [°C]
+    k = 0.001 * c.loss_factor
+    iso = np.maximum(sky.dhi * (1 - sky.anisotropy), 0.0)
+    ground = sky.ghi * c.albedo
+    return HourTerms(
+        cz=sky.cos_zenith, szc=sky.sin_zenith * sky.cos_azimuth, szs=sky.sin_zenith * sky.sin_azimuth,
+        beam_gain=sky.dni + circ, sky_flat=0.5 * (iso + ground), sky_tilt=0.5 * (iso - ground),
+        dni_iam=sky.dni * iam_norm, dni_iam_gain=sky.dni * (iam_norm - 1.0),
+        dc0=k * (1.0 + c.gamma * (sky.temp_air - 25.0)), dc1=k * c.gamma * heat,
+    )
+
+
+def site_terms(tilt: np.ndarray, azimuth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per site: the plane's unit normal (cos tilt, sin tilt cos az, sin tilt sin az) [-]."""
     t, a = np.radians(tilt), np.radians(azimuth)
     ct, st = np.cos(t), np.sin(t)
-    sun = np.stack([sky.cos_zenith, sky.sin_zenith * sky.cos_azimuth, sky.sin_zenith * sky.sin_azimuth], axis=1)
-    plane = np.stack([ct, st * np.cos(a), st * np.sin(a)])
-    cos_tt = sun @ plane  # cos(AOI), (hours, sites); clipped to [-1, 1] then to >= 0 as pvlib does
-    np.clip(cos_tt, 0.0, 1.0, out=cos_tt)
-    beam = sky.dni[:, None] * cos_tt
-    # Hay-Davies: isotropic part, circumsolar part (beam ratio with pvlib's zenith guard), ground reflection
-    diffuse = np.maximum((sky.dhi * (1 - sky.anisotropy))[:, None] * (0.5 * (1 + ct)), 0.0)
-    circ = (sky.dhi * sky.anisotropy / np.maximum(sky.cos_zenith, MIN_COS_ZENITH))[:, None] * cos_tt
-    diffuse += np.maximum(circ, 0.0, out=circ)
-    diffuse += (sky.ghi * c.albedo)[:, None] * (0.5 * (1 - ct))
-    # Martin-Ruiz IAM on the beam: 1 - exp(-cos/a_r) is 0 where the sun is behind the plane
-    iam = np.multiply(cos_tt, -1.0 / c.a_r, out=cos_tt)
-    np.exp(iam, out=iam)
-    np.subtract(1.0, iam, out=iam)
-    iam *= 1.0 / (1 - np.exp(-1 / c.a_r))
-    heat = (np.exp(c.sapm_a + c.sapm_b * sky.wind_speed) + c.sapm_dt / 1000)[:, None]
-    temp_cell = beam + diffuse  # plane-of-array global
-    temp_cell *= heat
-    temp_cell += sky.temp_air[:, None] - 25.0  # now cell temperature - 25
-    beam *= iam
-    beam += diffuse  # effective irradiance
-    temp_cell *= c.gamma
-    temp_cell += 1.0
-    dc = np.multiply(beam, temp_cell, out=beam)
-    dc *= c.loss_factor / 1000
-    ac = _pvwatts_inverter(dc, c)
-    onehot = np.zeros((len(sky.month), MONTHS))
-    onehot[np.arange(len(sky.month)), sky.month] = 1.0
-    return np.asarray(ac.T @ onehot)
+    return ct, st * np.cos(a), st * np.sin(a)
 
 
-def _pvwatts_inverter(dc: np.ndarray, c: Constants) -> np.ndarray:
-    """Pvlib's PVWatts inverter (zero where there is no DC power), overwriting ``dc``."""
-    zeta = dc / c.inv_pdc0
-    safe = zeta + (zeta == 0)
-    np.divide(-0.0059, safe, out=safe)
-    safe -= 0.0162 * zeta
-    safe += 0.9858
-    safe *= c.eta_nom / ETA_INV_REF
-    dc *= safe
-    np.minimum(dc, c.eta_nom * c.inv_pdc0, out=dc)
-    return np.maximum(dc, 0.0, out=dc)
+def inverter_terms(c: Constants) -> tuple[float, float, float, float]:
+    """PVWatts inverter as ``ac = dc (i1 - i2 dc) - i3`` clipped to [0, ac_max] (kW per kWp DC).
+
+    pvlib: ``eta = eta_nom / 0.9637 (-0.0162 zeta - 0.0059 / zeta + 0.9858)``, ``zeta = dc / pdc0``,
+    ``ac = min(eta dc, pac0)``, ``max(ac, 0)``; ``dc / zeta = pdc0`` removes the division (and at dc = 0
+    the form gives ``-i3 < 0``, clipped to 0 as pvlib's ``eta = 0`` there).
+    """
+    scale = c.eta_nom / ETA_INV_REF
+    return scale * 0.9858, scale * 0.0162 / c.inv_pdc0, scale * 0.0059 * c.inv_pdc0, c.eta_nom * c.inv_pdc0
 
 
-def _numba_kernel_py(cz, sz, caz, saz, dni, dhi, ghi, ai, temp, heat, month,  # pragma: no cover - compiled
-                     ct, p1, p2, iso_f, gnd_f, a_r, gamma, loss, inv_pdc0, eta_nom, out_t):
+#: Sites per block of the numpy kernel: a month of daylight hours (~380) x this many sites x 8 bytes x the
+#: few work arrays stays in the core's L2 cache (measured fastest here: benchmarks/bench_yield.py).
+NUMPY_BLOCK_BYTES = 2**20
+_NUMPY_WORK_ARRAYS = 3
+
+
+def _numpy_kernel(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, c: Constants,
+                  max_bytes: int = NUMPY_BLOCK_BYTES) -> np.ndarray:
+    """Monthly AC kWh per kWp, shape (sites, 12): (month's hours x site block) arrays, reused, in place."""
+    h = hour_terms(sky, c)
+    ct, p1, p2 = site_terms(tilt, azimuth)
+    i1, i2, i3, ac_max = inverter_terms(c)
+    scale = -1.0 / c.a_r
+    n = len(tilt)
+    out = np.zeros((n, MONTHS))
+    months = [np.flatnonzero(sky.month == k) for k in range(MONTHS)]
+    longest = max((len(m) for m in months), default=0)
+    if n == 0 or longest == 0:
+        return out
+    block = int(max(1, min(n, max_bytes // (_NUMPY_WORK_ARRAYS * 8 * longest))))
+    buf = np.empty((3, longest * block))
+    for k, idx in enumerate(months):
+        if not len(idx):
+            continue
+        col = {name: getattr(h, name)[idx][:, None] for name in
+               ("cz", "szc", "szs", "beam_gain", "sky_flat", "sky_tilt", "dni_iam", "dni_iam_gain", "dc0", "dc1")}
+        for s0 in range(0, n, block):
+            sl = slice(s0, min(n, s0 + block))
+            shape = (len(idx), sl.stop - sl.start)
+            cos, poa, tmp = (b[:shape[0] * shape[1]].reshape(shape) for b in buf)
+            np.multiply(col["cz"], ct[None, sl], out=cos)  # cos(AOI), clipped to [0, 1] as pvlib does
+            np.multiply(col["szc"], p1[None, sl], out=tmp)
+            cos += tmp
+            np.multiply(col["szs"], p2[None, sl], out=tmp)
+            cos += tmp
+            np.clip(cos, 0.0, 1.0, out=cos)
+            np.multiply(col["beam_gain"], cos, out=poa)  # plane-of-array global
+            np.multiply(col["sky_tilt"], ct[None, sl], out=tmp)
+            tmp += col["sky_flat"]
+            poa += tmp
+            np.multiply(cos, scale, out=tmp)  # Martin-Ruiz: e = exp(-cos / a_r)
+            np.exp(tmp, out=tmp)
+            tmp *= cos
+            tmp *= col["dni_iam"]
+            np.subtract(poa, tmp, out=tmp)
+            cos *= col["dni_iam_gain"]
+            tmp += cos  # effective irradiance
+            poa *= col["dc1"]
+            poa += col["dc0"]
+            tmp *= poa  # DC per kWp
+            np.multiply(tmp, -i2, out=poa)  # PVWatts inverter
+            poa += i1
+            poa *= tmp
+            poa -= i3
+            np.clip(poa, 0.0, ac_max, out=poa)
+            out[sl, k] = poa.sum(axis=0)
+    return out
+
+
+def _site_hour_py(cts, p1s, p2s, czh, szch, szsh, bg, flat, tilt_h, di, dg, d0, d1, scale, i1, i2, i3,
+                  ac_max):  # pragma: no cover - compiled
+    """AC kW per kWp of one site in one hour (:func:`hour_terms`, :func:`inverter_terms`): no division, no branch.
+
+    exp(-cos/a_r) is (exp(y))**256 with y = -cos/a_r/256 and a degree-6 Taylor series for exp(y): |y| <= 0.08
+    for a_r >= 0.05, so the relative error of the power is below 1e-9, and the loop vectorises.
+    """
+    cos_tt = min(max(czh * cts + szch * p1s + szsh * p2s, 0.0), 1.0)
+    poa = bg * cos_tt + (flat + tilt_h * cts)
+    y = cos_tt * scale
+    e = 1.0 + y * (1.0 + y * (1 / 2 + y * (1 / 6 + y * (1 / 24 + y * (1 / 120 + y * (1 / 720))))))
+    e *= e
+    e *= e
+    e *= e
+    e *= e
+    e *= e
+    e *= e
+    e *= e
+    e *= e
+    effective = poa + (dg - di * e) * cos_tt
+    dc = effective * (d0 + d1 * poa)
+    ac = dc * (i1 - i2 * dc) - i3
+    return max(min(ac, ac_max), 0.0)
+
+
+def _numba_kernel_py(cz, szc, szs, beam_gain, sky_flat, sky_tilt, dni_iam, dni_iam_gain, dc0, dc1,  # pragma: no cover
+                     month, ct, p1, p2, a_r, i1, i2, i3, ac_max, out_t):
     """Add monthly AC kWh per kWp into ``out_t`` (12, sites): hours outside, sites inside (SIMD over sites).
 
-    exp(-cos/a_r) is computed as (exp(y))**128 with y = -cos/a_r/128 and a degree-9 Taylor series for
-    exp(y): |y| <= 0.16 for a_r >= 0.05, so its relative error is ~1e-13, and the loop vectorises.
+    Two hours at a time when they share a month: each site's plane and monthly sum are loaded once for both.
     """
-    scale = -1.0 / a_r / 128.0
-    iam_norm = 1.0 / (1.0 - np.exp(-1.0 / a_r))
-    eta_scale = eta_nom / ETA_INV_REF
-    ac_max = eta_nom * inv_pdc0
-    inv_inv = 1.0 / inv_pdc0
-    for h in range(cz.shape[0]):
-        czh, szc, szs = cz[h], sz[h] * caz[h], sz[h] * saz[h]
-        dnih, gh, heath, temph = dni[h], ghi[h], heat[h], temp[h]
-        iso_h = dhi[h] * (1 - ai[h])
-        circ_h = dhi[h] * ai[h] / max(czh, MIN_COS_ZENITH)
+    scale = -1.0 / a_r / 256.0
+    n = ct.shape[0]
+    hours = cz.shape[0]
+    h = 0
+    while h < hours:
+        a0, a1, a2, a3, a4, a5 = cz[h], szc[h], szs[h], beam_gain[h], sky_flat[h], sky_tilt[h]
+        a6, a7, a8, a9 = dni_iam[h], dni_iam_gain[h], dc0[h], dc1[h]
         row = out_t[month[h]]
-        for s in range(ct.shape[0]):
-            cos_tt = min(max(czh * ct[s] + szc * p1[s] + szs * p2[s], 0.0), 1.0)
-            beam = dnih * cos_tt
-            diffuse = max(iso_h * iso_f[s], 0.0) + max(circ_h * cos_tt, 0.0) + gh * gnd_f[s]
-            y = cos_tt * scale
-            e = 1.0 + y * (1.0 + y * (1 / 2 + y * (1 / 6 + y * (1 / 24 + y * (1 / 120 + y * (
-                1 / 720 + y * (1 / 5040 + y * (1 / 40320 + y / 362880))))))))
-            e *= e
-            e *= e
-            e *= e
-            e *= e
-            e *= e
-            e *= e
-            e *= e
-            effective = beam * (1.0 - e) * iam_norm + diffuse
-            temp_cell = (beam + diffuse) * heath + temph
-            dc = effective * 0.001 * (1.0 + gamma * (temp_cell - 25.0)) * loss
-            zeta = dc * inv_inv
-            safe = zeta if zeta != 0.0 else 1.0
-            ac = eta_scale * (-0.0162 * zeta - 0.0059 / safe + 0.9858) * dc
-            row[s] += max(min(ac, ac_max), 0.0)
+        if h + 1 < hours and month[h + 1] == month[h]:
+            g = h + 1
+            b0, b1, b2, b3, b4, b5 = cz[g], szc[g], szs[g], beam_gain[g], sky_flat[g], sky_tilt[g]
+            b6, b7, b8, b9 = dni_iam[g], dni_iam_gain[g], dc0[g], dc1[g]
+            for s in range(n):
+                cts, p1s, p2s = ct[s], p1[s], p2[s]
+                row[s] += (_site_hour(cts, p1s, p2s, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, scale, i1, i2, i3, ac_max)
+                           + _site_hour(cts, p1s, p2s, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, scale, i1, i2, i3,
+                                        ac_max))
+            h += 2
+        else:
+            for s in range(n):
+                row[s] += _site_hour(ct[s], p1[s], p2[s], a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, scale, i1, i2, i3,
+                                     ac_max)
+            h += 1
 
 
+_FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+_site_hour: Any = numba.njit(inline="always", fastmath=_FASTMATH)(_site_hour_py) if numba is not None else None
 _numba_kernel = (
-    numba.njit(cache=True, nogil=True, error_model="numpy", fastmath={"nsz", "arcp", "contract", "afn", "reassoc"})(
-        _numba_kernel_py)
+    numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FASTMATH)(_numba_kernel_py)
     if numba is not None else None
 )
+#: Sites per call of the numba kernel: its per-site arrays (3 inputs, 12 monthly sums) stay in L2 while it
+#: runs over the hours.
+NUMBA_BLOCK_SITES = 4096
 
 
 def _run_numba(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, c: Constants) -> np.ndarray:
     assert _numba_kernel is not None
-    t, a = np.radians(tilt), np.radians(azimuth)
-    ct, st = np.cos(t), np.sin(t)
-    out_t = np.zeros((MONTHS, len(tilt)))
-    heat = np.exp(c.sapm_a + c.sapm_b * sky.wind_speed) + c.sapm_dt / 1000
-    _numba_kernel(sky.cos_zenith, sky.sin_zenith, sky.cos_azimuth, sky.sin_azimuth, sky.dni, sky.dhi, sky.ghi,
-                  sky.anisotropy, sky.temp_air, heat, sky.month, ct, st * np.cos(a), st * np.sin(a),
-                  0.5 * (1 + ct), 0.5 * (1 - ct) * c.albedo, c.a_r, c.gamma, c.loss_factor, c.inv_pdc0, c.eta_nom,
-                  out_t)
-    return out_t.T.copy()
+    h = hour_terms(sky, c)
+    ct, p1, p2 = site_terms(tilt, azimuth)
+    inv = inverter_terms(c)
+    out = np.empty((len(tilt), MONTHS))
+    for s0 in range(0, len(tilt), NUMBA_BLOCK_SITES):
+        sl = slice(s0, s0 + NUMBA_BLOCK_SITES)
+        out_t = np.zeros((MONTHS, len(ct[sl])))
+        _numba_kernel(h.cz, h.szc, h.szs, h.beam_gain, h.sky_flat, h.sky_tilt, h.dni_iam, h.dni_iam_gain, h.dc0,
+                      h.dc1, sky.month, ct[sl], p1[sl], p2[sl], c.a_r, *inv, out_t)
+        out[sl] = out_t.T
+    return out
 
 
 def resolve_engine(engine: str) -> str:
@@ -268,7 +363,7 @@ def resolve_engine(engine: str) -> str:
 
 
 def monthly_kwh_per_kwp(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, m: Mounting, *, engine: str = "auto",
-                        max_bytes: int = 256 * 2**20) -> np.ndarray:
+                        max_bytes: int = NUMPY_BLOCK_BYTES) -> np.ndarray:
     """Monthly AC energy per kWp of sites sharing one sky.
 
     Parameters
@@ -284,7 +379,8 @@ def monthly_kwh_per_kwp(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, m: Moun
     engine : str
         ``auto``, ``numpy`` or ``numba`` (:func:`resolve_engine`).
     max_bytes : int
-        Memory budget of one chunk of (hours x sites) arrays [bytes].
+        Size of the numpy kernel's work arrays (a month's hours x a block of sites) [bytes]: cache-sized by
+        default; memory stays at this plus the (sites, 12) result whatever the number of sites.
 
     Returns
     -------
@@ -295,12 +391,9 @@ def monthly_kwh_per_kwp(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, m: Moun
         raise ValueError("mounting: the batch engine models fixed planes only (use solar.site for trackers)")
     tilt, azimuth = np.broadcast_arrays(np.asarray(tilt, dtype=float), np.asarray(azimuth, dtype=float))
     c = Constants.of(m)
-    kernel: Callable[[Sky, np.ndarray, np.ndarray, Constants], np.ndarray]
-    kernel = _run_numba if resolve_engine(engine) == "numba" else _numpy_kernel
-    # the numpy kernel holds ~6 float64 (hours x chunk) temporaries at its peak; numba needs no chunks
-    chunk = max(1, max_bytes // (6 * 8 * max(1, len(sky.dni)))) if kernel is _numpy_kernel else max(1, len(tilt))
-    parts = [kernel(sky, tilt[i:i + chunk], azimuth[i:i + chunk], c) for i in range(0, len(tilt), chunk)]
-    return np.concatenate(parts) if parts else np.zeros((0, MONTHS))
+    if resolve_engine(engine) == "numba":
+        return _run_numba(sky, tilt, azimuth, c)
+    return _numpy_kernel(sky, tilt, azimuth, c, max_bytes)
 
 
 def scan(lat: np.ndarray, lon: np.ndarray, m: Mounting, weather_at: Callable[[float, float], Weather], *,
