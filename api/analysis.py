@@ -42,6 +42,7 @@ from api.workers import (
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
 from geo.rollup import target_gaps
+from layers.i18n import negotiate
 from layers.planner_map import render_map
 from solar.mounting import LIMITS, MODULES, PRESETS, mounting
 from wind.portfolio import WindOptions
@@ -53,7 +54,7 @@ GEOJSON = "application/geo+json"
 MEDIA = {"geojson": GEOJSON, "csv": "text/csv; charset=utf-8",
          "gpkg": "application/geopackage+sqlite3"}
 MAP_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-           "font-src data:")
+           "font-src data:; connect-src 'self'")  # connect: the desk's yield and edit calls to this service only
 MAP_LAYERS = ("districts", "projects", "substations", "pv_yield")
 log = logging.getLogger("planner.api")
 Finite = Annotated[float, Field(allow_inf_nan=False)]
@@ -286,9 +287,13 @@ def register(app: FastAPI, service_of: Any) -> None:
     @app.get("/map", tags=["map"], summary="The interactive planner map (self-contained, works offline)",
              response_class=HTMLResponse, responses=_problems(400))
     def planner_map(request: Request) -> Response:
-        check_params(request, [])
-        html = _cached(service_of(request).snapshot, "map", lambda state: render_map(state.store))
-        return HTMLResponse(html, headers={"Content-Security-Policy": MAP_CSP})
+        params = check_params(request, ["lang"])
+        lang = negotiate(params.get("lang"), request.headers.get("accept-language"))
+        service: Service = service_of(request)
+        html = _cached(service.snapshot, f"map-{lang}", lambda state: render_map(
+            state.store, lang=lang, data_dir=service.settings.data_dir, service=True))
+        return HTMLResponse(html, headers={"Content-Security-Policy": MAP_CSP, "Content-Language": lang,
+                                           "Vary": "Accept-Language"})
 
     @app.get("/layers", tags=["map"], summary="The map's layers", responses={200: _OK_JSON, **_problems(400)})
     async def layer_list(request: Request) -> Response:

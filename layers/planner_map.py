@@ -14,10 +14,14 @@ from typing import Any
 
 import offlinefolium
 import pandas as pd
+import shapely
 from branca.element import Element, Figure, MacroElement
 
 from geo.export import atomic_write
+from layers.base_data import read_plants, read_townships
+from layers.desk_map import desk_payload
 from layers.html_safety import html_text, script_json
+from layers.i18n import DEFAULT_LANG, HTML_LANG, t
 from layers.layer_registry import build_layer, layer_names
 from layers.legend import ATTRIBUTION, BANNER_HTML, Legend, legend_html
 from layers.map_data import MapData, MapLayer, read_map_data
@@ -31,6 +35,7 @@ BASEMAPS: dict[str, dict[str, Any] | None] = {
 }
 FIT_PADDING_TOP_LEFT = (390, 50)  # [px] the region opens clear of the legend (bottom left) and the banner
 FIT_PADDING_BOTTOM_RIGHT = (20, 30)
+PLANT_MARGIN_DEG = 0.05  # existing plants drawn within ~5 km of the districts shown
 LEAFLET_ASSETS = ("leaflet", "leaflet_css")  # the only inlined assets the page needs (no jQuery, Bootstrap, fonts)
 
 
@@ -78,21 +83,29 @@ class PlannerPage(MacroElement):
                                       "</script>"), name="planner_data")
         parent = self._parent
         map_name = parent.get_name() if parent is not None else "map"
-        figure.script.add_child(RawHtml(f"{static_text('planner_map.js')}\n"
-                                        f"PlannerMap.build({map_name}, {DATA_ELEMENT_ID!r});\n"), name="planner_js")
+        figure.header.add_child(RawHtml(f"<style>{static_text('desk.css')}</style>"), name="desk_css")
+        figure.script.add_child(RawHtml(f"{static_text('planner_map.js')}\n{static_text('desk_controls.js')}\n"
+                                        f"{static_text('desk_edit.js')}\n"
+                                        f"PlannerDesk.init(PlannerMap.build({map_name}, {DATA_ELEMENT_ID!r}), "
+                                        f"{DATA_ELEMENT_ID!r});\n"), name="planner_js")
         return ""
 
 
-def page_data(layers: list[MapLayer], basemap: str) -> dict[str, Any]:
-    """What the page's script reads: the layers in drawing order, the basemap (or None) and the attribution."""
+def page_data(layers: list[MapLayer], basemap: str, desk: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the page's script reads: layers in drawing order, basemap (or None), attribution and the desk's part.
+
+    The desk's part is :func:`layers.desk_map.desk_payload` (language, messages, base layer, controls).
+    """
     return {
         "layers": [{"name": layer.name, "payload": layer.payload} for layer in layers],
         "basemap": BASEMAPS[basemap],
         "attribution": ATTRIBUTION,
+        "desk": desk or {},
     }
 
 
-def render_map_html(data: MapData, *, basemap: str = "none") -> str:
+def render_map_html(data: MapData, *, basemap: str = "none", lang: str = DEFAULT_LANG,
+                    data_dir: Path | None = None, service: bool = False) -> str:
     """The full HTML page of the map of ``data``.
 
     Parameters
@@ -102,6 +115,12 @@ def render_map_html(data: MapData, *, basemap: str = "none") -> str:
     basemap : {"none", "osm"}
         ``"none"`` (default): vector only, nothing from the network. ``"osm"``: OpenStreetMap's online tiles
         beneath (needs the internet when viewed).
+    lang : {"zh", "en"}
+        The page's language (Chinese by default).
+    data_dir : Path, optional
+        The data folder: its township points and existing plants make the base layer (none without it).
+    service : bool
+        Served by the planner service: click-for-yield and editing are offered (they need its endpoints).
 
     Raises
     ------
@@ -119,13 +138,22 @@ def render_map_html(data: MapData, *, basemap: str = "none") -> str:
     m.fit_bounds(bounds, padding_top_left=FIT_PADDING_TOP_LEFT, padding_bottom_right=FIT_PADDING_BOTTOM_RIGHT)
     figure = m.get_root()
     if isinstance(figure, Figure):
-        figure.title = html_text(TITLE)
+        figure.title = html_text(t("map.title", lang))
+    townships, plants = [], []
+    if data_dir is not None:
+        counties = data.districts.loc[data.districts["level"] != "city", "adcode"].astype(str).tolist()
+        townships = read_townships(data_dir, counties)
+        near = shapely.union_all(data.districts.geometry.to_numpy()).buffer(PLANT_MARGIN_DEG)
+        plants = [p for p in read_plants(data_dir, near.bounds) if near.contains(shapely.Point(p["lon"], p["lat"]))]
+    desk = desk_payload(data, lang, townships, plants, service)
     Legend(legend_html(layers, data.plans)).add_to(m)
-    PlannerPage(script_json(page_data(layers, basemap))).add_to(m)
-    return str(figure.render())
+    PlannerPage(script_json(page_data(layers, basemap, desk))).add_to(m)
+    html = str(figure.render())
+    return html.replace("<html>", f'<html lang="{HTML_LANG.get(lang, "zh-CN")}">', 1)
 
 
-def render_map(store: Path, *, yields: pd.DataFrame | None = None, basemap: str = "none") -> str:
+def render_map(store: Path, *, yields: pd.DataFrame | None = None, basemap: str = "none", lang: str = DEFAULT_LANG,
+               data_dir: Path | None = None, service: bool = False) -> str:
     """The map of a store as one self-contained HTML page.
 
     Parameters
@@ -137,13 +165,17 @@ def render_map(store: Path, *, yields: pd.DataFrame | None = None, basemap: str 
         ``pv_yield`` layer.
     basemap : {"none", "osm"}
         See :func:`render_map_html`.
+    lang, data_dir, service
+        See :func:`render_map_html`.
     """
-    return render_map_html(read_map_data(store, yields), basemap=basemap)
+    return render_map_html(read_map_data(store, yields), basemap=basemap, lang=lang, data_dir=data_dir,
+                           service=service)
 
 
-def write_map(store: Path, out: Path, *, yields: pd.DataFrame | None = None, basemap: str = "none") -> Path:
+def write_map(store: Path, out: Path, *, yields: pd.DataFrame | None = None, basemap: str = "none",
+              lang: str = DEFAULT_LANG, data_dir: Path | None = None) -> Path:
     """Write the map of a store to ``out`` (UTF-8), atomically; return ``out``."""
-    page = render_map(store, yields=yields, basemap=basemap)
+    page = render_map(store, yields=yields, basemap=basemap, lang=lang, data_dir=data_dir)
 
     def write(tmp: Path) -> None:
         tmp.write_text(page, encoding="utf-8")

@@ -222,7 +222,10 @@ def test_search_finds_a_project_and_opens_it(visit, map_file, map_data):
     assert quote in popup.inner_text()
     search.fill("变电站")
     page.wait_for_function("document.querySelectorAll('.pm-result').length > 3")
-    assert all("变电站" in t for t in page.locator(".pm-result").all_inner_texts())
+    by_id = map_data.projects.set_index("id")
+    ids = [b.get_attribute("data-id") for b in page.locator(".pm-result").all()]
+    # a word matches names, and category/status labels too (issue 17: "Linxiang agrivoltaic")
+    assert all("变电站" in by_id.loc[i, "name_zh"] or by_id.loc[i, "category"] == "substation" for i in ids)
     visit.assert_clean()
 
 

@@ -198,7 +198,8 @@ def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
         rows = project_yields(state.projects, _weather_at(args, settings))
         rows += wind_portfolio.project_yields(state.projects, settings.data_dir)
         yields = pd.DataFrame([r for r in rows if r["yield_status"] == "computed"])
-    out = write_map(state.store, Path(args.out), yields=yields, basemap=args.basemap)
+    out = write_map(state.store, Path(args.out), yields=yields, basemap=args.basemap, lang=args.lang,
+                    data_dir=settings.data_dir)
     say(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB; opens offline in any browser)")
     return 0
 
@@ -210,6 +211,7 @@ def add_arguments(name: str, s: argparse.ArgumentParser) -> None:
         s.add_argument("--basemap", default="none", choices=BASEMAPS, help="none (offline, default) or online tiles")
         s.add_argument("--yields", action="store_true", help="add the yield layer: PV (pvlib, offline weather) and "
                        "wind farms (windpowerlib, the stated default wind)")
+        s.add_argument("--lang", default="zh", choices=("zh", "en"), help="page language (default zh)")
         s.set_defaults(func=cmd_map, weather=None, altitude=None)
         return
     s.add_argument("--lat", type=float, help="site latitude, WGS-84 degrees")

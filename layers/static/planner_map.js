@@ -285,6 +285,7 @@ var PlannerMap = (function () {
     var layersByGroup = {};
 
     function passesYear(p) {
+      if (state.filter && !state.filter(p)) { return false; }  // desk hook: status filter (desk_controls.js)
       if (state.year === "all") { return true; }
       if (p.target_year === null || p.target_year === undefined) { return state.includeNoYear; }
       return p.target_year <= Number(state.year);
@@ -335,16 +336,26 @@ var PlannerMap = (function () {
       it.marker.openPopup();
     }
 
+    /* Every word of the query must occur in the project's names, id, district, category, subtype or status
+     * (codes and labels): "Linxiang agrivoltaic" finds 临湘's 农光互补 rows. out.total counts every match. */
+    function haystack(it) {
+      var p = it.p;
+      var parts = [p.name_zh, p.name_en, p.id, p.district_name_zh, p.category, p.subtype, p.status,
+        it.group.label_zh, it.group.label_en, label(spec.labels, "category", p.category),
+        label(spec.labels, "status", p.status)];
+      return parts.filter(function (x) { return x !== null && x !== undefined; }).join(" ").toLowerCase();
+    }
     function search(query, limit) {
-      var q = query.trim().toLowerCase();
-      if (!q) { return []; }
+      var words = query.trim().toLowerCase().split(/[\s,，;；、·]+/).filter(function (w) { return w; });
       var out = [];
-      for (var i = 0; i < items.length && out.length < limit; i++) {
-        var p = items[i].p;
-        if (!passesYear(p)) { continue; }
-        if ((p.name_zh || "").toLowerCase().indexOf(q) >= 0 || (p.name_en || "").toLowerCase().indexOf(q) >= 0 ||
-            String(p.id).toLowerCase().indexOf(q) >= 0) {
-          out.push(items[i]);
+      out.total = 0;
+      if (!words.length) { return out; }
+      for (var i = 0; i < items.length; i++) {
+        if (!passesYear(items[i].p)) { continue; }
+        var h = haystack(items[i]);
+        if (words.every(function (w) { return h.indexOf(w) >= 0; })) {
+          out.total += 1;
+          if (out.length < limit) { out.push(items[i]); }
         }
       }
       return out;
@@ -359,13 +370,19 @@ var PlannerMap = (function () {
       var list = el("ul", "pm-results", null, s);
       function show() {
         list.textContent = "";
-        search(input.value, 10).forEach(function (it) {
+        var hits = search(input.value, 10);
+        hits.forEach(function (it) {
           var li = el("li", null, null, list);
           var b = el("button", "pm-result", it.p.name_zh + (it.p.name_en ? " · " + it.p.name_en : ""), li);
           b.type = "button";
           b.setAttribute("data-id", it.p.id);
           b.addEventListener("click", function () { focus(it.p.id); });
         });
+        if (hits.total > hits.length) {  // never hide matches silently
+          var more = el("li", "pm-more", null, list);
+          more.textContent = "另有 " + (hits.total - hits.length) + " 项匹配未显示 · " + (hits.total - hits.length) +
+            " more matches not shown: refine the search";
+        }
       }
       input.addEventListener("input", show);
       input.addEventListener("keydown", function (e) {
@@ -525,7 +542,7 @@ var PlannerMap = (function () {
     var overlayLayers = {};
     bases.forEach(function (b) { baseLayers[b[1]] = b[0]; if (b[2]) { b[0].addTo(map); } });
     overlays.forEach(function (o) { overlayLayers[o[1]] = o[0]; if (o[2]) { o[0].addTo(map); } });
-    L.control.layers(baseLayers, overlayLayers, { collapsed: true, position: "topright" }).addTo(map);
+    var control = L.control.layers(baseLayers, overlayLayers, { collapsed: true, position: "topright" }).addTo(map);
     Object.keys(built).forEach(function (name) { if (built[name] && built[name].refresh) { built[name].refresh(); } });
 
     if (panelParts.length) {
@@ -557,7 +574,7 @@ var PlannerMap = (function () {
     }
     map.attributionControl.setPrefix(false);
     map.attributionControl.addAttribution(escapeHtml(data.attribution));
-    window.plannerMap = { map: map, layers: built };
+    window.plannerMap = { map: map, layers: built, control: control, data: data };
     window.plannerMapReady = true;
     return window.plannerMap;
   }
