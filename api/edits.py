@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from api.errors import PROBLEM_JSON, BadRequest, Unauthorized, Unprocessable
+from api.errors import PROBLEM_JSON, ApiError, BadRequest, Unauthorized, Unprocessable
 from api.features import SPECS
 from api.keys import ApiKey, check_key
 from api.params import check_params, items_query
@@ -80,7 +80,8 @@ class ProjectPatch(BaseModel):
 _PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"type": "object"}}}
 _STATUS_TEXT = ((400, "invalid query parameter"), (401, "no or invalid API key"),
                 (403, "the key may not edit this district"), (404, "no such project"),
-                (409, "a project with this id exists"), (413, "body too large"), (422, "invalid content"),
+                (409, "a project with this id exists"), (412, "If-Match: the project was edited since (stale version)"),
+                (413, "body too large"), (422, "invalid content"),
                 (503, "the store is being rebuilt: retry after the Retry-After seconds"))
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"description": text, "content": _PROBLEM_CONTENT} for code, text in _STATUS_TEXT}
@@ -141,6 +142,27 @@ def _feature(request: Request, snap: Snapshot, project_id: str, edit_id: int, st
                     headers={"Location": location, "X-Edit-Id": str(edit_id)})
 
 
+class PreconditionFailed(ApiError):
+    """The project changed since the editor read it (``If-Match`` names an older edit version)."""
+
+    status = 412
+
+
+def _check_version(request: Request, service: Service, project_id: str) -> None:
+    """Refuse an update whose ``If-Match`` edit version (the project's number of edits) is not the current one.
+
+    The map sends the version it read when the edit form opened; someone else's edit since then makes it stale.
+    Checked just before the edit, so two editors within milliseconds of each other are not told apart.
+    """
+    wanted = request.headers.get("if-match")
+    if wanted is None or wanted.strip() == "*":
+        return
+    current = count_edits(service.settings.store, project_id)
+    if wanted.strip().removeprefix("W/").strip('"') != str(current):
+        raise PreconditionFailed(f"project {project_id[:80]!r} was edited by someone else since you read it "
+                                 f"(your version {wanted[:20]}, now \"{current}\"): reload it and edit again")
+
+
 def register(app: FastAPI, service_of: Any) -> None:
     """Add the edit and audit routes."""
     tags: list[str | Enum] = ["edits"]
@@ -164,8 +186,11 @@ def register(app: FastAPI, service_of: Any) -> None:
         fields = _fields(body.geometry, body.properties, _crs(params))
         if not fields:
             raise Unprocessable("nothing to change: give properties and/or a geometry")
+        _check_version(request, service, featureId)
         result, snap = service.edit(featureId, "update", fields, key.name, body.edit_note, _allowed(key, service))
-        return _feature(request, snap, featureId, result.edit_id, 200)
+        response = _feature(request, snap, featureId, result.edit_id, 200)
+        response.headers["ETag"] = f'"{count_edits(service.settings.store, featureId)}"'
+        return response
 
     @app.delete("/collections/projects/items/{featureId}", status_code=204, tags=tags,
                 summary="Delete a project (API key)", responses={204: {"description": "deleted"}, **_PROBLEMS},

@@ -22,7 +22,8 @@ EXIT_INVALID = 1  # the data folder does not validate
 EXIT_ERROR = 2  # anything else the user can fix: a bad argument, a missing file, a busy or broken store
 RETRY_AFTER_S = 5  # what a 503 asks the client to wait unless the error says otherwise
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-          408: "Request timeout", 409: "Conflict", 413: "Payload too large", 414: "URI too long",
+          408: "Request timeout", 409: "Conflict", 412: "Precondition failed", 413: "Payload too large",
+          414: "URI too long",
           422: "Unprocessable content", 431: "Request header fields too large", 500: "Internal server error",
           503: "Service unavailable"}
 

@@ -93,7 +93,8 @@ window.PlannerDeskEdit = (function () {
       var body = { properties: props };
       if (moved) {
         body.geometry = { type: "Point", coordinates: [Number(moved.lng.toFixed(6)), Number(moved.lat.toFixed(6))] };
-        props.location_precision = precision.value;
+        // the edit API records a moved point as "surveyed"; the chosen precision goes into the edit note
+        body.edit_note = "precision: " + precision.value;
       }
       var headers = { "Content-Type": "application/json", "X-API-Key": key || "" };
       if (version !== null) { headers["If-Match"] = "\"" + version + "\""; }
