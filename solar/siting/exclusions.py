@@ -12,7 +12,7 @@ water is excluded only where the user supplies a layer or a land-cover raster.
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,7 +28,7 @@ from solar.siting.rasters import check_grid
 
 #: The kinds of exclusion layer; rules refer to them (solar.siting.rules).
 KINDS = ("water", "protected_area", "permanent_basic_farmland", "ecological_red_line", "settlement",
-         "basic_grassland", "class1_forest", "other")
+         "basic_grassland", "class1_forest", "road", "power_line", "other")
 #: Segments per quarter circle of a buffer.
 QUAD_SEGS = 16
 _FLOAT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(nan|inf|infinity)$", re.IGNORECASE)
@@ -37,12 +37,37 @@ _WORD = re.compile(r"^[A-Za-z0-9_+-]+$")
 
 @dataclass(frozen=True)
 class ExclusionLayer:
-    """One exclusion layer: a vector file, what it is, and a buffer [m] around its geometries."""
+    """One exclusion layer: a vector file (or geometries in memory), what it is, and a buffer [m] around them.
+
+    Attributes
+    ----------
+    name : str
+        The layer's name in the report (the file stem, ``osm:water``, ``coarse:lakes``, ...).
+    path : pathlib.Path
+        The file; for a layer held in memory, where its geometries came from.
+    kind : str
+        One of :data:`KINDS`.
+    buffer_m : float
+        Buffer [m].
+    frame : GeoDataFrame, optional
+        The geometries, when they are held in memory (an OSM extract's or a shipped coarse layer's) rather
+        than read from ``path``; any CRS.
+    min_cover : float, optional
+        None (default): every cell the buffered geometry touches is excluded. A share 0-1: only cells the
+        buffered geometry covers at least this much (measured on 5 x 5 sub-cells): for corridors narrower
+        than a cell (road and power-line set-backs), which would otherwise exclude every cell they cross.
+    coarse : str
+        Empty for the user's data; else what makes the layer coarse (source and resolution), said wherever
+        it is used.
+    """
 
     name: str
     path: Path
     kind: str
     buffer_m: float = 0.0
+    frame: gpd.GeoDataFrame | None = field(default=None, compare=False, repr=False)
+    min_cover: float | None = None
+    coarse: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -138,6 +163,11 @@ def read_layer(layer: ExclusionLayer, crs: str = "EPSG:32649") -> gpd.GeoDataFra
         Unreadable file, no CRS, no features.
     """
     where = f"{layer.path} (exclusion {layer.kind})"
+    if layer.frame is not None:
+        held = layer.frame.to_crs(crs)
+        held.attrs.update({"source": str(layer.path), "features": len(held), "repaired_invalid": 0,
+                           "null_geometries": 0})
+        return held
     if not Path(layer.path).is_file():
         raise SitingInputError(where, "file not found")
     try:
@@ -182,7 +212,12 @@ def layer_names(layers: list[ExclusionLayer]) -> list[str]:
     return names
 
 
-def layer_mask(gdf: gpd.GeoDataFrame, buffer_m: float, transform: Affine, shape: tuple[int, int]) -> np.ndarray:
+#: Sub-cells per cell side when a layer's share of a cell is measured (``min_cover``).
+COVER_SUBCELLS = 5
+
+
+def layer_mask(gdf: gpd.GeoDataFrame, buffer_m: float, transform: Affine, shape: tuple[int, int],
+               min_cover: float | None = None) -> np.ndarray:
     """Boolean mask of the cells that ``gdf``'s geometries, buffered by ``buffer_m`` [m], touch.
 
     ``gdf`` must be in the grid's (metric) CRS. The buffer polygon is enlarged by ``1 / cos(π / (4
@@ -199,11 +234,14 @@ def layer_mask(gdf: gpd.GeoDataFrame, buffer_m: float, transform: Affine, shape:
         The grid's north-up transform [m].
     shape : tuple of int
         (rows, cols) of the grid.
+    min_cover : float, optional
+        None: every touched cell (``all_touched``). A share [0-1]: cells whose 5 x 5 sub-cell centres the
+        buffered geometries cover at least this much.
 
     Returns
     -------
     numpy.ndarray of bool
-        ``shape``: True on every cell the buffered geometries touch (``all_touched``).
+        ``shape``: True on every cell the buffered geometries touch (or cover enough).
     """
     rows, cols = check_grid(transform, shape)
     geoms = np.asarray(gdf.geometry.array)
@@ -213,6 +251,12 @@ def layer_mask(gdf: gpd.GeoDataFrame, buffer_m: float, transform: Affine, shape:
     geoms = geoms[~shapely.is_empty(geoms)]
     if not len(geoms):
         return np.zeros((rows, cols), dtype=bool)
+    if min_cover is not None:
+        n = COVER_SUBCELLS
+        fine = rasterize(((g, 1) for g in geoms), out_shape=(rows * n, cols * n),
+                         transform=transform * Affine.scale(1 / n), fill=0, all_touched=False, dtype="uint8")
+        share = fine.reshape(rows, n, cols, n).mean(axis=(1, 3))
+        return share >= min_cover
     burned = rasterize(((g, 1) for g in geoms), out_shape=(rows, cols), transform=transform, fill=0,
                        all_touched=True, dtype="uint8")
     return burned.astype(bool)
@@ -248,8 +292,23 @@ def exclusion_masks(layers: list[ExclusionLayer], transform: Affine, shape: tupl
         if layer.buffer_m > 0 and not (grid_crs.is_projected and grid_crs.axis_info[0].unit_name in ("metre", "meter")):
             raise SitingInputError(f"{layer.path} (exclusion {layer.kind})",
                                    f"a buffer in metres needs a grid CRS in metres, got {crs}")
-        out[name] = layer_mask(read_layer(layer, crs), layer.buffer_m, transform, shape)
+        out[name] = layer_mask(_near(read_layer(layer, crs), transform, shape, layer.buffer_m), layer.buffer_m,
+                               transform, shape, layer.min_cover)
     return out
+
+
+def _near(gdf: gpd.GeoDataFrame, transform: Affine, shape: tuple[int, int], buffer_m: float) -> gpd.GeoDataFrame:
+    """The features whose bounding box comes within ``buffer_m`` of the grid's (a chunk reads only its own)."""
+    if gdf.empty:
+        return gdf
+    rows, cols = shape
+    west, north = transform.c, transform.f
+    east, south = west + transform.a * cols, north + transform.e * rows
+    pad = 2 * buffer_m + abs(transform.a)
+    b = gdf.geometry.bounds
+    keep = ((b["minx"] <= east + pad) & (b["maxx"] >= west - pad) & (b["miny"] <= north + pad)
+            & (b["maxy"] >= south - pad)).to_numpy()
+    return gdf[keep]
 
 
 def masks_by_kind(layers: list[ExclusionLayer], masks: dict[str, np.ndarray]) -> dict[str, np.ndarray]:

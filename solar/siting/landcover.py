@@ -5,6 +5,9 @@ legend is an error, never guessed at):
 
 - ``worldcover``: ESA WorldCover 10 m 2021 v200 (Zanaga et al. 2022, doi:10.5281/zenodo.7254221),
   11 classes; its files declare nodata 0.
+- ``modis_igbp``: MODIS MCD12C1 2019 (IGBP classes, majority of a 0.05° cell, ~5 km; Friedl & Sulla-Menashe
+  2015, doi:10.5067/MODIS/MCD12C1.006): the coarse layer that ships in ``data/siting`` (used when no
+  ``--landcover`` is given; labelled coarse wherever it is used).
 - ``clcd``: the annual China Land Cover Dataset, 30 m (Yang & Huang 2021, "The 30 m annual land cover
   dataset and its dynamics in China from 1990 to 2019", Earth Syst. Sci. Data 13, 3907-3925,
   doi:10.5194/essd-13-3907-2021), 9 classes.
@@ -28,6 +31,12 @@ LEGENDS: dict[str, dict[int, str]] = {
                    70: "snow_ice", 80: "water", 90: "wetland", 95: "mangroves", 100: "moss_lichen"},
     "clcd": {1: "cropland", 2: "forest", 3: "shrub", 4: "grassland", 5: "water", 6: "snow_ice", 7: "barren",
              8: "impervious", 9: "wetland"},
+    # MODIS MCD12C1 IGBP (Type 1) majority class, 0.05 deg: the coarse land cover that ships (data/siting)
+    "modis_igbp": {0: "water", 1: "evergreen_needleleaf_forest", 2: "evergreen_broadleaf_forest",
+                   3: "deciduous_needleleaf_forest", 4: "deciduous_broadleaf_forest", 5: "mixed_forest",
+                   6: "closed_shrubland", 7: "open_shrubland", 8: "woody_savanna", 9: "savanna", 10: "grassland",
+                   11: "wetland", 12: "cropland", 13: "built_up", 14: "cropland_mosaic", 15: "snow_ice",
+                   16: "barren"},
 }
 #: How a land-cover raster is resampled onto the grid.
 RESAMPLINGS = {"mode": Resampling.mode, "nearest": Resampling.nearest}

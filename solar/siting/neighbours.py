@@ -15,7 +15,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from grid.substations import read_substations, substations_frame
-from solar.siting.report import project_note, substation_note
+from solar.siting.report import osm_substation_note, project_note, substation_note
 
 #: Registry project categories whose distance is the ``projects`` criterion.
 PROJECT_CATEGORIES = ("pv", "wind")
@@ -30,7 +30,8 @@ def _precision_counts(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def distance_targets(projects: pd.DataFrame, substations_file: Path | None, *, include_district_points: bool = False,
-                     area: BaseGeometry | None = None) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, str]]:
+                     area: BaseGeometry | None = None, osm_substations: gpd.GeoDataFrame | None = None,
+                     osm_name: str = "") -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, dict[str, str]]:
     """Substations and PV/wind projects to measure distances to, and notes on what they are.
 
     Parameters
@@ -44,6 +45,10 @@ def distance_targets(projects: pd.DataFrame, substations_file: Path | None, *, i
         Also use registry points at their district's representative point (distances then indicative).
     area : shapely geometry, optional
         The area (EPSG:4326): the registry substations at its district point are named in the note.
+    osm_substations : GeoDataFrame, optional
+        Substations of an OpenStreetMap extract (:func:`grid.osm.osm_substations`), used in full.
+    osm_name : str
+        The extract's file name, for the note.
 
     Returns
     -------
@@ -61,12 +66,16 @@ def distance_targets(projects: pd.DataFrame, substations_file: Path | None, *, i
         user = read_substations(Path(substations_file))
         parts.append(user)
         n_user = len(user)
+    if osm_substations is not None and len(osm_substations):
+        parts.append(osm_substations)
     parts.append(kept)
     subs = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs="EPSG:4326")
     left = registry[coarse]
     here = left[left.geometry.within(area)] if area is not None else left
     grid_note = substation_note(None if substations_file is None else Path(substations_file).name, n_user, len(kept),
                                 int(coarse.sum()), [str(v) for v in here["id"]], include_district_points)
+    if osm_substations is not None:
+        grid_note = osm_substation_note(osm_name, osm_substations) + "; " + grid_note
 
     pts = projects[projects["category"].isin(PROJECT_CATEGORIES)]
     pts = pts[pd.to_numeric(pts["lon"], errors="coerce").notna() & pd.to_numeric(pts["lat"], errors="coerce").notna()]

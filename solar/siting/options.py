@@ -22,14 +22,22 @@ class SitingOptions:
     ----------
     exclude : tuple of str
         Exclusion layers as ``PATH[:kind][:buffer_m]`` (the rule set's default buffer [m] when none is given).
-    dem : pathlib.Path, optional
-        DEM GeoTIFF [m] for slope and aspect; without it slope is "not evaluated".
-    landcover : pathlib.Path, optional
-        Classified land-cover GeoTIFF; without it the land-cover criteria are "not evaluated".
+    dem : pathlib.Path or tuple of pathlib.Path, optional
+        DEM [m] for slope and aspect: one GeoTIFF, or tiles (SRTM .hgt, Copernicus GeoTIFF) and folders of
+        them, mosaicked for the area (:mod:`solar.siting.tiles`); without it slope is "not evaluated".
+    landcover : pathlib.Path or tuple of pathlib.Path, optional
+        Classified land cover (one file, or tiles and folders, e.g. ESA WorldCover); without it the shipped
+        coarse land cover is used (unless ``coarse`` is False), else the land-cover criteria are "not
+        evaluated".
     legend : str
         Land-cover legend (``worldcover``, ``clcd``).
     substations : pathlib.Path, optional
         A user file of surveyed substations (:func:`grid.substations.read_substations`).
+    osm : pathlib.Path, optional
+        An OpenStreetMap extract (.osm.pbf, .osm): roads, power lines, substations, water, built-up land,
+        protected areas (:mod:`solar.siting.osm`).
+    coarse : bool
+        Use the coarse layers that ship where nothing finer is given (:mod:`solar.siting.coarse`).
     rules : str
         Rule set name (``land-2023``, ``none``; :data:`solar.siting.rules.RULE_SETS`).
     weights : dict, optional
@@ -62,10 +70,12 @@ class SitingOptions:
     """
 
     exclude: tuple[str, ...] = ()
-    dem: Path | None = None
-    landcover: Path | None = None
+    dem: Path | tuple[Path, ...] | None = None
+    landcover: Path | tuple[Path, ...] | None = None
     legend: str = "worldcover"
     substations: Path | None = None
+    osm: Path | None = None
+    coarse: bool = True
     rules: str = "land-2023"
     weights: dict[str, float] | None = None
     density_mw_per_km2: float = DEFAULT_DENSITY_MW_PER_KM2

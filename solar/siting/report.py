@@ -86,6 +86,32 @@ def substation_note(file_name: str | None, n_user: int, n_kept: int, n_coarse: i
                       "FILE with surveyed ones" if n_coarse else ""))
 
 
+def osm_substation_note(file_name: str, substations: pd.DataFrame) -> str:
+    """What an OSM extract gave the grid distances: how many substations, at which voltages.
+
+    Parameters
+    ----------
+    file_name : str
+        The extract's name.
+    substations : DataFrame
+        Its substations (``voltage_kv`` [kV]).
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    volts = (pd.to_numeric(substations["voltage_kv"], errors="coerce") if len(substations)
+             else pd.Series([], dtype=float))
+    by_kv = volts.dropna().astype(int).value_counts().sort_index(ascending=False)
+    kv = ", ".join(f"{n} x {v} kV" for v, n in by_kv.items())
+    untagged = int(volts.isna().sum())
+    return (f"{len(substations)} substation(s) from the OpenStreetMap extract {file_name}"
+            + (f" ({kv}" + (f", {untagged} without voltage" if untagged else "") + ")" if kv else
+               (f" ({untagged} without voltage)" if untagged else ""))
+            + " (© OpenStreetMap contributors, ODbL)")
+
+
 def project_note(n_used: int, precisions: Mapping[str, int], n_coarse: int, include_district_points: bool) -> str:
     """What the project distances are measured to.
 
@@ -219,7 +245,190 @@ def score_reasons(scan: ScanResult, inputs: ScanInputs, candidate: np.ndarray, n
         "slope": ("no DEM supplied (--dem)" if dem is None else f"DEM {dem}"
                   if slope is not None and np.isfinite(slope).any() else f"DEM {dem}: {NO_SLOPE}"),
         "projects": notes["projects"],
+        "road": notes.get("road", "no OpenStreetMap extract (--osm)"),
+        "land": notes.get("land", "no land cover"),
     }
+
+
+def road_note(osm: Any, dist_road_km: np.ndarray | None, candidate: np.ndarray) -> str:
+    """What the distance to road is measured to.
+
+    Parameters
+    ----------
+    osm : OsmFeatures or None
+        The extract's features (:mod:`solar.siting.osm`).
+    dist_road_km : numpy.ndarray or None
+        The scan's distance to road [km].
+    candidate : numpy.ndarray of bool
+        Candidate cells.
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    if osm is None:
+        return "no OpenStreetMap extract (--osm): no road data"
+    return (f"{osm.counts.get('roads', 0):,} road(s) of the OpenStreetMap extract {osm.path.name} (highway classes "
+            f"motorway to residential; tracks and paths left out): distance spans "
+            f"{value_span(dist_road_km, candidate)} km over the candidate cells (© OpenStreetMap contributors, ODbL)")
+
+
+def land_note(landcover: Path | None, legend: str, coarse_label: str | None) -> str:
+    """Where the land criterion's values come from.
+
+    Parameters
+    ----------
+    landcover : pathlib.Path or None
+        The land-cover raster read.
+    legend : str
+        Its legend.
+    coarse_label : str or None
+        The coarse layer's label when the shipped land cover was used.
+
+    Returns
+    -------
+    str
+        One sentence.
+    """
+    if landcover is None:
+        return "no land cover (--landcover), and the shipped coarse one not used"
+    head = f"COARSE: {coarse_label}" if coarse_label else f"land cover {landcover} (legend {legend})"
+    return head + "; 1 where the rules allow PV outright, 0.5 where only under a condition (assumption)"
+
+
+def mark_coarse(criteria: list[dict[str, Any]], layers: Sequence[Any], coarse_used: Mapping[str, str]) -> None:
+    """Label the criteria that used coarse data (in place): ``coarse`` holds the source and resolution.
+
+    A kind row is coarse when every layer of that kind is a coarse one; the land-cover rows when the shipped
+    land cover was read; a ``layer:`` row when its layer is coarse. Others get ``coarse`` None.
+
+    Parameters
+    ----------
+    criteria : list of dict
+        :func:`solar.siting.rules.apply_rules`'s rows.
+    layers : sequence of ExclusionLayer
+        The layers used.
+    coarse_used : mapping
+        :attr:`solar.siting.coarse.CoarseInputs.used`.
+    """
+    by_kind: dict[str, list[str]] = {}
+    for layer in layers:
+        by_kind.setdefault(layer.kind, []).append(layer.coarse)
+    by_name = {layer.name: layer.coarse for layer in layers}
+    for row in criteria:
+        name = row["criterion"]
+        label = None
+        if name.startswith("layer:"):
+            label = by_name.get(name.removeprefix("layer:")) or None
+        elif name.startswith("landcover") and row["status"] == "evaluated":
+            label = coarse_used.get("landcover")
+        elif name in by_kind and all(by_kind[name]):
+            label = "; ".join(sorted(set(by_kind[name])))
+        row["coarse"] = label
+        if label:
+            row["reason"] = f"COARSE ({label}): {row['reason']}"
+
+
+def data_sources(*, osm: Any, coarse: Any, dem: Path | None, dem_tiles: Sequence[Path], landcover: Path | None,
+                 landcover_tiles: Sequence[Path], legend: str, layers: Sequence[Any]) -> dict[str, Any]:
+    """What data the run read, with licences: the report's ``data`` section.
+
+    Parameters
+    ----------
+    osm : OsmFeatures or None
+        The extract's features.
+    coarse : CoarseInputs
+        The coarse layers used and skipped.
+    dem, landcover : pathlib.Path or None
+        The rasters read (a mosaic, a file).
+    dem_tiles, landcover_tiles : sequence of pathlib.Path
+        The tiles behind them.
+    legend : str
+        The land-cover legend.
+    layers : sequence of ExclusionLayer
+        The exclusion layers.
+
+    Returns
+    -------
+    dict
+        ``osm`` (file, counts, licence) or None, ``coarse`` (used: label by layer; skipped: reason), ``dem``,
+        ``landcover`` (path, tiles, legend), ``exclusion_layers`` (name, kind, buffer [m], coarse).
+    """
+    return {
+        "osm": None if osm is None else {"file": str(osm.path), "features": dict(osm.counts),
+                                         "licence": osm.attribution},
+        "coarse": {"used": dict(coarse.used), "skipped": dict(coarse.skipped)},
+        "dem": None if dem is None else {"file": str(dem), "tiles": [p.name for p in dem_tiles]},
+        "landcover": None if landcover is None else {"file": str(landcover), "legend": legend,
+                                                     "tiles": [p.name for p in landcover_tiles],
+                                                     "coarse": coarse.used.get("landcover")},
+        "exclusion_layers": [{"name": layer.name, "kind": layer.kind, "buffer_m": layer.buffer_m,
+                              "coarse": layer.coarse or None} for layer in layers],
+    }
+
+
+def tie_note(sites: pd.DataFrame, top_n: int = TOP_N) -> str:
+    """A warning when top sites share one score (to 3 decimals), else ``""``.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        Candidate sites, best first (``score`` [0-1]).
+    top_n : int
+        Sites looked at.
+
+    Returns
+    -------
+    str
+        The note.
+    """
+    if len(sites) < 2:
+        return ""
+    top = sites["score"].head(top_n).round(3)
+    n = int(top.duplicated(keep=False).sum())
+    if not n:
+        return ""
+    return (f"{n} of the top {len(top)} sites tie with another on score (to 3 decimals): their order among "
+            "themselves is by capacity, not by merit")
+
+
+def warnings_list(*, ranking: str, ties: str, not_evaluated: Sequence[str], criteria: Sequence[Mapping[str, Any]],
+                  sources: Mapping[str, Any]) -> list[str]:
+    """Every warning of a run, as the CLI prints them and the report carries them.
+
+    Parameters
+    ----------
+    ranking : str
+        :func:`ranking_note`.
+    ties : str
+        :func:`tie_note`.
+    not_evaluated : sequence of str
+        Criteria not evaluated.
+    criteria : sequence of mapping
+        The rule rows (with ``coarse``).
+    sources : mapping
+        :func:`data_sources`.
+
+    Returns
+    -------
+    list of str
+        The warnings.
+    """
+    out = []
+    if not_evaluated:
+        out.append(f"not evaluated (no data): {', '.join(not_evaluated)}; candidate capacity is an upper bound")
+    coarse = [r for r in criteria if r.get("coarse")]
+    if coarse:
+        labels = "; ".join(f"{k}: {v}" for k, v in sources["coarse"]["used"].items())
+        out.append(f"COARSE data used for {len(coarse)} criteria ({labels}): screening only, check on site")
+    if ranking:
+        out.append(ranking)
+    if ties:
+        out.append(ties)
+    if sources.get("osm"):
+        out.append(f"contains OpenStreetMap data: {sources['osm']['licence']}")
+    return out
 
 
 def ranking_note(spread: float, evaluated: Sequence[str]) -> str:
@@ -240,7 +449,7 @@ def ranking_note(spread: float, evaluated: Sequence[str]) -> str:
     if spread >= RANKING_SPREAD:
         return ""
     return (f"scores of the candidate cells span only {spread:.3f} (evaluated: {', '.join(evaluated)}): the "
-            "ranking carries little information; supply --dem, --landcover, --substations")
+            "ranking carries little information; supply --osm, --dem, --landcover, --substations")
 
 
 # -- coverage of the targets -----------------------------------------------------------------------------
@@ -390,8 +599,8 @@ def assumptions(*, grid: CandidateGrid, inputs: ScanInputs, mounting: Mounting, 
 def build_report(*, grid: CandidateGrid, target_unit: str | None, rule: RuleSet, excluded: np.ndarray,
                  conditional: np.ndarray, candidate: np.ndarray, criteria: list[dict[str, Any]], score: np.ndarray,
                  score_report: list[dict[str, Any]], sites: pd.DataFrame, coverage: list[dict[str, Any]],
-                 assumptions: dict[str, str], scan: ScanResult, chunk_rows: int, rows_factor: float
-                 ) -> dict[str, Any]:
+                 assumptions: dict[str, str], scan: ScanResult, chunk_rows: int, rows_factor: float,
+                 sources: dict[str, Any] | None = None) -> dict[str, Any]:
     """The JSON report of a run (without ``runtime_s`` and ``outputs``, added when the files are written).
 
     Parameters
@@ -422,11 +631,14 @@ def build_report(*, grid: CandidateGrid, target_unit: str | None, rule: RuleSet,
         Grid rows per chunk [-].
     rows_factor : float
         Rows-model calibration [-].
+    sources : dict, optional
+        :func:`data_sources` (the ``data`` section).
 
     Returns
     -------
     dict
-        Keys ``area``, ``adcode``, ``target_unit``, ``resolution_m`` [m], ``crs``, ``grid_shape``, ``cells``
+        Keys ``warnings`` (every warning the CLI prints), ``data`` (what was read, licences), ``area``,
+        ``adcode``, ``target_unit``, ``resolution_m`` [m], ``crs``, ``grid_shape``, ``cells``
         (counts, ``area_km2`` [km²]), ``rule_set``, ``criteria``, ``not_evaluated``, ``score``, ``score_spread``
         [-], ``ranking_note``, ``sites`` (count, ``capacity_mw``, ``annual_mwh``), ``top_candidates``,
         ``coverage``, ``assumptions``, ``scan`` (``seconds`` [s], ``cells_per_second`` [1/s]),
@@ -435,7 +647,14 @@ def build_report(*, grid: CandidateGrid, target_unit: str | None, rule: RuleSet,
     spread = float(np.nanmax(score) - np.nanmin(score)) if np.isfinite(score).any() else 0.0
     evaluated = [r["criterion"] for r in score_report if r["status"] == "evaluated"]
     top = sites.head(TOP_N).drop(columns="geometry") if len(sites) else pd.DataFrame()
+    not_evaluated = sorted({r["criterion"] for r in criteria if r["status"] == "not evaluated"}
+                           | {r["criterion"] for r in score_report if r["status"] == "not evaluated"})
+    sources = sources or {"osm": None, "coarse": {"used": {}, "skipped": {}}}
+    ranking = ranking_note(spread, evaluated)
     return {
+        "warnings": warnings_list(ranking=ranking, ties=tie_note(sites), not_evaluated=not_evaluated,
+                                  criteria=criteria, sources=sources),
+        "data": sources,
         "area": grid.name, "adcode": grid.adcode, "target_unit": target_unit, "resolution_m": grid.resolution_m,
         "crs": grid.crs, "grid_shape": list(grid.shape),
         "cells": {"grid": int(grid.shape[0] * grid.shape[1]), "inside": grid.n_inside,
@@ -444,11 +663,10 @@ def build_report(*, grid: CandidateGrid, target_unit: str | None, rule: RuleSet,
                   "cell_area_km2": grid.cell_area_km2},
         "rule_set": rule.name,
         "criteria": criteria,
-        "not_evaluated": sorted({r["criterion"] for r in criteria if r["status"] == "not evaluated"}
-                                | {r["criterion"] for r in score_report if r["status"] == "not evaluated"}),
+        "not_evaluated": not_evaluated,
         "score": score_report,
         "score_spread": spread,
-        "ranking_note": ranking_note(spread, evaluated),
+        "ranking_note": ranking,
         "sites": {"count": len(sites), "capacity_mw": float(sites["capacity_mw"].sum()) if len(sites) else 0.0,
                   "annual_mwh": float(sites["annual_mwh"].sum()) if len(sites) else 0.0},
         "top_candidates": top.to_dict("records"),

@@ -73,6 +73,8 @@ class RuleSet:
 
 
 _FOREST_PV = f"only as 林光互补 (forest-PV complementary), not on Class I protected forest land ({NOTICE_2023})"
+_MOSAIC_PV = ("arrays only on its non-cultivated part: a 5 km cell of cropland mixed with natural vegetation; "
+              f"PV arrays may not occupy cultivated land ({NOTICE_2023})")
 _GRASS_PV = f"not on basic grassland 基本草原 ({NOTICE_2023}); supply a basic_grassland layer to check"
 
 LAND_RULE_2023 = RuleSet(
@@ -80,14 +82,18 @@ LAND_RULE_2023 = RuleSet(
     source=f"{NOTICE_2023}, 关于支持光伏发电产业发展规范用地管理有关工作的通知 (2023), plus labelled engineering "
            "assumptions",
     excluded_kinds=("permanent_basic_farmland", "basic_grassland", "class1_forest", "ecological_red_line",
-                    "protected_area", "water", "settlement"),
+                    "protected_area", "water", "settlement", "road", "power_line"),
     excluded_landcover={
         "worldcover": ("cropland", "water", "wetland", "mangroves", "built_up"),
         "clcd": ("cropland", "water", "wetland", "impervious"),
+        "modis_igbp": ("cropland", "water", "wetland", "built_up"),
     },
     conditional_landcover={
         "tree_cover": _FOREST_PV, "shrubland": _FOREST_PV, "forest": _FOREST_PV, "shrub": _FOREST_PV,
-        "grassland": _GRASS_PV,
+        "grassland": _GRASS_PV, "evergreen_needleleaf_forest": _FOREST_PV, "evergreen_broadleaf_forest": _FOREST_PV,
+        "deciduous_needleleaf_forest": _FOREST_PV, "deciduous_broadleaf_forest": _FOREST_PV, "mixed_forest": _FOREST_PV,
+        "closed_shrubland": _FOREST_PV, "open_shrubland": _FOREST_PV, "woody_savanna": _FOREST_PV,
+        "cropland_mosaic": _MOSAIC_PV,
     },
     max_slope_deg=25.0,
     default_buffers_m={"water": 50.0, "settlement": 100.0},
@@ -101,6 +107,11 @@ LAND_RULE_2023 = RuleSet(
                           "(not a clause of the 2023 notice)",
         "water": "assumption: no ground-mounted arrays on water (floating and fishery PV are assessed separately)",
         "settlement": "assumption: no ground-mounted arrays on settlements",
+        "road": "公路安全保护条例 (2011) art. 11: building control zone 建筑控制区 beside roads (国道 >= 20 m, "
+                "省道 >= 15 m, 县道 >= 10 m, 乡道 >= 5 m); a corridor excludes a cell when it covers half of it",
+        "power_line": "电力设施保护条例实施细则 art. 5: overhead-line protection zone (35-110 kV 10 m, "
+                      "154-330 kV 15 m, 500 kV 20 m beyond the outer conductor); a corridor excludes a cell when it "
+                      "covers half of it",
         "landcover:cropland": f"{NOTICE_2023}: PV arrays may not occupy cultivated land 耕地 (remote-sensing "
                               "cropland is a proxy for the land survey's 耕地)",
         "landcover:water": "assumption: no ground-mounted arrays on water",
@@ -113,6 +124,9 @@ LAND_RULE_2023 = RuleSet(
         "landcover:shrubland": f"{NOTICE_2023}: on forest land (shrub forest land included) only as 林光互补",
         "landcover:shrub": f"{NOTICE_2023}: on forest land (shrub forest land included) only as 林光互补",
         "landcover:grassland": f"{NOTICE_2023}: no new PV on basic grassland 基本草原",
+        "landcover:woody_savanna": f"{NOTICE_2023}: on forest land only as 林光互补 (IGBP woody savanna: 30-60 % tree "
+                                   "cover, forest land in China's sense)",
+        "landcover:cropland_mosaic": f"{NOTICE_2023}: PV arrays may not occupy cultivated land",
         "slope": "assumption: 25° upper limit for mountain PV in Hunan (an engineering default, not a legal limit)",
         "buffers": "assumption: default buffers water 50 m, settlement 100 m (set-backs for access and "
                    "construction; override per layer)",

@@ -32,17 +32,36 @@ import pandas as pd
 
 from solar.mounting import mounting as mounting_preset
 from solar.siting.cells import CandidateGrid, candidate_grid, district_polygon, read_polygon
+from solar.siting.coarse import coarse_inputs
 from solar.siting.coverage import area_coverage
 from solar.siting.errors import SitingInputError
 from solar.siting.exclusions import parse_exclude
 from solar.siting.neighbours import distance_targets
 from solar.siting.options import SitingOptions
+from solar.siting.osm import read_osm_features
 from solar.siting.outputs import write_data_files, write_report
-from solar.siting.report import assumptions, build_report, reach_notes, score_reasons
+from solar.siting.report import (
+    assumptions,
+    build_report,
+    data_sources,
+    land_note,
+    mark_coarse,
+    reach_notes,
+    road_note,
+    score_reasons,
+)
 from solar.siting.rules import apply_rules, exclusion_code, get_rule
 from solar.siting.scan import ScanResult, run_scan, scan_inputs
-from solar.siting.score import DEFAULT_WEIGHTS, check_weights, score_criteria, suitability, within_reach
+from solar.siting.score import (
+    DEFAULT_WEIGHTS,
+    check_weights,
+    land_values,
+    score_criteria,
+    suitability,
+    within_reach,
+)
 from solar.siting.supply import SiteOptions, candidate_sites, site_arrays, supply_curve
+from solar.siting.tiles import area_raster
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +94,9 @@ class SitingResult:
         File kind -> path (empty when no output folder was given).
     seconds : float
         Wall time of the whole run [s].
+    overlays : dict
+        The user's own layers for the map (EPSG:4326): ``substations`` (with names), ``power_lines``,
+        ``exclusions`` (one frame per exclusion layer, ``layer`` and ``kind`` columns) (:func:`map_overlays`).
     """
 
     grid: CandidateGrid
@@ -90,6 +112,7 @@ class SitingResult:
     report: dict[str, Any]
     outputs: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    overlays: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
 
 
 def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, targets: pd.DataFrame,
@@ -127,21 +150,38 @@ def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, ta
     site_options = SiteOptions(opts.density_mw_per_km2, opts.min_score, opts.min_area_km2, opts.block_m,
                                grid.adcode or "site")
     layers = [parse_exclude(spec, rule.default_buffers_m) for spec in opts.exclude]
+    osm = (read_osm_features(Path(opts.osm), grid.polygon, grid.crs, rule.default_buffers_m)
+           if opts.osm is not None else None)
+    kinds = {layer.kind for layer in layers} | ({layer.kind for layer in osm.layers} if osm else set())
+    coarse = coarse_inputs(data_dir, grid.polygon, grid.crs, landcover_given=opts.landcover is not None,
+                           kinds_given=kinds, buffers_m=rule.default_buffers_m, enabled=opts.coarse)
+    layers += list(osm.layers if osm else ()) + list(coarse.layers)
+    dem, dem_tiles = area_raster(opts.dem, grid.polygon.bounds, out_dir, "DEM")
+    landcover, lc_tiles = area_raster(opts.landcover, grid.polygon.bounds, out_dir, "land cover")
+    legend = opts.legend
+    if landcover is None and coarse.landcover is not None:
+        landcover, legend = coarse.landcover, str(coarse.legend)
     subs, proj, notes = distance_targets(projects, opts.substations, area=grid.polygon,
-                                         include_district_points=opts.include_district_points)
+                                         include_district_points=opts.include_district_points,
+                                         osm_substations=osm.substations if osm else None,
+                                         osm_name=Path(opts.osm).name if opts.osm is not None else "")
     mounting = mounting_preset(opts.mounting)
     inputs = scan_inputs(grid, data_dir=data_dir, mounting=mounting, substations=subs, projects=proj,
-                         weather=opts.weather, dem=opts.dem, landcover=opts.landcover, legend=opts.legend,
-                         exclusions=tuple(layers), engine=opts.engine)
+                         weather=opts.weather, dem=dem, landcover=landcover, legend=legend,
+                         exclusions=tuple(layers), engine=opts.engine, roads=osm.roads if osm else None)
     scan = run_scan(grid, inputs, chunk_rows=opts.chunk_rows, scheduler=opts.scheduler, progress=opts.progress,
                     n_workers=opts.n_workers)
-    ruled = apply_rules(rule, layers, scan.masks, scan.arrays, opts.legend, grid.inside)
+    ruled = apply_rules(rule, layers, scan.masks, scan.arrays, legend, grid.inside)
+    mark_coarse(ruled.criteria, layers, coarse.used)
 
     reach = within_reach(scan.arrays)
     notes = reach_notes(notes, scan.arrays, reach, ruled.candidate)
-    reasons = score_reasons(scan, inputs, ruled.candidate, notes, opts.dem)
+    notes["road"] = road_note(osm, scan.arrays.get("dist_road_km"), ruled.candidate)
+    notes["land"] = land_note(landcover, legend, coarse.used.get("landcover"))
+    reasons = score_reasons(scan, inputs, ruled.candidate, notes, dem)
     values = score_criteria(scan.arrays, reach, has_substations=len(inputs.substations) > 0,
-                            has_projects=len(inputs.projects) > 0)
+                            has_projects=len(inputs.projects) > 0,
+                            land=land_values(scan.arrays["landcover"], ruled.conditional))
     score, score_report = suitability(values, weights, ruled.candidate, reasons)
 
     sites = candidate_sites(grid, site_arrays(scan.arrays, reach, grid.shape), score, ruled.candidate,
@@ -158,10 +198,13 @@ def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, ta
     report = build_report(grid=grid, target_unit=target_unit, rule=rule, excluded=ruled.excluded,
                           conditional=ruled.conditional, candidate=ruled.candidate, criteria=ruled.criteria,
                           score=score, score_report=score_report, sites=sites, coverage=coverage, assumptions=said,
-                          scan=scan, chunk_rows=opts.chunk_rows, rows_factor=inputs.rows_factor)
+                          scan=scan, chunk_rows=opts.chunk_rows, rows_factor=inputs.rows_factor,
+                          sources=data_sources(osm=osm, coarse=coarse, dem=dem, dem_tiles=dem_tiles,
+                                               landcover=landcover, landcover_tiles=lc_tiles, legend=legend,
+                                               layers=layers))
     outputs: dict[str, Path] = {}
     if out_dir is not None:
-        code = exclusion_code(rule, scan.masks, scan.arrays, opts.legend, grid.inside, ruled.conditional)
+        code = exclusion_code(rule, scan.masks, scan.arrays, legend, grid.inside, ruled.conditional)
         outputs = write_data_files(Path(out_dir), grid, scan.arrays, score, code, sites, curve)
     seconds = time.perf_counter() - start
     report["runtime_s"] = seconds
@@ -170,7 +213,40 @@ def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, ta
         write_report(report, outputs)
     return SitingResult(grid=grid, scan=scan, excluded=ruled.excluded, conditional=ruled.conditional, score=score,
                         criteria=ruled.criteria, score_report=score_report, sites=sites, curve=curve,
-                        coverage=coverage, report=report, outputs=outputs, seconds=seconds)
+                        coverage=coverage, report=report, outputs=outputs, seconds=seconds,
+                        overlays=map_overlays(osm, layers, subs))
+
+
+def map_overlays(osm: Any, layers: list[Any], substations: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """The layers a siting map draws besides the sites: substations measured to, power lines, exclusions.
+
+    Parameters
+    ----------
+    osm : OsmFeatures or None
+        The extract's features.
+    layers : list of ExclusionLayer
+        The exclusion layers used (those held in memory are drawn; files are the user's own to open).
+    substations : GeoDataFrame
+        The substations the grid distances were measured to (EPSG:4326).
+
+    Returns
+    -------
+    dict
+        ``substations``, ``power_lines``, ``exclusions`` (EPSG:4326; empty frames when none).
+    """
+    parts = []
+    for layer in layers:
+        frame = layer.frame
+        if frame is None or frame.empty or layer.kind in ("road", "power_line"):
+            continue
+        n = len(frame)
+        parts.append(gpd.GeoDataFrame({"layer": [layer.name] * n, "kind": [layer.kind] * n,
+                                       "coarse": [layer.coarse] * n},
+                                      geometry=list(frame.geometry), crs=frame.crs).to_crs("EPSG:4326"))
+    empty = gpd.GeoDataFrame({"layer": [], "kind": [], "coarse": []}, geometry=[], crs="EPSG:4326")
+    return {"substations": substations,
+            "power_lines": osm.power_lines if osm is not None else empty.iloc[:0],
+            "exclusions": gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326") if parts else empty}
 
 
 def site_district(adcode: str, *, districts: gpd.GeoDataFrame, resolution_m: float = 250.0, **kwargs: Any

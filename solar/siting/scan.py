@@ -67,7 +67,7 @@ LOCAL_WORKERS = 2
 #: is near 200,000 cells (a city at 250 m, a county at 100 m).
 AUTO_LOCAL_MIN_CELLS = 200_000
 FLOAT_FIELDS = ("specific_yield_kwh_per_kwp", "capacity_factor", "dist_substation_km", "dist_project_km",
-                "slope_deg", "aspect_deg")
+                "slope_deg", "aspect_deg", "dist_road_km")
 INT_FIELDS = ("substation_index", "project_index", "landcover")
 
 
@@ -225,6 +225,8 @@ class ScanInputs:
     sun_band_deg : float
         Rows whose mean latitudes round to the same multiple of this share one sky (sun position); 0: one
         sky per grid row.
+    roads : GeoDataFrame, optional
+        Road lines in the grid's CRS [m] (an OSM extract's, :mod:`solar.siting.osm`); None: no road data.
     """
 
     transform: Affine
@@ -241,6 +243,39 @@ class ScanInputs:
     exclusions: tuple[ExclusionLayer, ...] = ()
     engine: str = "auto"
     sun_band_deg: float = DEFAULT_SUN_BAND_DEG
+    roads: gpd.GeoDataFrame | None = field(default=None, compare=False, repr=False)
+
+
+def dist_to_lines_km(x: np.ndarray, y: np.ndarray, lines: gpd.GeoDataFrame | None) -> np.ndarray:
+    """Planar distance [km] from points to the nearest of ``lines`` (both in the same metric CRS).
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Point coordinates [m]; NaN points get NaN.
+    lines : GeoDataFrame or None
+        The lines [m]; None or empty gives NaN everywhere.
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``x`` [km].
+    """
+    out = np.full(np.shape(x), np.nan)
+    if lines is None or lines.empty:
+        return out
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return out
+    import shapely
+
+    tree = shapely.STRtree(np.asarray(lines.geometry.array))
+    points = shapely.points(x[ok], y[ok])
+    (pi, _), dist = tree.query_nearest(points, return_distance=True, all_matches=False)
+    found = np.full(len(points), np.nan)
+    found[pi] = dist / 1000.0
+    out[ok] = found
+    return out
 
 
 def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> dict[str, Any]:
@@ -285,6 +320,10 @@ def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> 
     qlon, qlat = np.where(inside, lon, np.nan), np.where(inside, lat, np.nan)
     out["dist_substation_km"], out["substation_index"] = nearest(qlon, qlat, inputs.substations)
     out["dist_project_km"], out["project_index"] = nearest(qlon, qlat, inputs.projects)
+    xs = transform.c + transform.a * (np.arange(cols) + 0.5)
+    ys = transform.f + transform.e * (np.arange(rows) + 0.5)
+    gx, gy = np.meshgrid(xs, ys)
+    out["dist_road_km"] = dist_to_lines_km(np.where(inside, gx, np.nan), np.where(inside, gy, np.nan), inputs.roads)
     out["slope_deg"] = out["aspect_deg"] = out["landcover"] = None
     if inputs.dem is not None:
         if raster_overlaps(inputs.dem, transform, shape, inputs.crs):
@@ -439,7 +478,7 @@ def run_scan(grid: CandidateGrid, inputs: ScanInputs, *, chunk_rows: int = DEFAU
             if not raster_overlaps(path, grid.transform, grid.shape, grid.crs):
                 raise SitingInputError(f"{path} ({what})", f"does not overlap the area {grid.name}")
     for layer in inputs.exclusions:
-        if not Path(layer.path).is_file():
+        if layer.frame is None and not Path(layer.path).is_file():
             raise SitingInputError(f"{layer.path} (exclusion {layer.kind})", "file not found")
     bounds = chunk_bounds(grid, chunk_rows)
     if scheduler == AUTO:
@@ -491,6 +530,8 @@ def run_scan(grid: CandidateGrid, inputs: ScanInputs, *, chunk_rows: int = DEFAU
         arrays["slope_deg"] = arrays["aspect_deg"] = None
     if inputs.landcover is None:
         arrays["landcover"] = None
+    if inputs.roads is None:
+        arrays["dist_road_km"] = None
     return ScanResult(arrays=arrays, masks=masks, chunks=len(bounds), scheduler=label,
                       seconds=time.perf_counter() - start, chunk_seconds=spent[0], worker_peak_rss_mb=peaks)
 
@@ -499,7 +540,8 @@ def scan_inputs(grid: CandidateGrid, *, data_dir: Path, mounting: Mounting, subs
                 projects: gpd.GeoDataFrame, weather: str | None = None, dem: Path | None = None,
                 landcover: Path | None = None, legend: str = "worldcover",
                 exclusions: tuple[ExclusionLayer, ...] = (), engine: str = "auto",
-                calibrate_rows: bool = True, sun_band_deg: float = DEFAULT_SUN_BAND_DEG) -> ScanInputs:
+                calibrate_rows: bool = True, sun_band_deg: float = DEFAULT_SUN_BAND_DEG,
+                roads: gpd.GeoDataFrame | None = None) -> ScanInputs:
     """The shared inputs of a scan of ``grid``: the area's weather and the rows-model calibration.
 
     The weather is that of the area's representative point (:class:`AreaWeather`).
@@ -528,6 +570,8 @@ def scan_inputs(grid: CandidateGrid, *, data_dir: Path, mounting: Mounting, subs
         Compute the rows-model factor (:func:`rows_model_factor`); else 1.
     sun_band_deg : float
         Latitude band whose rows share one sky [degrees].
+    roads : GeoDataFrame, optional
+        Road lines (any CRS; reprojected to the grid's) for the distance to road [km].
 
     Returns
     -------
@@ -543,4 +587,5 @@ def scan_inputs(grid: CandidateGrid, *, data_dir: Path, mounting: Mounting, subs
         projects=colocated(projects, ("id", "location_precision", "category")),
         dem=None if dem is None else str(dem), landcover=None if landcover is None else str(landcover),
         legend=legend, exclusions=tuple(exclusions), engine=engine, sun_band_deg=sun_band_deg,
+        roads=None if roads is None else roads.to_crs(grid.crs if grid.crs else SITING_CRS),
     )

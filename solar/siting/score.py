@@ -15,6 +15,11 @@ criterion     raw value                          score (monotone)
                                                  better: less grading, wider row spacing on north slopes)
 ``projects``  distance to nearest registry PV/   1 - exp(-d / 5 km) (farther is better: land and substation
               wind project [km]                  capacity not already claimed by a named project)
+``road``      distance to the nearest road of    exp(-d / 2 km) (closer is better: a shorter access road; only
+              an OSM extract [km]                with ``--osm``)
+``land``      the land rule's verdict on the     1 where PV is allowed outright, 0.5 where only under a
+              cell's land cover                  condition (forest land: 林光互补 only; a cropland mosaic:
+                                                 arrays off its cultivated part): an assumption
 ============  =================================  ==============================================================
 
 Weights are parameters (:data:`DEFAULT_WEIGHTS`). A criterion with no data ("not evaluated": no DEM
@@ -33,11 +38,15 @@ import numpy as np
 from solar.siting.errors import SitingInputError
 
 #: Default weights; they need not sum to 1 (they are normalised).
-DEFAULT_WEIGHTS: dict[str, float] = {"yield": 0.4, "grid": 0.35, "slope": 0.15, "projects": 0.1}
+DEFAULT_WEIGHTS: dict[str, float] = {"yield": 0.4, "grid": 0.35, "slope": 0.15, "projects": 0.1, "road": 0.1,
+                                     "land": 0.1}
 YIELD_SCORE_RANGE_KWH_PER_KWP = (700.0, 1400.0)
 GRID_DECAY_KM = 10.0
 SLOPE_ZERO_SCORE_DEG = 25.0
 PROJECT_DECAY_KM = 5.0
+ROAD_DECAY_KM = 2.0
+#: Land score of a cell allowed only under a condition (1 where allowed outright): an assumption.
+CONDITIONAL_LAND_SCORE = 0.5
 #: Beyond this distance a substation is no connection option: the grid criterion counts as unknown for the cell
 #: and a site names no substation [km].
 MAX_CONNECTION_KM = 50.0
@@ -111,6 +120,59 @@ def project_score(dist_project_km: np.ndarray) -> np.ndarray:
     return 1.0 - np.exp(-np.asarray(dist_project_km, dtype=float) / PROJECT_DECAY_KM)
 
 
+def road_score(dist_road_km: np.ndarray) -> np.ndarray:
+    """exp(-d / 2 km): strictly decreasing with the distance to the nearest road; NaN stays NaN.
+
+    Parameters
+    ----------
+    dist_road_km : numpy.ndarray
+        Distance to the nearest road [km].
+
+    Returns
+    -------
+    numpy.ndarray
+        Score [0-1].
+    """
+    return np.exp(-np.asarray(dist_road_km, dtype=float) / ROAD_DECAY_KM)
+
+
+def land_score(land: np.ndarray) -> np.ndarray:
+    """The land values as they are (1 allowed outright, :data:`CONDITIONAL_LAND_SCORE` conditional); NaN stays NaN.
+
+    Parameters
+    ----------
+    land : numpy.ndarray
+        Land value per cell [0-1] (:func:`land_values`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Score [0-1].
+    """
+    return np.clip(np.asarray(land, dtype=float), 0.0, 1.0)
+
+
+def land_values(landcover: np.ndarray | None, conditional: np.ndarray) -> np.ndarray | None:
+    """1 where the land cover allows PV outright, :data:`CONDITIONAL_LAND_SCORE` where only under a condition.
+
+    Parameters
+    ----------
+    landcover : numpy.ndarray or None
+        Land-cover codes (-1 = no data); None when no land cover was read.
+    conditional : numpy.ndarray of bool
+        Cells the rules allow only under a condition.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        [0-1], NaN where the land cover has no data; None without land cover.
+    """
+    if landcover is None:
+        return None
+    out = np.where(conditional, CONDITIONAL_LAND_SCORE, 1.0)
+    return np.where(np.asarray(landcover) < 0, np.nan, out)
+
+
 NORMALISERS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
     "yield": (yield_score, "linear 0 at 700 -> 1 at 1400 kWh/kWp (higher is better)"),
     "grid": (grid_score, f"exp(-d / {GRID_DECAY_KM:g} km) of the distance to the nearest substation "
@@ -118,6 +180,9 @@ NORMALISERS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
     "slope": (slope_score, f"linear 1 at 0 deg -> 0 at {SLOPE_ZERO_SCORE_DEG:g} deg (flatter is better)"),
     "projects": (project_score, f"1 - exp(-d / {PROJECT_DECAY_KM:g} km) of the distance to the nearest named "
                  "PV/wind project (farther is better)"),
+    "road": (road_score, f"exp(-d / {ROAD_DECAY_KM:g} km) of the distance to the nearest road (closer is better)"),
+    "land": (land_score, f"1 where the land cover allows PV outright, {CONDITIONAL_LAND_SCORE:g} where only under a "
+             "condition (assumption)"),
 }
 
 
@@ -287,7 +352,8 @@ def within_reach(arrays: Mapping[str, np.ndarray | None]) -> dict[str, np.ndarra
 
 
 def score_criteria(arrays: Mapping[str, np.ndarray | None], reach: Mapping[str, np.ndarray], *,
-                   has_substations: bool, has_projects: bool) -> dict[str, np.ndarray | None]:
+                   has_substations: bool, has_projects: bool, land: np.ndarray | None = None
+                   ) -> dict[str, np.ndarray | None]:
     """The raw values :func:`suitability` scores, from the scan.
 
     Parameters
@@ -298,15 +364,20 @@ def score_criteria(arrays: Mapping[str, np.ndarray | None], reach: Mapping[str, 
         :func:`within_reach` (distances [km] within reach, else NaN).
     has_substations, has_projects : bool
         Whether any substation / project was measured to (else the criterion has no data).
+    land : numpy.ndarray, optional
+        :func:`land_values` (None: no land cover).
 
     Returns
     -------
     dict
-        ``yield`` [kWh/kWp], ``grid`` [km], ``slope`` [degrees], ``projects`` [km]; None for no data.
+        ``yield`` [kWh/kWp], ``grid`` [km], ``slope`` [degrees], ``projects`` [km], ``road`` [km] (the scan's
+        ``dist_road_km``), ``land`` [0-1]; None for no data.
     """
     return {
         "yield": arrays["specific_yield_kwh_per_kwp"],
         "grid": reach["dist_substation_km"] if has_substations else None,
         "slope": arrays["slope_deg"],
         "projects": reach["dist_project_km"] if has_projects else None,
+        "road": arrays.get("dist_road_km"),
+        "land": land,
     }
