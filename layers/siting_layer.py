@@ -133,19 +133,80 @@ def _rounded_mapping(geom: BaseGeometry) -> dict[str, Any]:
     return out
 
 
-def _legend_html(title: str) -> str:
+#: Fill of an exclusion layer by kind on the map.
+EXCLUSION_COLOURS = {"water": "#1e88e5", "settlement": "#6d4c41", "protected_area": "#2e7d32"}
+#: Exclusion outlines are simplified to this [degrees] (~50 m) to keep the page small and quick.
+SIMPLIFY_DEG = 0.0005
+
+
+def overlay_groups(overlays: Mapping[str, gpd.GeoDataFrame]) -> list[offlinefolium.FeatureGroup]:
+    """The user's own layers as map groups: exclusion areas by layer, power lines, substations with names.
+
+    Parameters
+    ----------
+    overlays : mapping
+        :attr:`solar.siting.run.SitingResult.overlays` (EPSG:4326): ``exclusions`` (``layer``, ``kind``,
+        ``coarse``), ``power_lines`` (``voltage_kv`` [kV]), ``substations`` (``id``, ``name_zh``,
+        ``voltage_kv`` [kV], ``location_precision``).
+
+    Returns
+    -------
+    list of FeatureGroup
+        Exclusions first (drawn under the sites), then lines and substations.
+    """
+    groups = []
+    excl = overlays.get("exclusions")
+    if excl is not None and len(excl):
+        for name, part in excl.groupby("layer", sort=True):
+            kind = str(part["kind"].iloc[0])
+            coarse = str(part["coarse"].iloc[0] or "")
+            label = f"排除 excluded: {name}" + (" (粗略 COARSE)" if coarse else "")
+            group = offlinefolium.FeatureGroup(name=html_text(label), show=True)
+            geom = part.geometry.union_all().simplify(SIMPLIFY_DEG)
+            colour = EXCLUSION_COLOURS.get(kind, "#757575")
+            tip = html_text(f"{name} ({kind})" + (f": {coarse}" if coarse else ""))
+            offlinefolium.GeoJson({"type": "Feature", "geometry": _rounded_mapping(geom), "properties": {}},
+                                  style_function=lambda _f, c=colour: {"color": c, "weight": 0.5, "fillColor": c,
+                                                                       "fillOpacity": 0.35},
+                                  tooltip=tip).add_to(group)
+            groups.append(group)
+    lines = overlays.get("power_lines")
+    if lines is not None and len(lines):
+        group = offlinefolium.FeatureGroup(name=html_text("输电线路 power lines (OSM)"), show=True)
+        for _, row in lines.iterrows():
+            kv = _num(row.get("voltage_kv"), ".0f", " kV")
+            offlinefolium.GeoJson({"type": "Feature", "geometry": _rounded_mapping(row.geometry), "properties": {}},
+                                  style_function=lambda _f: {"color": "#6a1b9a", "weight": 1.5, "dashArray": "4 3"},
+                                  tooltip=html_text(f"{row.get('name_zh') or 'power line'} {kv}")).add_to(group)
+        groups.append(group)
+    subs = overlays.get("substations")
+    if subs is not None and len(subs):
+        group = offlinefolium.FeatureGroup(name=html_text("变电站 substations"), show=True)
+        for _, row in subs.to_crs("EPSG:4326").iterrows():
+            name = row.get("name_zh") or row.get("id")
+            text = f"{name} · {_num(row.get('voltage_kv'), '.0f', ' kV')} · {row.get('location_precision') or ''}"
+            offlinefolium.CircleMarker([round(row.geometry.y, COORD_DECIMALS), round(row.geometry.x, COORD_DECIMALS)],
+                                       radius=5, color="#000000", weight=1, fill=True, fill_color="#ffeb3b",
+                                       fill_opacity=1.0, tooltip=html_text(text)).add_to(group)
+        groups.append(group)
+    return groups
+
+
+def _legend_html(title: str, warnings: list[str] | None = None) -> str:
     stops = "".join(f"<span style=\"background:{c};display:inline-block;width:24px;height:10px\"></span>"
                     for c in SCORE_COLOURS)
     return (
         "<div style=\"position:absolute;bottom:24px;left:10px;z-index:1000;background:#fff;padding:6px 8px;"
         "font:12px sans-serif;border:1px solid #999;border-radius:4px\">"
         f"<div><b>{html_text(title)}</b></div><div>评分 score 0 {stops} 1</div>"
-        f"<div style=\"color:#b71c1c;font-weight:bold\">{html_text(NOT_OFFICIAL_ZH)} · {html_text(NOT_OFFICIAL_EN)}"
+        + "".join(f"<div style=\"max-width:420px;color:#6d4c41\">⚠ {html_text(w)}</div>" for w in (warnings or [])[:4])
+        + f"<div style=\"color:#b71c1c;font-weight:bold\">{html_text(NOT_OFFICIAL_ZH)} · {html_text(NOT_OFFICIAL_EN)}"
         "</div></div>"
     )
 
 
-def render_siting_map(sites: gpd.GeoDataFrame, area: BaseGeometry, area_name: str) -> str:
+def render_siting_map(sites: gpd.GeoDataFrame, area: BaseGeometry, area_name: str,
+                      overlays: Mapping[str, gpd.GeoDataFrame] | None = None, warnings: list[str] | None = None) -> str:
     """A self-contained offline HTML page: the area's outline and its candidate sites.
 
     Parameters
@@ -156,6 +217,10 @@ def render_siting_map(sites: gpd.GeoDataFrame, area: BaseGeometry, area_name: st
         The area scanned, EPSG:4326.
     area_name : str
         Its name (escaped here).
+    overlays : mapping, optional
+        The user's own layers (:func:`overlay_groups`).
+    warnings : list of str, optional
+        The run's warnings (the first four are shown in the legend box).
     """
     west, south, east, north = area.bounds
     m = offlinefolium.Map(location=[(south + north) / 2, (west + east) / 2], zoom_start=10, tiles=None,
@@ -166,19 +231,22 @@ def render_siting_map(sites: gpd.GeoDataFrame, area: BaseGeometry, area_name: st
     offlinefolium.GeoJson({"type": "Feature", "geometry": _rounded_mapping(area), "properties": {}},
                           name=html_text(area_name),
                           style_function=lambda _f: {"color": "#37474f", "weight": 2, "fill": False}).add_to(m)
+    for group in overlay_groups(overlays or {}):
+        group.add_to(m)
     siting_feature_group(sites).add_to(m)
     offlinefolium.LayerControl(collapsed=False).add_to(m)
     figure = m.get_root()
     if isinstance(figure, Figure):
         figure.title = html_text(f"{area_name} · PV candidate sites")
-        figure.html.add_child(RawHtml(_legend_html(f"{area_name} · 光伏候选场址 PV candidate sites")),
+        figure.html.add_child(RawHtml(_legend_html(f"{area_name} · 光伏候选场址 PV candidate sites", warnings)),
                               name="siting_legend")
     return str(m.get_root().render())
 
 
-def write_siting_map(sites: gpd.GeoDataFrame, area: BaseGeometry, area_name: str, out: Path) -> Path:
+def write_siting_map(sites: gpd.GeoDataFrame, area: BaseGeometry, area_name: str, out: Path,
+                     overlays: Mapping[str, gpd.GeoDataFrame] | None = None, warnings: list[str] | None = None) -> Path:
     """Write :func:`render_siting_map` to ``out`` (UTF-8), atomically; return ``out``."""
-    page = render_siting_map(sites, area, area_name)
+    page = render_siting_map(sites, area, area_name, overlays, warnings)
 
     def write(tmp: Path) -> None:
         tmp.write_text(page, encoding="utf-8")

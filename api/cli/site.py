@@ -57,12 +57,10 @@ def print_summary(result: SitingResult, wall_s: float) -> None:
     excluded = [c for c in result.criteria if c["status"] == "evaluated" and c.get("cells_excluded")]
     _say("excluded by criterion: " + (", ".join(f"{c['criterion']} {c['cells_excluded']:,}" for c in excluded)
                                       or "none"))
-    if r["not_evaluated"]:
-        _say(f"not evaluated (no data): {', '.join(r['not_evaluated'])}")
     used = [f"{s['criterion']} {s['weight_used']:.2f}" for s in result.score_report if s["status"] == "evaluated"]
-    _say(f"score weights used: {', '.join(used) or 'none'}")
-    if r.get("ranking_note"):
-        _say(f"note: {r['ranking_note']}")
+    _say(f"score weights used: {', '.join(used) or 'none'}; scores span {r['score_spread']:.3f}")
+    for warning in r.get("warnings", []):  # the same list report.md and report.json carry
+        _say(f"warning: {warning}")
     _say(f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.0f} MWp, "
          f"{r['sites']['annual_mwh'] / 1000:,.0f} GWh/yr (density {r['assumptions']['density'].split(' for ')[0]})")
     if len(result.sites):
@@ -97,8 +95,10 @@ def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
         args.district if args.district else Path(args.polygon).stem)
     options = {
         "data_dir": settings.data_dir, "projects": state.projects, "targets": state.targets, "out_dir": out,
-        "resolution_m": args.resolution, "exclude": tuple(args.exclude or ()), "dem": args.dem,
-        "landcover": args.landcover, "legend": args.legend, "substations": args.substations, "rules": args.rules,
+        "resolution_m": args.resolution, "exclude": tuple(args.exclude or ()),
+        "dem": tuple(args.dem) if args.dem else None, "landcover": tuple(args.landcover) if args.landcover else None,
+        "legend": args.legend, "osm": args.osm, "coarse": not args.no_coarse, "substations": args.substations,
+        "rules": args.rules,
         "weights": weights, "density_mw_per_km2": args.density_mw_per_km2, "mounting": args.mounting,
         "weather": args.weather, "scheduler": args.scheduler, "chunk_rows": args.chunk_rows,
         "min_score": args.min_score, "min_area_km2": args.min_area_km2, "block_m": args.block_m,
@@ -110,7 +110,8 @@ def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
         result = site_polygon(Path(args.polygon), districts=state.districts, **options)
     grid = result.grid
     if not args.no_map:
-        result.outputs["map"] = write_siting_map(result.sites, grid.polygon, grid.name, out / "map.html")
+        result.outputs["map"] = write_siting_map(result.sites, grid.polygon, grid.name, out / "map.html",
+                                                 overlays=result.overlays, warnings=result.report.get("warnings"))
     wall = time.perf_counter() - start
     if args.json:
         report = dict(result.report)
@@ -133,9 +134,19 @@ def add_arguments(name: str, s: argparse.ArgumentParser) -> None:
     s.add_argument("--exclude", action="append", metavar="FILE[:kind][:buffer_m]",
                    help="an exclusion layer (repeatable); kinds: water, protected_area, permanent_basic_farmland, "
                    "ecological_red_line, settlement, basic_grassland, class1_forest, other")
-    s.add_argument("--dem", type=Path, help="DEM GeoTIFF [m] for slope and aspect")
-    s.add_argument("--landcover", type=Path, help="classified land-cover GeoTIFF")
-    s.add_argument("--legend", default="worldcover", choices=list(LEGENDS), help="land-cover legend")
+    s.add_argument("--dem", type=Path, nargs="+", action="extend", metavar="FILE_OR_FOLDER",
+                   help="DEM [m] for slope and aspect: a GeoTIFF, or tiles (SRTM .hgt, Copernicus GeoTIFF) and folders "
+                   "of them, mosaicked for the area")
+    s.add_argument("--landcover", type=Path, nargs="+", action="extend", metavar="FILE_OR_FOLDER",
+                   help="classified land cover: a GeoTIFF, or tiles and folders (ESA WorldCover), mosaicked")
+    s.add_argument("--osm", type=Path, metavar="FILE",
+                   help="an OpenStreetMap extract (.osm.pbf or .osm): roads, power lines, substations with voltage, "
+                   "water, built-up land, protected areas (ODbL: outputs say so)")
+    s.add_argument("--no-coarse", action="store_true",
+                   help="do not use the coarse layers that ship (MODIS 0.05 deg land cover, Natural Earth lakes, "
+                   "gazetteer settlements)")
+    s.add_argument("--legend", default="worldcover", choices=list(LEGENDS),
+                   help="legend of --landcover (the shipped coarse land cover is modis_igbp)")
     s.add_argument("--substations", type=Path, help="surveyed substations (CSV name,voltage_kv,lon,lat or GeoJSON)")
     s.add_argument("--include-district-points", action="store_true",
                    help="also measure distances to registry substations/projects placed at their district's point "

@@ -21,7 +21,13 @@ from solar.siting.cells import CandidateGrid
 from solar.siting.rules import EXCLUSION_CODES, NO_SLOPE, RuleSet
 from solar.siting.scan import ScanInputs, ScanResult
 from solar.siting.score import MAX_CONNECTION_KM, MAX_PROJECT_KM
-from solar.siting.supply import COST_PER_DEG, COST_PER_KM, DEFAULT_DENSITY_MW_PER_KM2, DENSITY_BASIS
+from solar.siting.supply import (
+    COST_PER_DEG,
+    COST_PER_KM,
+    COST_PER_ROAD_KM,
+    DEFAULT_DENSITY_MW_PER_KM2,
+    DENSITY_BASIS,
+)
 
 #: Sites listed in the report's top candidates.
 TOP_N = 10
@@ -589,8 +595,9 @@ def assumptions(*, grid: CandidateGrid, inputs: ScanInputs, mounting: Mounting, 
                   "clipped area"),
         "sites": (f"contiguous suitable cells (8-connectivity) within {block_m:g} m aggregation blocks; sites under "
                   f"{min_area_km2:g} km2 dropped; min score {min_score:g}"),
-        "cost_proxy": (f"1 + {COST_PER_KM:g} x km to the substation + {COST_PER_DEG:g} x mean slope [deg] (assumption: "
-                       "a ranking device, not a price; unknown terms add 0)"),
+        "cost_proxy": (f"1 + {COST_PER_KM:g} x km to the substation + {COST_PER_DEG:g} x mean slope [deg] + "
+                       f"{COST_PER_ROAD_KM:g} x km to the nearest road (assumption: a ranking device, not a price; "
+                       "unknown terms add 0)"),
         "targets": GAP_ASSUMPTION,
         "rules": rule.source,
     }

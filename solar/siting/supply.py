@@ -48,11 +48,13 @@ DEFAULT_MIN_AREA_KM2 = 0.25
 #: Cost proxy: relative cost per MW = 1 + a * grid distance + b * slope (assumptions, see :func:`cost_proxy`).
 COST_PER_KM = 0.01
 COST_PER_DEG = 0.01
+#: Cost proxy per km of access road to the nearest road (an OSM extract's) [-/km]: an assumption.
+COST_PER_ROAD_KM = 0.005
 HOURS_PER_YEAR = 8760.0
 SITE_COLUMNS = ("site_id", "district", "n_cells", "area_km2", "capacity_mw", "annual_mwh", "capacity_factor",
                 "specific_yield_kwh_per_kwp", "score", "dist_substation_km", "substation_id", "substation_voltage_kv",
                 "substation_precision", "dist_project_km", "project_id", "project_precision", "mean_slope_deg",
-                "max_slope_deg", "conditional_share", "cost_proxy", "lon", "lat", "geometry")
+                "max_slope_deg", "conditional_share", "dist_road_km", "cost_proxy", "lon", "lat", "geometry")
 SUPPLY_COLUMNS = ("site_id", "capacity_mw", "capacity_factor", "annual_mwh", "specific_yield_kwh_per_kwp",
                   "dist_substation_km", "substation_id", "substation_voltage_kv", "substation_precision",
                   "mean_slope_deg", "area_km2", "score", "cost_proxy", "cumulative_capacity_mw", "cumulative_mwh",
@@ -84,9 +86,9 @@ def check_density(density_mw_per_km2: float) -> float:
     return float(density_mw_per_km2)
 
 
-def cost_proxy(dist_substation_km: np.ndarray | pd.Series, mean_slope_deg: np.ndarray | pd.Series
-               ) -> np.ndarray:
-    """Relative cost per MW of a site: ``1 + 0.01 * km to the substation + 0.01 * mean slope [deg]``.
+def cost_proxy(dist_substation_km: np.ndarray | pd.Series, mean_slope_deg: np.ndarray | pd.Series,
+               dist_road_km: np.ndarray | pd.Series | None = None) -> np.ndarray:
+    """Relative cost per MW: ``1 + 0.01 * km to the substation + 0.01 * mean slope [deg] + 0.005 * km to road``.
 
     A ranking device, not a price: it assumes (**assumption**) a grid connection adds ~1 % of a plant's
     cost per MW for each km of line, and grading and longer structures ~1 % per degree of slope. An unknown
@@ -98,6 +100,9 @@ def cost_proxy(dist_substation_km: np.ndarray | pd.Series, mean_slope_deg: np.nd
         Distance to the substation [km] (NaN: unknown).
     mean_slope_deg : array-like
         Mean slope of the site [degrees] (NaN: unknown).
+    dist_road_km : array-like, optional
+        Distance from the site to the nearest road [km] (NaN or None: unknown); a new access road costs
+        ~0.5 % per km (**assumption**).
 
     Returns
     -------
@@ -106,7 +111,8 @@ def cost_proxy(dist_substation_km: np.ndarray | pd.Series, mean_slope_deg: np.nd
     """
     d = np.nan_to_num(np.asarray(dist_substation_km, dtype=float), nan=0.0)
     s = np.nan_to_num(np.asarray(mean_slope_deg, dtype=float), nan=0.0)
-    return 1.0 + COST_PER_KM * d + COST_PER_DEG * s
+    r = 0.0 if dist_road_km is None else np.nan_to_num(np.asarray(dist_road_km, dtype=float), nan=0.0)
+    return 1.0 + COST_PER_KM * d + COST_PER_DEG * s + COST_PER_ROAD_KM * r
 
 
 def block_labels(suitable: np.ndarray, block_cells: int) -> np.ndarray:
@@ -212,6 +218,7 @@ def _site_cells(labels: np.ndarray, arrays: Mapping[str, np.ndarray], score: np.
         "dproj": arrays["dist_project_km"][sel],
         "iproj": arrays["project_index"][sel],
         "slope": arrays["slope_deg"][sel],
+        "droad": arrays["dist_road_km"][sel] if "dist_road_km" in arrays else np.full(int(sel.sum()), np.nan),
         "conditional": (conditional[sel] if conditional is not None else np.zeros(int(sel.sum()), dtype=bool)),
     })
 
@@ -289,7 +296,7 @@ def candidate_sites(grid: CandidateGrid, arrays: Mapping[str, np.ndarray], score
     g = cells.groupby("label", sort=True)
     stats = g.agg(n_cells=("label", "size"), specific_yield_kwh_per_kwp=("yield", "mean"), score=("score", "mean"),
                   mean_slope_deg=("slope", "mean"), max_slope_deg=("slope", "max"),
-                  conditional_share=("conditional", "mean"))
+                  conditional_share=("conditional", "mean"), dist_road_km=("droad", "min"))
     near_sub = cells.loc[cells["dsub"].fillna(np.inf).groupby(cells["label"]).idxmin()].set_index("label")
     near_proj = cells.loc[cells["dproj"].fillna(np.inf).groupby(cells["label"]).idxmin()].set_index("label")
     stats["dist_substation_km"] = near_sub["dsub"]
@@ -306,7 +313,7 @@ def candidate_sites(grid: CandidateGrid, arrays: Mapping[str, np.ndarray], score
     stats["capacity_mw"] = stats["area_km2"] * opts.density_mw_per_km2
     stats["annual_mwh"] = stats["capacity_mw"] * stats["specific_yield_kwh_per_kwp"]  # kWh/kWp == MWh/MWp
     stats["capacity_factor"] = stats["specific_yield_kwh_per_kwp"] / HOURS_PER_YEAR
-    stats["cost_proxy"] = cost_proxy(stats["dist_substation_km"], stats["mean_slope_deg"])
+    stats["cost_proxy"] = cost_proxy(stats["dist_substation_km"], stats["mean_slope_deg"], stats["dist_road_km"])
     return _sites_frame(stats, grid, opts.id_prefix)
 
 
