@@ -20,12 +20,12 @@ import shapely
 from api.features import Collection, build_collections, project_collections
 from api.settings import Settings
 from api.state import StoreState, load_state
-from geo.errors import RegistryError, StoreError
+from geo.districts import District, districts_of_frame
+from geo.errors import StoreError
 from geo.frames import cast_ints
 from geo.rollup import units_within
 from geo.store.edits import EditResult, record_edit
 from geo.store.file import read_rows, table_names
-from geo.validate import Dataset, load_valid
 
 log = logging.getLogger("planner.api")
 Marks = tuple[str | None, int]  # the store's build generation and its highest edit id
@@ -59,6 +59,7 @@ class Snapshot:
     state: StoreState
     collections: dict[str, Collection]
     units: dict[str, set[str]]  # adcode → the unit and, for a city, its counties
+    districts: dict[str, District]  # the store's own districts: what edits are checked against
     cache: dict[str, Any] = field(default_factory=dict)
 
 
@@ -68,7 +69,6 @@ class Service:
 
     settings: Settings
     snapshot: Snapshot
-    dataset: Dataset
     lock: threading.Lock = field(default_factory=threading.Lock)
     stopping: threading.Event = field(default_factory=threading.Event)
 
@@ -81,7 +81,7 @@ class Service:
         with self.lock:
             self._refresh_locked()  # a build or another server may have changed the rows and the registry
             old = self.snapshot
-            result = record_edit(self.settings.store, self.dataset, project_id, op, fields, who, note,
+            result = record_edit(self.settings.store, old.districts, project_id, op, fields, who, note,
                                  allowed=allowed, wait_s=self.settings.edit_wait_s)
             marks = store_marks(self.settings.store)
             if marks != (old.marks[0], result.edit_id) or old.marks[1] != result.edit_id - 1:
@@ -93,7 +93,7 @@ class Service:
                 log.exception("could not apply edit %s in memory; reading the store again", result.edit_id)
                 self._reload_locked()
                 return result, self.snapshot
-            self.snapshot = Snapshot(old.version + 1, marks, state, collections, old.units)
+            self.snapshot = Snapshot(old.version + 1, marks, state, collections, old.units, old.districts)
             return result, self.snapshot
 
     def refresh(self) -> bool:
@@ -110,10 +110,6 @@ class Service:
         return True
 
     def _reload_locked(self) -> None:
-        try:
-            self.dataset = load_valid(self.settings.data_dir)
-        except RegistryError:  # the registry is being edited; the store was built from a valid one
-            log.warning("the data folder does not validate now; edits are checked against the registry read before")
         self.snapshot = read_snapshot(self.settings, self.snapshot.version + 1)
 
     def watch_store(self) -> None:
@@ -133,7 +129,7 @@ def read_snapshot(settings: Settings, version: int) -> Snapshot:
     state = load_state(settings.data_dir, settings.store)
     if marks != store_marks(settings.store):  # built just now, or changed while being read: read again next poll
         marks = (None, -1)
-    return Snapshot(version, marks, state, build_collections(state), _units(state))
+    return Snapshot(version, marks, state, build_collections(state), _units(state), districts_of_frame(state.districts))
 
 
 def _with_edit(snap: Snapshot, result: EditResult) -> tuple[StoreState, dict[str, Collection]]:
@@ -177,4 +173,4 @@ def _with_project(state: StoreState, project_id: str, project: dict[str, Any] | 
 
 def start(settings: Settings) -> Service:
     """Read the store (building it first if missing) and serialise the collections."""
-    return Service(settings, read_snapshot(settings, 0), load_valid(settings.data_dir))
+    return Service(settings, read_snapshot(settings, 0))

@@ -214,6 +214,13 @@ def contains(district: District, lon: float, lat: float) -> bool:
     return bool(district.geometry.covers(shapely.Point(lon, lat)))
 
 
+def districts_of_frame(frame: gpd.GeoDataFrame) -> dict[str, District]:
+    """The districts of a frame made by :func:`districts_frame` (the store's ``districts`` layer), by adcode."""
+    return {str(r.adcode): District(str(r.adcode), str(r.name_zh), str(r.name_en), str(r.level),
+                                    r.parent_adcode if isinstance(r.parent_adcode, str) else "", r.geometry)
+            for r in frame.itertuples(index=False)}
+
+
 def districts_frame(districts: dict[str, District]) -> gpd.GeoDataFrame:
     """Districts as a GeoDataFrame in EPSG:4326 (area measured in EPSG:32649)."""
     gdf = gpd.GeoDataFrame(

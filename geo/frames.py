@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.districts import STORE_CRS, county_containing
+from geo.districts import STORE_CRS, District, county_containing
 from geo.validate import Dataset
 
 PROJECT_FIELDS = (
@@ -18,6 +18,11 @@ PROJECT_FIELDS = (
 )
 
 INT_COLUMNS = ("count", "target_year", "year")  # whole numbers that may be missing
+
+
+def curation(method: str) -> str:
+    """``proposed`` for a row parsed by ``energy-planner ingest`` and not yet confirmed, else ``confirmed``."""
+    return "proposed" if method == "parsed" else "confirmed"
 
 
 def plain(value: Any) -> Any:
@@ -54,6 +59,7 @@ def projects_frame(ds: Dataset) -> gpd.GeoDataFrame:
             plan_line=prov.line,
             quote=prov.quote,
             provenance_method=prov.method,
+            curation=curation(prov.method),
             registry_ref=prov.ref,
             lon=loc.lon,
             lat=loc.lat,
@@ -62,14 +68,14 @@ def projects_frame(ds: Dataset) -> gpd.GeoDataFrame:
         )
         rows.append(row)
     df = pd.DataFrame(rows, columns=[*PROJECT_FIELDS, "district_name_zh", "plan_id", "plan_title", "plan_line",
-                                     "quote", "provenance_method", "registry_ref", "lon", "lat",
+                                     "quote", "provenance_method", "curation", "registry_ref", "lon", "lat",
                                      "location_precision", "location_source"])
     df = cast_ints(df)
     gdf = gpd.GeoDataFrame(df, geometry=shapely.points(df["lon"], df["lat"]), crs=STORE_CRS)
-    return assign_districts(gdf, ds)
+    return assign_districts(gdf, ds.districts)
 
 
-def assign_districts(gdf: gpd.GeoDataFrame, ds: Dataset) -> gpd.GeoDataFrame:
+def assign_districts(gdf: gpd.GeoDataFrame, districts: dict[str, District]) -> gpd.GeoDataFrame:
     """Add ``mapped_adcode`` (county containing the point) and ``district_check`` against the stated one.
 
     ``district_check`` is ``match``, ``mismatch``, or ``city_wide`` for rows the plan places only in a
@@ -78,8 +84,8 @@ def assign_districts(gdf: gpd.GeoDataFrame, ds: Dataset) -> gpd.GeoDataFrame:
     happens to hold that point.
     """
     gdf = gdf.copy()
-    wide = (gdf["district_adcode"].map(lambda a: ds.districts[a].level) != "county").to_numpy()
-    gdf["mapped_adcode"] = [None if w else county_containing(ds.districts, x, y)
+    wide = (gdf["district_adcode"].map(lambda a: districts[a].level) != "county").to_numpy()
+    gdf["mapped_adcode"] = [None if w else county_containing(districts, x, y)
                             for w, x, y in zip(wide, gdf["lon"], gdf["lat"], strict=True)]
     gdf["district_check"] = "match"
     gdf.loc[gdf["mapped_adcode"] != gdf["district_adcode"], "district_check"] = "mismatch"
@@ -99,6 +105,7 @@ def targets_frame(ds: Dataset) -> pd.DataFrame:
             "metric": t.metric, "value": t.value, "value_raw": t.value_raw, "unit": t.unit,
             "comparator": t.comparator, "year": t.year, "basis": t.basis, "note": t.note,
             "plan_id": prov.plan_id, "plan_line": prov.line, "quote": prov.quote, "registry_ref": prov.ref,
+            "provenance_method": prov.method, "curation": curation(prov.method),
         })
     return cast_ints(pd.DataFrame(rows))
 

@@ -119,20 +119,20 @@ def test_builds_during_a_write_burst_lose_no_acknowledged_edit(store):
 
 def test_edit_ids_are_never_reused_across_builds(store):
     ds = load_valid(DATA)
-    first = record_edit(store, ds, "lx-pv-04", "update", {"status": "planned"}, who="t").edit_id
+    first = record_edit(store, ds.districts, "lx-pv-04", "update", {"status": "planned"}, who="t").edit_id
     con = sqlite3.connect(store)
     con.execute("UPDATE sqlite_sequence SET seq = seq + 50 WHERE name = 'edits'")  # ids given, then rolled back
     con.commit()
     con.close()
     build(DATA, store)
-    second = record_edit(store, ds, "lx-pv-04", "update", {"status": "planned"}, who="t").edit_id
+    second = record_edit(store, ds.districts, "lx-pv-04", "update", {"status": "planned"}, who="t").edit_id
     assert second == first + 51
 
 
 def test_an_edit_waits_for_a_build_then_answers_busy(store):
     ds = load_valid(DATA)
     with store_lock(store), pytest.raises(StoreError, match="being rebuilt or written"):
-        record_edit(store, ds, "lx-pv-04", "update", {"status": "planned"}, who="t", wait_s=0.2)
+        record_edit(store, ds.districts, "lx-pv-04", "update", {"status": "planned"}, who="t", wait_s=0.2)
     settings = Settings(store=store, data_dir=DATA, edit_wait_s=0.2)
     key = add_key(store, "t", "*")
     with TestClient(create_app(settings)) as client, store_lock(store):
@@ -242,7 +242,7 @@ def test_a_scoped_key_cannot_edit_a_project_another_server_moved_out_of_its_dist
     pid = "lx-pv-03"  # in 临湘市 (430682), at its district's point (the plan names only a site)
     settings = Settings(store=store, data_dir=DATA, refresh_s=3600)  # this server never polls
     with TestClient(create_app(settings)) as client:
-        record_edit(store, ds, pid, "update", {"district_adcode": "430602"}, who="another server")
+        record_edit(store, ds.districts, pid, "update", {"district_adcode": "430602"}, who="another server")
         r = client.patch(f"{ITEMS}/{pid}", json={"properties": {"status": "cancelled"}},
                          headers={"X-API-Key": scoped})
         assert r.status_code == 403, r.text
@@ -372,7 +372,7 @@ def test_an_edit_on_a_readonly_store_is_503_not_500(store):
 @pytest.mark.slow
 def test_a_bad_or_orphaned_edit_row_is_reported_and_the_rest_rebuilt(store):
     ds = load_valid(DATA)
-    good = record_edit(store, ds, "lx-pv-04", "update", {"status": "under_construction"}, who="t").edit_id
+    good = record_edit(store, ds.districts, "lx-pv-04", "update", {"status": "under_construction"}, who="t").edit_id
     con = sqlite3.connect(store)
     rows = [("lx-pv-05", "update", "{not json", None, "x", "2026-01-01", None),
             ("gone-1", "delete", "{}", None, "x", "2026-01-01", None),
@@ -400,7 +400,7 @@ def test_a_user_project_whose_id_the_curators_add_later_is_reported_not_merged()
         {"edit_id": 2, "project_id": curated, "op": "update", "who": "u", "at": "2026-01-02",
          "fields": json.dumps({"status": "cancelled"})},
     ]
-    out, skipped = apply_edits(frame, edits, ds)
+    out, skipped = apply_edits(frame, edits, ds.districts)
     assert [s.edit_id for s in skipped] == [1, 2] and "curated row is kept" in skipped[0].reason
     row = out.set_index("id").loc[curated]
     assert row["name_zh"] != "用户项目" and row["status"] != "cancelled" and not row["edited"]

@@ -57,11 +57,11 @@ def test_edits_survive_a_rebuild_and_are_audited(tmp_path):
     # a surveyed point in 临湘市, given as GCJ-02 (copied from a map app) and converted
     wgs = (113.40, 29.45)
     gcj = prcoords.wgs_gcj((wgs[1], wgs[0]))
-    eid = record_edit(store, ds, "lx-pv-04", "update",
+    eid = record_edit(store, ds.districts, "lx-pv-04", "update",
                       {"lon": gcj.lon, "lat": gcj.lat, "crs": "gcj02", "status": "under_construction"},
                       who="tester").edit_id
-    record_edit(store, ds, "lx-pv-06", "delete", {}, who="tester")
-    record_edit(store, ds, "lx-pv-90", "create",
+    record_edit(store, ds.districts, "lx-pv-06", "delete", {}, who="tester")
+    record_edit(store, ds.districts, "lx-pv-90", "create",
                 {"name_zh": "新光伏", "category": "pv", "district_adcode": "430682", "capacity_mw": 5.0}, who="tester")
     in_place = read_table(store, "projects").sort_values("id", ignore_index=True)
     near = pyogrio.read_dataframe(store, layer="projects", bbox=(113.399, 29.449, 113.401, 29.451))
@@ -95,10 +95,10 @@ def test_bad_edits_are_refused_and_nothing_is_written(tmp_path, fields, message)
     build(DATA, store)
     ds = load_valid(DATA)
     with pytest.raises(EditError, match=message):
-        record_edit(store, ds, "lx-pv-04", "update", fields, who="tester")
+        record_edit(store, ds.districts, "lx-pv-04", "update", fields, who="tester")
     assert read_edits(store) == []
     with pytest.raises(NotFoundError):
-        record_edit(store, ds, "nope", "update", {"status": "planned"}, who="tester")
+        record_edit(store, ds.districts, "nope", "update", {"status": "planned"}, who="tester")
 
 
 def test_failed_build_leaves_the_old_store(tmp_path, data_copy):
@@ -116,8 +116,8 @@ def test_created_project_without_coordinate_sits_at_its_district_point(tmp_path)
     store = tmp_path / "s.gpkg"
     build(DATA, store)
     ds = load_valid(DATA)
-    record_edit(store, ds, "hc-pv-90", "create", {"name_zh": "新项目", "category": "pv", "district_adcode": "431202"},
-                who="tester")
+    record_edit(store, ds.districts, "hc-pv-90", "create",
+                {"name_zh": "新项目", "category": "pv", "district_adcode": "431202"}, who="tester")
     row = read_table(store, "projects").set_index("id").loc["hc-pv-90"]
     assert row["location_precision"] == "district" and row["district_check"] == "match"
     assert row["district_name_zh"] == "鹤城区" and row["provenance_method"] == "user-created"
@@ -134,7 +134,7 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     def writer(pid: str) -> None:
         try:
             for i in range(25):
-                record_edit(store, ds, pid, "update", {"capacity_mw": float(i)}, who=f"w-{pid}")
+                record_edit(store, ds.districts, pid, "update", {"capacity_mw": float(i)}, who=f"w-{pid}")
         except BaseException as exc:
             errors.append(exc)
 

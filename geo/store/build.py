@@ -77,7 +77,7 @@ def build(data_dir: Path, store: Path, *, wait_s: float = BUILD_WAIT_S) -> Build
         edits = read_rows(store, "SELECT * FROM edits ORDER BY edit_id") if exists else []
         keys = read_rows(store, "SELECT * FROM api_keys") if exists else []
         sequence = _edit_sequence(store) if exists else 0
-        gdf, skipped = apply_edits(projects_frame(ds), edits, ds)
+        gdf, skipped = apply_edits(projects_frame(ds), edits, ds.districts)
         generation = uuid.uuid4().hex
         for stale in store.parent.glob(f".{store.name}.*.build*"):  # left by a killed build (we hold the lock)
             stale.unlink(missing_ok=True)

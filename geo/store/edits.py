@@ -21,11 +21,10 @@ import shapely
 
 from geo import gpkg, vocab
 from geo.coords import COORD_SYSTEMS, CoordinateError, to_wgs84
-from geo.districts import contains, representative_point
+from geo.districts import District, contains, representative_point
 from geo.errors import NotFoundError, StoreError
 from geo.frames import assign_districts, cast_ints, plain
 from geo.store.file import EDIT_WAIT_S, connect, read_rows, store_lock
-from geo.validate import Dataset
 
 MAX_CAPACITY_MW = 100_000  # the largest plants are ~22,500 MW (三峡): a larger value is a typo or a unit slip
 MAX_VOLTAGE_KV = 1_200  # China's highest transmission voltage is ±1,100 kV DC / 1,000 kV AC
@@ -69,7 +68,8 @@ class SkippedEdit:
         return f"edit {self.edit_id} ({self.project_id}): {self.reason}"
 
 
-def check_edit(fields: dict[str, Any], current: dict[str, Any] | None, ds: Dataset) -> dict[str, Any]:
+def check_edit(fields: dict[str, Any], current: dict[str, Any] | None, districts: dict[str, District]
+               ) -> dict[str, Any]:
     """Validate edited fields like registry rows; return them with lon/lat in WGS-84.
 
     ``fields`` may carry ``crs`` (``wgs84``, ``gcj02``, ``bd09``) for the coordinate. ``current`` is the
@@ -100,8 +100,8 @@ def check_edit(fields: dict[str, Any], current: dict[str, Any] | None, ds: Datas
         if value is not None and value > most:
             raise EditError(f"{name}: {value!r} is above {most:,}, more than any plant or line")
     adcode = out.get("district_adcode", (current or {}).get("district_adcode"))
-    if adcode not in ds.districts:
-        raise EditError(f"district_adcode: unknown district {adcode!r}; allowed: {', '.join(sorted(ds.districts))}")
+    if adcode not in districts:
+        raise EditError(f"district_adcode: unknown district {adcode!r}; allowed: {', '.join(sorted(districts))}")
     if ("lon" in out) != ("lat" in out):
         raise EditError("lon/lat: give both")
     if "lon" in out:
@@ -111,19 +111,19 @@ def check_edit(fields: dict[str, Any], current: dict[str, Any] | None, ds: Datas
             lon, lat = to_wgs84(float(out["lon"]), float(out["lat"]), crs)
         except (CoordinateError, TypeError, ValueError) as exc:
             raise EditError(f"lon/lat: {exc}") from None
-        if not contains(ds.districts[adcode], lon, lat):
+        if not contains(districts[adcode], lon, lat):
             raise EditError(f"lon/lat: {lon:.6f},{lat:.6f} (WGS-84) is outside district {adcode}")
         out["lon"], out["lat"] = round(lon, 6), round(lat, 6)
     elif current is not None and "district_adcode" in out and \
             current.get("location_precision") not in PLACEHOLDER_PRECISIONS and \
-            not contains(ds.districts[adcode], float(current["lon"]), float(current["lat"])):
+            not contains(districts[adcode], float(current["lon"]), float(current["lat"])):
         raise EditError(f"district_adcode: the project's point {float(current['lon']):.6f},"
                         f"{float(current['lat']):.6f} ({current.get('location_precision')}) is outside district "
                         f"{adcode}; send a geometry inside it with the change")
     return out
 
 
-def apply_edit(df: pd.DataFrame, edit: dict[str, Any], ds: Dataset) -> pd.DataFrame:
+def apply_edit(df: pd.DataFrame, edit: dict[str, Any], districts: dict[str, District]) -> pd.DataFrame:
     """``df`` (projects indexed by id, no geometry) with one checked edit applied; the edit's own rules.
 
     Raises
@@ -147,7 +147,7 @@ def apply_edit(df: pd.DataFrame, edit: dict[str, Any], ds: Dataset) -> pd.DataFr
     old_precision = df.at[pid, "location_precision"]
     for name, value in fields.items():
         df.loc[pid, name] = value
-    district = ds.districts[str(df.at[pid, "district_adcode"])]
+    district = districts[str(df.at[pid, "district_adcode"])]
     placeholder = op == "create" or (old_precision in PLACEHOLDER_PRECISIONS and "district_adcode" in fields)
     if placeholder and "lon" not in fields:  # no coordinate known: the district's point, flagged
         df.loc[pid, ["lon", "lat"]] = representative_point(district)
@@ -164,7 +164,7 @@ def apply_edit(df: pd.DataFrame, edit: dict[str, Any], ds: Dataset) -> pd.DataFr
     return df
 
 
-def apply_edits(gdf: gpd.GeoDataFrame, edits: list[dict[str, Any]], ds: Dataset
+def apply_edits(gdf: gpd.GeoDataFrame, edits: list[dict[str, Any]], districts: dict[str, District]
                 ) -> tuple[gpd.GeoDataFrame, list[SkippedEdit]]:
     """Apply edits in order to the registry's projects; return the frame and the edits skipped, with why.
 
@@ -186,8 +186,8 @@ def apply_edits(gdf: gpd.GeoDataFrame, edits: list[dict[str, Any]], ds: Dataset
             fields = json.loads(e["fields"])
             if e["op"] != "delete":
                 current = df.loc[pid].to_dict() if pid in df.index and e["op"] == "update" else None
-                check_edit(fields, current, ds)
-            df = apply_edit(df, e, ds)
+                check_edit(fields, current, districts)
+            df = apply_edit(df, e, districts)
         except ConflictError as exc:
             collided.add(pid)
             skipped.append(SkippedEdit(e["edit_id"], pid, str(exc)))
@@ -195,7 +195,7 @@ def apply_edits(gdf: gpd.GeoDataFrame, edits: list[dict[str, Any]], ds: Dataset
             skipped.append(SkippedEdit(e["edit_id"], pid, str(exc) or type(exc).__name__))
     df = cast_ints(df.reset_index(drop=True))
     out = gpd.GeoDataFrame(df, geometry=shapely.points(df["lon"].astype(float), df["lat"].astype(float)), crs=gdf.crs)
-    return assign_districts(out, ds), skipped
+    return assign_districts(out, districts), skipped
 
 
 def read_edits(store: Path, project_id: str | None = None, limit: int | None = None, offset: int = 0
@@ -240,7 +240,7 @@ def _check_scope(allowed: frozenset[str] | None, *adcodes: str | None) -> None:
                              f"({', '.join(sorted(allowed))})")
 
 
-def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict[str, Any], who: str,
+def record_edit(store: Path, districts: dict[str, District], project_id: str, op: str, fields: dict[str, Any], who: str,
                 note: str | None = None, *, allowed: frozenset[str] | None = None,
                 wait_s: float = EDIT_WAIT_S) -> EditResult:
     """Check one edit, append it to the audit trail and apply it to the ``projects`` layer, in place.
@@ -267,7 +267,7 @@ def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict
         gpkg.register_functions(con)
         try:
             con.execute("BEGIN IMMEDIATE")
-            result = _edit_in_transaction(con, ds, project_id, op, fields, who, note, allowed)
+            result = _edit_in_transaction(con, districts, project_id, op, fields, who, note, allowed)
             con.execute("COMMIT")
         except sqlite3.Error as exc:
             if con.in_transaction:
@@ -282,8 +282,9 @@ def record_edit(store: Path, ds: Dataset, project_id: str, op: str, fields: dict
     return result
 
 
-def _edit_in_transaction(con: sqlite3.Connection, ds: Dataset, project_id: str, op: str, fields: dict[str, Any],
-                         who: str, note: str | None, allowed: frozenset[str] | None) -> EditResult:
+def _edit_in_transaction(con: sqlite3.Connection, districts: dict[str, District], project_id: str, op: str,
+                         fields: dict[str, Any], who: str, note: str | None, allowed: frozenset[str] | None
+                         ) -> EditResult:
     fid, current, columns = _row(con, project_id)
     if op in ("update", "delete") and current is None:
         raise NotFoundError(f"no project {project_id[:80]!r}")
@@ -294,7 +295,7 @@ def _edit_in_transaction(con: sqlite3.Connection, ds: Dataset, project_id: str, 
             if not fields.get(name):
                 raise EditError(f"{name}: required to create a project")
     _check_scope(allowed, (current or {}).get("district_adcode"), fields.get("district_adcode"))
-    checked = check_edit(fields, current, ds) if op != "delete" else {}
+    checked = check_edit(fields, current, districts) if op != "delete" else {}
     before = None if current is None else json.dumps(
         {k: plain(v) for k, v in current.items() if k != "geom"}, ensure_ascii=False, separators=(",", ":"))
     at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -308,10 +309,10 @@ def _edit_in_transaction(con: sqlite3.Connection, ds: Dataset, project_id: str, 
     if op == "delete":
         con.execute("DELETE FROM projects WHERE fid = ?", (fid,))
         return EditResult(edit_id, at, op, project_id, None)
-    after = apply_edit(_frame(current, columns), edit, ds)
+    after = apply_edit(_frame(current, columns), edit, districts)
     frame = gpd.GeoDataFrame(after.reset_index(drop=True), geometry=shapely.points(
         after["lon"].astype(float), after["lat"].astype(float)), crs="EPSG:4326")
-    frame = assign_districts(frame, ds)
+    frame = assign_districts(frame, districts)
     project = {k: plain(v) for k, v in frame.drop(columns="geometry").iloc[0].items()}
     values = {**project, "geom": gpkg.encode(frame.geometry.iloc[0])}
     names = [c for c in columns if c != "fid"]
