@@ -11,7 +11,7 @@ import re
 HEADS = (
     "输变电及配套工程", "输变电工程", "变电站", "变电所", "升压站", "开关站", "换流站", "储能电站",
     "蓄能电站", "水电站", "光伏电站", "电站", "发电厂", "电厂", "热电厂", "风电场", "光伏场", "充电站",
-    "充电桩", "换电站", "加氢站", "加气站", "接收站", "门站", "储气库", "储配基地", "一体站", "示范项目",
+    "充电桩", "快充桩", "换电站", "加氢站", "加气站", "接收站", "门站", "储气库", "储配基地", "一体站", "示范项目",
     "项目", "工程", "基地", "试点", "线路", "管道", "管网",
 )
 HEAD = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
@@ -24,7 +24,8 @@ WEAK_HEADS = re.compile(r"(?:火电|煤电|核电|气电|风电|光伏|水电)$"
 ENERGY_WORD = re.compile(
     r"光伏|太阳能|风电|风力|储能|蓄能|抽蓄|水电|火电|煤电|燃煤|电厂|发电|核电|气电|燃气|天然气|LNG|液化气|油气|"
     r"生物质|焚烧发电|垃圾发电|沼气|氢|充电|换电|变电|输变电|升压站|开关站|换流站|千伏|kV|KV|输电|电力线|电网|配网|农网|热电|地热|光热|"
-    r"供热|热泵|余热|新能源|清洁能源|综合能源|能源基地|能源站|电力|源网荷储|微电网")
+    r"供热|热泵|余热|新能源|清洁能源|综合能源|能源基地|能源站|电力|源网荷储|微电网|原油|成品油|输油|西气东输|岸电|储配煤|储煤|"
+    r"煤炭.{0,8}储配|电气化|快充|慢充")
 
 # (pattern on the name, category, subtype); first match wins; the head is tried before the technology
 CATEGORY_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), c, s) for p, c, s in (
@@ -36,7 +37,7 @@ CATEGORY_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile
     (r"电网侧.{0,4}储能", "storage", "grid_side"),
     (r"用户侧.{0,4}储能", "storage", "user_side"),
     (r"储能", "storage", ""),
-    (r"充电|换电", "charging", ""),
+    (r"充电|换电|快充|慢充", "charging", ""),
     (r"加氢|制氢|氢能|储氢|氢气", "hydrogen", ""),
     (r"垃圾.{0,6}(?:焚烧|发电)|焚烧发电", "waste_to_energy", ""),
     (r"生物质|秸秆.{0,4}发电|沼气发电", "biomass", ""),
@@ -54,9 +55,10 @@ CATEGORY_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile
     (r"水电|水力发电|水利枢纽", "hydro", ""),
     (r"LNG|液化天然气", "gas", "lng"),
     (r"(?:燃气|天然气).{0,6}(?:电厂|电站|发电|调峰)|燃机|气电", "gas", "power_plant"),
-    (r"(?:燃气|天然气|输气).{0,12}(?:管道|管线|长输)", "gas", "pipeline"),
+    (r"(?:燃气|天然气|输气|西气东输).{0,12}(?:管道|管线|长输)", "gas", "pipeline"),
     (r"(?:燃气|天然气).{0,12}(?:管网|配网|门站|站)", "gas", "distribution"),
     (r"燃气|天然气", "gas", ""),
+    (r"原油|成品油|输油|岸电|储配煤|储煤|煤炭.{0,8}(?:储配|储备|运)|虚拟电厂|电气化", "other", ""),
     (r"上大压小|超低排放|灵活性改造|节能降碳改造|煤电.{0,4}改造|机组改造", "thermal", "coal_upgrade"),
     (r"火电|煤电|燃煤|电厂|发电厂", "thermal", "coal"),
     (r"特高压|[±]?\d{3,4}(?:kV|KV|千伏).{0,10}(?:直流|输电)", "transmission", "uhv"),
@@ -69,7 +71,7 @@ CATEGORY_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile
 # verbs, adverbs and connectors a name never starts with; stripped from the front of an item
 LEAD = re.compile(
     r"^(?:20\d\d(?:[-—至~]20\d\d)?年(?:底|前|内)?|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、。]|[一二三四五六七八九十]+、|加快推进|积极推进|有序推进|稳步推进|大力推进|全力推进|扎实推进|加快建设|积极开展|重点推动|重点开展|重点推进|重点建设|"
-    r"重点支持|大力支持|全力推动|加快实施|推进实施|开工建设|谋划建设|规划建设|启动建设|推动建成|建成投产|"
+    r"增设|新增|重点支持|大力支持|全力推动|加快实施|推进实施|开工建设|谋划建设|规划建设|启动建设|推动建成|建成投产|"
     r"加快|积极|有序|稳步|稳妥|大力|全力|重点|着力|深入|全面|继续|持续|切实|进一步|争取|力争|力促|确保|推动|推进|建设|"
     r"续建|开工|实施|开展|启动|支持|鼓励|落实|完成|谋划|规划|布局|建成|做好|完善|加强|抓好|跟进|打造|依托|推广|"
     r"实现|投产|加速|不断|积极|优化|解决|融入|助力|围绕|强力推进|合理规划|适时|竣工投产|竣工|结合|计划|拟建|配套|引进|引导|组织|促进|优化|提升|探索|新上|上马|储备|申报|争创|创建|"
@@ -81,9 +83,14 @@ GENERIC = re.compile(
     r"公共|公用|社会|农村|城乡|乡镇|城市|城区|园区|工业|产业|企业|居民|小区|建筑|屋顶|整县|推进|发展|综合|利用|"
     r"光伏|发电|风电|风力|储能|电站|项目|工程|基地|试点|设施|系统|充电|换电|桩|站|电网|配电网|线路|管道|管网|"
     r"天然气|燃气|氢能|生物质|供热|变电|输变电|电力|能源|等|及|和|与|的|、|\d+(?:\.\d+)?(?:万千瓦|千瓦|兆瓦|MW|kV|千伏|万|个|座)?|"
-    r"一定比例|一体化|互补|农光|渔光|水电|火电|煤电|核电|升压|开关|配网|主网|农网|[A-Za-z]+|[“”\"（）()]")
+    r"一定比例|一体化|互补|农光|渔光|水电|火电|煤电|核电|升压|开关|配网|主网|农网|[A-Za-z]+|[“”\"（）()]|"
+    r"电动汽车|新能源汽车|汽车|电动|集中式|分散式|快充|慢充|专用|公交|老化|老旧|虚拟电厂|智能电网|以上|其中|设备|油气")
 # a name with one of these is an industry, a product or a task, not an energy facility
-NOT_FACILITY = re.compile(r"制造|装备|产业|产品|材料|招商|检查|清理|整改|企业|研发|培训|宣传")
+NOT_FACILITY = re.compile(r"制造|装备|产业(?!园|新城|集聚区|开发区)|产品|材料|招商|检查|清理|整改|企业|研发|培训|宣传")
+# a clause that lists products or equipment, not facilities: "…、箱式变电站等产品"
+PRODUCT_LIST = re.compile(r"等(?:产品|设备|装备|材料|零部件|部件|器件)")
+# words before a name that restrict or forbid it: "严格限制新上燃煤项目"
+RESTRICTED = re.compile(r"限制|禁止|严控|严禁|不得|不再|控制新")
 # stock statements, not projects: "全市共有220kV变电站6座"
 STOCK = re.compile(r"共有|现有|已有|拥有|累计|全市有|全县有|全区有")
 MIN_SPECIFIC = 2  # characters left after the generic words: fewer and the name is a programme

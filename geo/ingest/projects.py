@@ -19,6 +19,9 @@ from geo.ingest.text import Document, Span, sentences, split
 MAX_SHARED = 8  # characters of a listed name that shares the next one's head
 MAX_WEAK = 12  # characters of a name with a weak head (陕煤汨罗火电)
 MAX_QUOTE = 160
+MAX_CAP_ITEM = 20  # characters of a listed name that ends in its own capacity ("某公司新建1.2MW、…光伏项目")
+# a substation listed short after one with its voltage: "220kV中心变和滨湖变"
+BARE_SUBSTATION = re.compile(r"^[\u4e00-\u9fff]{2,5}?变(?![电压频化革成为得])")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Item:
     clause_start: int
     clause_end: int
     inherited: bool = False
+    own_capacity: bool = False
 
 
 def _strip_lead(text: str, start: int) -> int:
@@ -63,7 +67,10 @@ def _items(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
                 ends_head = patterns.HEAD.search(left) is not None and patterns.HEAD.search(left[-9:]) is not None
                 short_name = (listed or patterns.HEAD.search(right)) and 0 < len(left) <= MAX_SHARED \
                     and not patterns.ENERGY_WORD.search(left) and patterns.HEAD.search(right) is not None
-                if (ends_head and patterns.HEAD.search(right)) or short_name:
+                left_short = patterns.SHORT_SUBSTATION.search(left)
+                short_pair = left_short is not None and left_short.end() == len(left) \
+                    and BARE_SUBSTATION.match(right) is not None
+                if (ends_head and patterns.HEAD.search(right)) or short_name or short_pair:
                     cut = m
                     break
             if cut is None or m is None:
@@ -79,6 +86,10 @@ def _head(text: str, a: int, b: int) -> tuple[int, int] | None:
     seg = text[a:b]
     short = patterns.SHORT_SUBSTATION.search(seg)
     m = patterns.HEAD.search(seg)
+    later = [h for h in patterns.HEAD.finditer(seg) if m and h.start() >= m.end()]
+    if m and later and not patterns.ENERGY_WORD.search(seg[: m.end()]) \
+            and patterns.ENERGY_WORD.search(seg[: later[0].end()]):
+        m = later[0]  # "乙烯项目天然气管道": the first head ends a name of no energy
     if short and (m is None or short.start() <= m.start()):
         end = a + short.end()
     elif m:
@@ -106,13 +117,28 @@ def _sentence_items(text: str) -> list[Item]:
         if k < len(text) and text[k] not in "，：；。！？":
             continue
         pending: list[tuple[int, int]] = []
+        own_cap: set[int] = set()
+        voltage_short = ""
         for a, b in _items(text, clause_lo, k):
             a = _strip_lead(text, a)
             if a >= b:
                 continue
             head = _head(text, a, b)
+            bare = BARE_SUBSTATION.match(text[a:b]) if voltage_short else None
+            if bare:  # "220kV中心变和滨湖变": the second shares the first's voltage
+                tail = patterns.TAIL_ACTION.match(text[a + bare.end() : b])
+                tail_end = a + bare.end() + (tail.end() if tail else 0)
+                items.append(Item(voltage_short + text[a:tail_end], a, a + bare.end(), tail_end, b, clause_lo, k,
+                                  inherited=True))
+                continue
+            cap = figures.POWER.search(text[a:b])
+            if head is None and cap and a + cap.end() == b and cap.start() >= 2 and b - a <= MAX_CAP_ITEM \
+                    and not patterns.HEAD.search(text[a:b]):
+                pending.append((a, b))  # a name and its capacity, sharing the next item's kind and head
+                own_cap.add(a)
+                continue
             if head is None:
-                if b - a <= MAX_SHARED and not re.search("[的地是在]", text[a:b]) \
+                if b - a <= MAX_SHARED and not re.search("[的地是在]|改造|建设|提升|利用|增设|新增", text[a:b]) \
                         and not patterns.ENERGY_WORD.search(text[a:b].lstrip("0123456789kKV千伏")):
                     pending.append((a, b))
                 else:
@@ -120,6 +146,9 @@ def _sentence_items(text: str) -> list[Item]:
                 continue
             end, tail_end = head
             name = text[a:tail_end]
+            short = patterns.SHORT_SUBSTATION.search(text[a:end])
+            short_kv = re.match(r"\d{2,4}(?:kV|KV|千伏)", short.group()) if short else None
+            voltage_short = short_kv.group() if short_kv else ""
             if k < len(text) and text[k] == "：" and b == k:
                 pending = []  # a label: "光伏发电项目：..."
                 continue
@@ -134,7 +163,14 @@ def _sentence_items(text: str) -> list[Item]:
             items.append(Item(name, a, end, tail_end, b, clause_lo, k))
             m = patterns.HEAD.search(text[a:end]) or patterns.SHORT_SUBSTATION.search(text[a:end])
             core_len = (m.start() if m and m.start() > 0 else end - a)
-            if pending and core_len <= MAX_SHARED + 6:
+            if pending and all(pa in own_cap for pa, _ in pending):
+                own = figures.POWER.search(text[a:end])
+                after = list(figures.POWER.finditer(text[a:end]))
+                shared = text[a + after[-1].end() : tail_end] if own and after else text[a + core_len : tail_end]
+                for pa, pb in pending:
+                    items.append(Item(text[pa:pb] + shared, pa, pb, pb, pb, clause_lo, k, inherited=True,
+                                      own_capacity=True))
+            elif pending and core_len <= MAX_SHARED + 6:
                 voltage = re.match(r"\d{2,4}(?:kV|KV|千伏)", text[pending[0][0]:pending[0][1]])
                 prefix = voltage.group() if voltage else ""
                 head_word = text[a + core_len : end] if m else ""
@@ -160,6 +196,8 @@ def _capacity(doc: Document, sent: Span, lo: int, hi: int) -> tuple[str, float] 
     if not found:
         return None
     f = found[0]
+    if re.match(r"及?以[上下]", sent.text[lo + f.end : lo + f.end + 3]):
+        return None  # a size class ("60kW以上快充桩", "5万千瓦以上风电项目"), not a facility's capacity
     _, raw = doc.cite(sent[lo + f.start : lo + f.end])
     try:
         if abs(parse_capacity_mw(raw) - f.value) > 1e-6 * max(1.0, f.value):
@@ -216,11 +254,16 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
         name = item.name.rstrip("等")
         if not patterns.ENERGY_WORD.search(name) or patterns.NOT_FACILITY.search(name):
             continue
+        clause = text[item.clause_start : item.clause_end]
+        if patterns.PRODUCT_LIST.search(clause) or patterns.RESTRICTED.search(text[item.clause_start : item.end]):
+            continue
+        if text[item.tail_end : item.tail_end + 1] == "为" and "以" in text[item.clause_start : item.end]:
+            continue  # "以220千伏变电站为支撑": a role, not a project
         if "的" in name[:-1]:  # "在黄金坳镇拟建设容量10万千瓦的风力发电厂": the name is after 的
             name = name[name.rindex("的") + 1 :]
         category, subtype = classify(name)
         row = ProjectRow(name_zh=name, category=category, subtype=subtype)
-        cap = _capacity(doc, sent, item.start, item.tail_end) if not item.inherited else None
+        cap = _capacity(doc, sent, item.start, item.tail_end) if not item.inherited or item.own_capacity else None
         tail = text[item.tail_end : item.item_end]
         count_fig = figures.count(tail) if not item.inherited else None
         length_fig = figures.length_km(tail) if not item.inherited else None

@@ -133,16 +133,22 @@ def _place(rows: list[ProjectRow], unit: Unit, units: dict[str, Unit], data_dir:
     seen: dict[tuple[str, str], ProjectRow] = {}
     counters: dict[str, int] = {}
     for row in rows:
-        bare = row.name_zh
-        for n in sorted(names, key=len, reverse=True):
-            bare = bare.replace(n, "")
+        bare = row.name_zh.replace(unit.name_zh, "")
+        for n in sorted(names, key=len, reverse=True):  # the short name only in front: 临湘光伏, not 220千伏临湘东变
+            bare = bare[len(n) :] if bare.startswith(n) else bare
         has_figure = row.capacity_mw is not None or row.count is not None or row.length_km is not None
         if not is_specific(bare) and not has_figure:
             continue
         key = (row.name_zh, row.category)
-        if key in seen:
-            seen[key].notes.append(f"also at line {row.line}")
-            continue
+        same = seen.get(key) or next((r for (n, c), r in seen.items() if c == row.category and len(n) >= 4
+                                      and len(bare) >= 4 and (n in row.name_zh or row.name_zh in n)), None)
+        if same is not None:  # a facility named twice (a summary, then a list): keep the fuller mention
+            if _information(row) < _information(same):
+                same.notes.append(f"also at line {row.line}")
+                continue
+            row.notes.append(f"also at line {same.line}")
+            out.remove(same)
+            seen = {k: v for k, v in seen.items() if v is not same}
         seen[key] = row
         district = unit.adcode
         if unit.level != "county":
@@ -159,12 +165,19 @@ def _place(rows: list[ProjectRow], unit: Unit, units: dict[str, Unit], data_dir:
             row.notes.append("PV type not stated; utility assumed from size")
         if row.capacity_raw and not power_figures(row.capacity_raw.replace(" ", "")):
             row.capacity_raw, row.capacity_mw = "", None
+        row.name_en = _name_en(row)
+        out.append(row)
+    for row in out:
         counters[row.category] = counters.get(row.category, 0) + 1
         row.id = f"{prefix}-{row.category}-{counters[row.category]:02d}"
-        row.name_en = _name_en(row)
         row.notes.append("proposed by energy-planner ingest: check against the quote")
-        out.append(row)
     return out
+
+
+def _information(row: ProjectRow) -> tuple[int, int]:
+    """What a mention tells: its figures and year, then its name's length (a later mention wins a tie)."""
+    figures = sum(v is not None for v in (row.capacity_mw, row.count, row.length_km, row.target_year))
+    return figures, len(row.name_zh)
 
 
 def plan_row_csv(row: dict[str, str]) -> str:

@@ -79,7 +79,8 @@ AFTER_GE = re.compile(r"^(?:以上|及以上|或以上)")
 AFTER_LE = re.compile(r"^(?:以内|以下|之内)")
 AFTER_ABOUT = re.compile(r"^左右")
 # a data centre's power usage effectiveness, a bare ratio: "数据中心电能利用效率(PUE)不高于1.3"
-PUE = re.compile(r"(?:PUE|电能利用效率)[^，；。\d]{0,8}?(不高于|不超过|低于|控制在|降到|降至|达到)?(\d\.\d{1,2})(?![\d%])")
+PUE = re.compile(r"(?:PUE|电能利用效率)[^，；。\d]{0,8}?(不高于|不超过|低于|控制在|降到|降至|达到)?"
+                 r"(\d\.\d{1,2})(?![\d%])")
 OIL_PEAK = re.compile(r"(20\d\d)年前.{0,12}(?:交通|运输).{0,6}石油消费.{0,4}(?:达到)?峰值")
 PEAK = re.compile(r"(20\d\d)年前(?:实现)?(?:全[市县区])?碳达峰|碳达峰.{0,6}(20\d\d)年前|(20\d\d)年前.{0,6}达峰")
 PERIOD_END = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
@@ -132,7 +133,9 @@ def _comparator(before: str, after: str, metric: str) -> str:
 
 # a row of a plan's indicator table (主要指标): name (unit), base value, target value, ... in cells split by tabs
 TABLE_CELL = re.compile(r"[^\t]+?(?=\t|  |\u3000\u3000|$)")
-TABLE_INDICATOR = re.compile(r"^(?P<name>[^\d\t（(]{2,40}?)\s*[（(](?P<unit>%|万吨标准煤|吨标准煤|万千瓦|兆瓦|万吨|立方米|万立方米)[）)]$")
+TABLE_INDICATOR = re.compile(
+    r"^(?P<name>[^\d\t（(]{2,40}?)\s*[（(](?P<unit>%|万吨标准煤|吨标准煤|万千瓦|兆瓦|万吨|立方米|万立方米)[）)]$")
+TABLE_COMPARATORS = {"≥": ">=", ">": ">=", "≤": "<=", "<": "<=", "＜": "<=", "约": "~"}
 TABLE_VALUE = re.compile(r"^(?P<cmp>[≥≤>＜<约])?\s*(?P<value>\d+(?:\.\d+)?)\*?$")
 TABLE_STEADY = re.compile(r"^(?:保持稳定|稳定|持平)$")
 TABLE_UNITS = {"%": ("%", 1.0), "万吨标准煤": ("tce", 10000.0), "吨标准煤": ("tce", 1.0), "万千瓦": ("MW", 10.0),
@@ -165,8 +168,8 @@ def _table_targets(doc: Document) -> list[TargetRow]:
             kind, scale = TABLE_UNITS[ind.group("unit")]
             base_m, target_m = TABLE_VALUE.match(base), TABLE_VALUE.match(target)
             if target_m:
-                value, comparator = float(target_m.group("value")), {"≥": ">=", ">": ">=", "≤": "<=", "<": "<=",
-                                                                       "＜": "<=", "约": "~"}.get(target_m.group("cmp") or "", "=")
+                value = float(target_m.group("value"))
+                comparator = TABLE_COMPARATORS.get(target_m.group("cmp") or "", "=")
             elif base_m and TABLE_STEADY.match(target):
                 value, comparator = float(base_m.group("value")), "~"
             else:
