@@ -28,7 +28,9 @@ TARGET_COLUMNS = (
     "id", "adcode", "metric", "value", "value_raw", "unit", "comparator", "year", "basis",
     *PROVENANCE_COLUMNS,
 )
+# besides these, a file may have a ``curation`` column (CURATION_VALUES), as ``energy-planner ingest`` writes it
 COMPARATORS = (">=", "<=", "=", "~")
+CURATION_VALUES = ("proposed", "confirmed")  # optional column: empty or absent means confirmed (curated by hand)
 YEARS = (2000, 2100)
 MAX_CELL = 2000  # characters in any cell; the longest shipped one (a note) has 519
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # C0 control characters but tab and newline
@@ -78,8 +80,11 @@ def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> Iter
 
 
 def _provenance(r: RowReader, plans_dir: Path, plan_id: str, ref: str) -> Provenance | None:
+    """The row's provenance; ``method`` is ``parsed`` for a row ``curation=proposed``, else ``curated``."""
+    before = len(r.problems)
+    curation = r.code("curation", CURATION_VALUES)
     spec, quote = r.text("line", required=True), r.text("quote", required=True)
-    if spec is None or quote is None:
+    if spec is None or quote is None or len(r.problems) > before:
         return None
     plan_path = plans_dir / f"{plan_id}.txt"
     if not plan_path.is_file():
@@ -93,7 +98,8 @@ def _provenance(r: RowReader, plans_dir: Path, plan_id: str, ref: str) -> Proven
     if quote not in text:
         r.problem("quote", f"not found at {plan_path.name}:{spec}: {quote!r}")
         return None
-    return Provenance(plan_id=plan_id, line=spec, quote=quote, method="curated", ref=ref)
+    method = "parsed" if curation == "proposed" else "curated"
+    return Provenance(plan_id=plan_id, line=spec, quote=quote, method=method, ref=ref)
 
 
 def _project(r: RowReader, prov: Provenance | None) -> Project | None:
