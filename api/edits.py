@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from api.errors import PROBLEM_JSON, ApiError, BadRequest, Unauthorized, Unprocessable
+from api.errors import PROBLEM_JSON, BadRequest, Unauthorized, Unprocessable
 from api.features import SPECS
 from api.keys import ApiKey, check_key
 from api.params import check_params, items_query
@@ -20,7 +20,7 @@ from api.service import Service, Snapshot
 from geo import vocab
 from geo.coords import COORD_SYSTEMS
 from geo.records import ID_PATTERN
-from geo.store.edits import MAX_CAPACITY_MW, MAX_VOLTAGE_KV, count_edits, read_edits
+from geo.store.edits import MAX_CAPACITY_MW, MAX_VOLTAGE_KV, StaleEditError, count_edits, read_edits
 
 GEOJSON = "application/geo+json"
 REQUIRED = ("name_zh", "category", "district_adcode")  # may not be set to null
@@ -142,25 +142,19 @@ def _feature(request: Request, snap: Snapshot, project_id: str, edit_id: int, st
                     headers={"Location": location, "X-Edit-Id": str(edit_id)})
 
 
-class PreconditionFailed(ApiError):
-    """The project changed since the editor read it (``If-Match`` names an older edit version)."""
+def _if_match(request: Request) -> int | None:
+    """The edit version an update was made against (``If-Match``: the project's number of edits), if any.
 
-    status = 412
-
-
-def _check_version(request: Request, service: Service, project_id: str) -> None:
-    """Refuse an update whose ``If-Match`` edit version (the project's number of edits) is not the current one.
-
-    The map sends the version it read when the edit form opened; someone else's edit since then makes it stale.
-    Checked just before the edit, so two editors within milliseconds of each other are not told apart.
+    The map sends the version it read when the edit form opened; someone else's edit since then makes it
+    stale, which the edit transaction refuses (412).
     """
     wanted = request.headers.get("if-match")
     if wanted is None or wanted.strip() == "*":
-        return
-    current = count_edits(service.settings.store, project_id)
-    if wanted.strip().removeprefix("W/").strip('"') != str(current):
-        raise PreconditionFailed(f"project {project_id[:80]!r} was edited by someone else since you read it "
-                                 f"(your version {wanted[:20]}, now \"{current}\"): reload it and edit again")
+        return None
+    tag = wanted.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit() or len(tag) > 9:
+        raise StaleEditError(f"If-Match: {wanted[:20]!r} is not an edit version of this service (an ETag it gave)")
+    return int(tag)
 
 
 def register(app: FastAPI, service_of: Any) -> None:
@@ -186,10 +180,10 @@ def register(app: FastAPI, service_of: Any) -> None:
         fields = _fields(body.geometry, body.properties, _crs(params))
         if not fields:
             raise Unprocessable("nothing to change: give properties and/or a geometry")
-        _check_version(request, service, featureId)
-        result, snap = service.edit(featureId, "update", fields, key.name, body.edit_note, _allowed(key, service))
+        result, snap = service.edit(featureId, "update", fields, key.name, body.edit_note, _allowed(key, service),
+                                    _if_match(request))
         response = _feature(request, snap, featureId, result.edit_id, 200)
-        response.headers["ETag"] = f'"{count_edits(service.settings.store, featureId)}"'
+        response.headers["ETag"] = f'"{result.version}"'
         return response
 
     @app.delete("/collections/projects/items/{featureId}", status_code=204, tags=tags,

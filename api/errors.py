@@ -11,7 +11,7 @@ from geo.coords import CoordinateError
 from geo.errors import NotFoundError, RegistryError, StoreError
 from geo.export import OutputPathError
 from geo.ingest.errors import IngestError
-from geo.store.edits import ConflictError, EditError, ScopeError
+from geo.store.edits import ConflictError, EditError, ScopeError, StaleEditError
 from grid.errors import GridInputError
 from solar.errors import SolarInputError
 from solar.siting.errors import SitingInputError
@@ -83,6 +83,7 @@ ERRORS: tuple[tuple[type[Exception], int | None, int], ...] = (
     (RegistryError, 422, EXIT_INVALID),
     (ScopeError, 403, EXIT_ERROR),
     (ConflictError, 409, EXIT_ERROR),
+    (StaleEditError, 412, EXIT_ERROR),
     (NotFoundError, 404, EXIT_ERROR),
     (EditError, 422, EXIT_ERROR),
     (CoordinateError, 422, EXIT_ERROR),

@@ -73,16 +73,18 @@ class Service:
     stopping: threading.Event = field(default_factory=threading.Event)
 
     def edit(self, project_id: str, op: str, fields: dict[str, Any], who: str, note: str | None,
-             allowed: frozenset[str] | None = None) -> tuple[EditResult, Snapshot]:
+             allowed: frozenset[str] | None = None, expected_version: int | None = None) -> tuple[EditResult, Snapshot]:
         """Commit one edit to the store; return it and the snapshot that holds it (in commit order).
 
-        ``allowed`` is the editor's districts (``None``: all), checked against the row in the transaction.
+        ``allowed`` is the editor's districts (``None``: all) and ``expected_version`` the project's edit
+        version the editor read (``None``: not checked), both checked against the row in the transaction.
         """
         with self.lock:
             self._refresh_locked()  # a build or another server may have changed the rows and the registry
             old = self.snapshot
             result = record_edit(self.settings.store, old.districts, project_id, op, fields, who, note,
-                                 allowed=allowed, wait_s=self.settings.edit_wait_s)
+                                 allowed=allowed, expected_version=expected_version,
+                                 wait_s=self.settings.edit_wait_s)
             marks = store_marks(self.settings.store)
             if marks != (old.marks[0], result.edit_id) or old.marks[1] != result.edit_id - 1:
                 self._reload_locked()  # another writer committed too: read everything again

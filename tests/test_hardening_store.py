@@ -27,7 +27,7 @@ from api.settings import Settings
 from geo.errors import StoreError
 from geo.frames import projects_frame
 from geo.store.build import build
-from geo.store.edits import apply_edits, read_edits, record_edit
+from geo.store.edits import StaleEditError, apply_edits, read_edits, record_edit
 from geo.store.file import read_table, store_lock
 from geo.validate import load_valid
 
@@ -412,3 +412,27 @@ def test_a_killed_build_leaves_no_temporary_file_behind(store):
     Path(f"{stale}-journal").write_bytes(b"x")
     build(DATA, store)
     assert not list(store.parent.glob(f".{store.name}.*"))
+
+
+def test_two_editors_on_the_same_version_one_wins_the_other_is_told(store):
+    """The If-Match version is checked inside the edit transaction: no window between check and write."""
+    ds = load_valid(DATA)
+    results: list[object] = []
+
+    def edit(status: str) -> None:
+        try:
+            results.append(record_edit(store, ds.districts, "lx-pv-04", "update", {"status": status}, who=status,
+                                       expected_version=0))
+        except StaleEditError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=edit, args=(s,)) for s in ("planned", "under_construction")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    won = [r for r in results if not isinstance(r, StaleEditError)]
+    lost = [r for r in results if isinstance(r, StaleEditError)]
+    assert len(won) == 1 and len(lost) == 1 and "edited by someone else" in str(lost[0])
+    assert won[0].version == 1  # type: ignore[attr-defined]
+    assert len(read_edits(store, "lx-pv-04")) == 1

@@ -41,6 +41,10 @@ class ConflictError(EditError):
     """An edit that clashes with the store's current state (creating a project id that exists)."""
 
 
+class StaleEditError(EditError):
+    """An update that names an edit version of the project older than the stored one (someone edited first)."""
+
+
 class ScopeError(EditError):
     """An edit outside the districts the editor may change (checked against the row in the transaction)."""
 
@@ -54,6 +58,7 @@ class EditResult:
     op: str
     project_id: str
     project: dict[str, Any] | None
+    version: int  # the project's edit version now: how many edits the trail holds for it
 
 
 @dataclass(frozen=True)
@@ -241,20 +246,22 @@ def _check_scope(allowed: frozenset[str] | None, *adcodes: str | None) -> None:
 
 
 def record_edit(store: Path, districts: dict[str, District], project_id: str, op: str, fields: dict[str, Any], who: str,
-                note: str | None = None, *, allowed: frozenset[str] | None = None,
+                note: str | None = None, *, allowed: frozenset[str] | None = None, expected_version: int | None = None,
                 wait_s: float = EDIT_WAIT_S) -> EditResult:
     """Check one edit, append it to the audit trail and apply it to the ``projects`` layer, in place.
 
     Under the store's lock (a build waits, or this waits up to ``wait_s`` for a build), one
     ``BEGIN IMMEDIATE`` transaction (WAL, ``synchronous=FULL``) reads the project, checks the editor's
-    districts ``allowed`` (``None``: all) against the row as it is now, records the edit and updates the
-    row and its spatial index; an acknowledged edit survives the process being killed and every rebuild.
+    districts ``allowed`` (``None``: all) and the edit version the editor read (``expected_version``, the
+    project's number of edits; ``None``: not checked) against the row as it is now, records the edit and
+    updates the row and its spatial index; an acknowledged edit survives the process being killed and every
+    rebuild.
 
     Raises
     ------
     EditError
         For a bad field, value or op (``ConflictError`` for creating an existing id, ``ScopeError`` for
-        a district the editor may not change); nothing is written.
+        a district the editor may not change, ``StaleEditError`` when someone edited first); nothing is written.
     geo.errors.NotFoundError
         For updating or deleting a project the store does not have; nothing is written.
     geo.errors.StoreError
@@ -267,7 +274,7 @@ def record_edit(store: Path, districts: dict[str, District], project_id: str, op
         gpkg.register_functions(con)
         try:
             con.execute("BEGIN IMMEDIATE")
-            result = _edit_in_transaction(con, districts, project_id, op, fields, who, note, allowed)
+            result = _edit_in_transaction(con, districts, project_id, op, fields, who, note, allowed, expected_version)
             con.execute("COMMIT")
         except sqlite3.Error as exc:
             if con.in_transaction:
@@ -283,8 +290,8 @@ def record_edit(store: Path, districts: dict[str, District], project_id: str, op
 
 
 def _edit_in_transaction(con: sqlite3.Connection, districts: dict[str, District], project_id: str, op: str,
-                         fields: dict[str, Any], who: str, note: str | None, allowed: frozenset[str] | None
-                         ) -> EditResult:
+                         fields: dict[str, Any], who: str, note: str | None, allowed: frozenset[str] | None,
+                         expected_version: int | None) -> EditResult:
     fid, current, columns = _row(con, project_id)
     if op in ("update", "delete") and current is None:
         raise NotFoundError(f"no project {project_id[:80]!r}")
@@ -295,6 +302,10 @@ def _edit_in_transaction(con: sqlite3.Connection, districts: dict[str, District]
             if not fields.get(name):
                 raise EditError(f"{name}: required to create a project")
     _check_scope(allowed, (current or {}).get("district_adcode"), fields.get("district_adcode"))
+    version = int(con.execute("SELECT count(*) FROM edits WHERE project_id = ?", (project_id,)).fetchone()[0])
+    if expected_version is not None and expected_version != version:
+        raise StaleEditError(f"project {project_id[:80]!r} was edited by someone else since you read it (your "
+                             f"version {expected_version}, now {version}): reload it and edit again")
     checked = check_edit(fields, current, districts) if op != "delete" else {}
     before = None if current is None else json.dumps(
         {k: plain(v) for k, v in current.items() if k != "geom"}, ensure_ascii=False, separators=(",", ":"))
@@ -308,7 +319,7 @@ def _edit_in_transaction(con: sqlite3.Connection, districts: dict[str, District]
             "at": at}
     if op == "delete":
         con.execute("DELETE FROM projects WHERE fid = ?", (fid,))
-        return EditResult(edit_id, at, op, project_id, None)
+        return EditResult(edit_id, at, op, project_id, None, version + 1)
     after = apply_edit(_frame(current, columns), edit, districts)
     frame = gpd.GeoDataFrame(after.reset_index(drop=True), geometry=shapely.points(
         after["lon"].astype(float), after["lat"].astype(float)), crs="EPSG:4326")
@@ -322,7 +333,7 @@ def _edit_in_transaction(con: sqlite3.Connection, districts: dict[str, District]
     else:
         con.execute(f"UPDATE projects SET {', '.join(f'{_quote(n)} = ?' for n in names)} WHERE fid = ?",
                     [*(values[n] for n in names), fid])
-    return EditResult(edit_id, at, op, project_id, project)
+    return EditResult(edit_id, at, op, project_id, project, version + 1)
 
 
 def _quote(name: str) -> str:
