@@ -13,7 +13,7 @@ from geo.store.file import read_table
 from layers.siting_layer import site_popup_html, siting_feature_group
 from solar.siting.cells import SITING_CRS, candidate_grid, district_polygon
 
-NO_DATA_CRITERIA = ("slope", "landcover:cropland", "permanent_basic_farmland", "water")
+NO_DATA_CRITERIA = ("slope", "permanent_basic_farmland", "ecological_red_line")
 
 
 @pytest.fixture(scope="module")

@@ -88,7 +88,7 @@ def run(inputs, tmp_path_factory):
                        districts=inputs["districts"], out_dir=tmp_path_factory.mktemp("out"),
                        exclude=(f"{d / 'lake.geojson'}:water:{LAKE_BUFFER:g}",), dem=d / "dem.tif",
                        landcover=d / "landcover.tif", substations=d / "subs.csv", rules="land-2023",
-                       chunk_rows=7, progress=False, block_m=1500.0, min_area_km2=0.0)
+                       chunk_rows=7, progress=False, block_m=1500.0, min_area_km2=0.0, coarse=False)
     return result
 
 

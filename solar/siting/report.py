@@ -725,8 +725,17 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _md_cell(value: Any) -> str:
-    text = "" if value is None or (isinstance(value, float) and not math.isfinite(value)) else str(value)
+def _md_cell(value: Any, column: str = "") -> str:
+    """A table cell: numbers rounded for reading (coordinates to 4 decimals, scores to 3, the rest to 1)."""
+    if isinstance(value, float) and math.isfinite(value):
+        if column in ("lon", "lat"):
+            text = f"{value:.4f}"
+        elif column in ("score", "weight_given", "weight_used") or abs(value) < 10:
+            text = f"{value:,.3f}".rstrip("0").rstrip(".") if column not in ("score",) else f"{value:.3f}"
+        else:
+            text = f"{value:,.1f}"
+    else:
+        text = "" if value is None or (isinstance(value, float) and not math.isfinite(value)) else str(value)
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -735,7 +744,7 @@ def _md_table(rows: list[dict[str, Any]], columns: list[str]) -> list[str]:
         return ["(none)"]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        lines.append("| " + " | ".join(_md_cell(row.get(c)) for c in columns) + " |")
+        lines.append("| " + " | ".join(_md_cell(row.get(c), c) for c in columns) + " |")
     return lines
 
 
@@ -759,7 +768,23 @@ def report_markdown(report: Mapping[str, Any]) -> str:
              f"({cells['area_km2']:,.1f} km²), {cells['excluded']:,} excluded, {cells['candidate']:,} candidate cells; "
              f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.1f} MW, "
              f"{r['sites']['annual_mwh']:,.0f} MWh/yr. Runtime {r['runtime_s']:.1f} s ({r['scan']['scheduler']}).", "",
-             "## Exclusion criteria", ""]
+             f"Scores of the candidate cells span {r.get('score_spread') or 0:.3f}.", "", "## Warnings", ""]
+    lines += [f"- {_md_cell(w)}" for w in r.get("warnings") or []] or ["- none"]
+    data = r.get("data") or {}
+    lines += ["", "## Data read", ""]
+    if data.get("osm"):
+        feats = ", ".join(f"{k} {v:,}" for k, v in data["osm"]["features"].items())
+        lines.append(f"- OpenStreetMap extract `{data['osm']['file']}`: {feats}. {data['osm']['licence']}")
+    for what, label in (data.get("coarse") or {}).get("used", {}).items():
+        lines.append(f"- COARSE {what}: {label}")
+    for what, why in (data.get("coarse") or {}).get("skipped", {}).items():
+        lines.append(f"- coarse {what} not used: {why}")
+    for what in ("dem", "landcover"):
+        if data.get(what):
+            tiles = data[what].get("tiles") or []
+            shown = f" (tiles: {', '.join(tiles)})" if len(tiles) > 1 else ""
+            lines.append(f"- {what}: `{data[what]['file']}`{shown}")
+    lines += ["", "## Exclusion criteria", ""]
     lines += _md_table(r["criteria"], ["criterion", "status", "cells_excluded", "reason", "basis"])
     lines += ["", "## Score", ""]
     lines += _md_table(r["score"], ["criterion", "status", "weight_given", "weight_used", "normalisation", "reason"])

@@ -125,7 +125,7 @@ def mosaic_for_area(paths: Sequence[Path] | Path, area_bounds: tuple[float, floa
     if len(used) == 1:
         return used[0], used
     try:
-        data, transform = rasterio.merge.merge([str(p) for p in used], bounds=_bounds_in(out, crs, padded))
+        data, transform = rasterio.merge.merge([str(p) for p in used])  # whole tiles: a cut would shift pixels
     except (RasterioIOError, ValueError) as exc:
         raise SitingInputError(f"{what} tiles", f"cannot mosaic {', '.join(p.name for p in used)}: {exc}") from None
     with rasterio.open(used[0]) as first:
