@@ -146,8 +146,10 @@ def apply_edit(df: pd.DataFrame, edit: dict[str, Any], districts: dict[str, Dist
     if op == "create":
         if pid in df.index:
             raise ConflictError("the curators' registry now has a project with this id; the curated row is kept")
-        new = pd.DataFrame([{**dict.fromkeys(df.columns), "id": pid, "edited": False,
-                             "provenance_method": "user-created"}], index=[pid]).astype(df.dtypes)
+        row = {**dict.fromkeys(df.columns), "id": pid, "edited": False, "provenance_method": "user-created"}
+        if "curation" in df.columns:
+            row["curation"] = "confirmed"  # a person entered it
+        new = pd.DataFrame([row], index=[pid]).astype(df.dtypes)
         df = pd.concat([df, new])
     old_precision = df.at[pid, "location_precision"]
     for name, value in fields.items():
