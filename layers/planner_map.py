@@ -84,7 +84,8 @@ class PlannerPage(MacroElement):
         parent = self._parent
         map_name = parent.get_name() if parent is not None else "map"
         figure.header.add_child(RawHtml(f"<style>{static_text('desk.css')}</style>"), name="desk_css")
-        figure.script.add_child(RawHtml(f"{static_text('planner_map.js')}\n{static_text('desk_controls.js')}\n"
+        figure.script.add_child(RawHtml(f"{static_text('project_markers.js')}\n"
+                                        f"{static_text('planner_map.js')}\n{static_text('desk_controls.js')}\n"
                                         f"{static_text('desk_edit.js')}\n"
                                         f"PlannerDesk.init(PlannerMap.build({map_name}, {DATA_ELEMENT_ID!r}), "
                                         f"{DATA_ELEMENT_ID!r});\n"), name="planner_js")

@@ -31,6 +31,10 @@ CODED_FIELDS = ("category", "subtype", "action", "status", "district_name_zh", "
 NUMBER_FIELDS = {"capacity_mw": 3, "voltage_kv": 1, "lon": 6, "lat": 6}  # field: decimals
 INT_FIELDS = ("target_year", "radius_px")
 FIELDS = (*TEXT_FIELDS, "plan_line", *CODED_FIELDS, *NUMBER_FIELDS, *INT_FIELDS)
+#: Above this many projects the page draws them on one canvas, clustered at low zoom
+#: (``layers/static/project_markers.js``); at or below it, one SVG symbol per project (DOM), which costs Leaflet
+#: per-marker work: ~1 s to first paint at 2,000, ~10 s at 10,000 (``benchmarks/bench_map.py``).
+DOM_MAX_PROJECTS = 2_000
 
 
 def coded_values(values: pd.Series) -> tuple[list[int | None], list[str]]:
@@ -83,7 +87,8 @@ def projects_layer(data: MapData) -> MapLayer:
     Returns
     -------
     MapLayer
-        Payload: ``table`` (:func:`project_table`), ``groups`` (the project groups present, in layer order,
+        Payload: ``renderer`` (``dom`` or ``canvas``: :data:`DOM_MAX_PROJECTS`), ``table``
+        (:func:`project_table`), ``groups`` (the project groups present, in layer order,
         with labels, colour and symbol), ``plans`` (title by plan id), ``precision_display`` (how each
         location precision is drawn), ``unknown_precision_display`` and ``labels`` (bilingual labels of
         categories, statuses, actions and precisions).
@@ -97,7 +102,9 @@ def projects_layer(data: MapData) -> MapLayer:
         for pid, title in zip(data.projects["plan_id"], data.projects["plan_title"], strict=True):
             if pd.notna(pid) and pd.notna(title):
                 plans.setdefault(str(pid), str(title))
+    renderer = "dom" if len(table["rows"]) <= DOM_MAX_PROJECTS else "canvas"
     return MapLayer("projects", {
+        "renderer": renderer,
         "table": table,
         "groups": groups,
         "plans": plans,

@@ -297,3 +297,123 @@ def test_served_map_runs_under_its_content_security_policy(visit, built_store, t
         assert visit.count(".pm") == 126 and visit.count("path.district") == 12
     assert csp_violations == []
     visit.assert_clean()
+
+
+# ---------------------------------------------------------------- the canvas renderer (issue 18: many projects)
+
+CANVAS_COPIES = 20  # 126 real rows + 20 jittered copies each: above layers.project_layer.DOM_MAX_PROJECTS
+
+
+@pytest.fixture(scope="module")
+def canvas_page(map_data, tmp_path_factory) -> tuple[Path, MapData]:
+    """A page of the real projects plus jittered copies (other ids and names): drawn by the canvas renderer."""
+    import numpy as np
+    import pandas as pd
+
+    from layers.project_layer import DOM_MAX_PROJECTS
+
+    real = map_data.projects
+    rng = np.random.default_rng(18)
+    copies = []
+    for k in range(CANVAS_COPIES):
+        c = real.copy()
+        c["id"] = [f"{i}-c{k}" for i in real["id"]]
+        c["name_zh"] = [f"副本{k} {n}" for n in real["name_zh"]]
+        c["name_en"] = [f"copy {k}" for _ in range(len(real))]
+        exact = ~c["location_precision"].isin(["district", "city"])  # representative points stay put (rings)
+        c.loc[exact, "lon"] = c.loc[exact, "lon"] + rng.uniform(-0.2, 0.2, int(exact.sum()))
+        c.loc[exact, "lat"] = c.loc[exact, "lat"] + rng.uniform(-0.2, 0.2, int(exact.sum()))
+        copies.append(c)
+    projects = pd.concat([real, *copies], ignore_index=True)
+    assert len(projects) > DOM_MAX_PROJECTS
+    data = MapData(projects, map_data.districts, map_data.targets, map_data.plans)
+    path = tmp_path_factory.mktemp("canvas") / "canvas.html"
+    path.write_text(render_map_html(data), encoding="utf-8")
+    return path, data
+
+
+def settled(visit, path):
+    """Open the page and wait out the opening view's zoom animation (a setView during it is undone at its end)."""
+    page = visit.open(path)
+    page.wait_for_function("!plannerMap.map._animatingZoom")
+    page.wait_for_timeout(300)
+    return page
+
+
+DRAWN = ("() => { const d = plannerMap.layers.projects.canvas.drawn;"
+         " return [d.items, d.clusters, d.rings, d.represented]; }")
+
+
+def test_canvas_renderer_draws_every_project_clustered_then_on_rings(visit, canvas_page):
+    path, data = canvas_page
+    page = settled(visit, path)
+    assert visit.count(".pm") == 0 and page.locator("canvas.pm-canvas").count() == 1  # no DOM marker at all
+    items, clusters, rings, represented = page.evaluate(DRAWN)
+    assert clusters > 0 and represented == len(data.projects)  # the opening view holds every project
+    # at and past the clustering zoom: every project in view is a symbol, district points on their rings
+    page.evaluate("() => { const it = plannerMap.layers.projects.byId['lx-pv-01'];"
+                  " plannerMap.map.setView(it.getLatLng(), PlannerMarkers.CLUSTER_BELOW_ZOOM, {animate: false}); }")
+    items, clusters, rings, represented = page.evaluate(DRAWN)
+    assert clusters == 0 and items == represented > 0
+    district = data.projects[data.projects["location_precision"] == "district"].iloc[0]
+    page.evaluate("([lat, lon]) => plannerMap.map.setView([lat, lon], 13, {animate: false})",
+                  [float(district["lat"]), float(district["lon"])])
+    items, clusters, rings, represented = page.evaluate(DRAWN)
+    assert rings >= 1 and items > CANVAS_COPIES  # the real row and its copies share the point: one ring
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "map_canvas_ring.png"))
+    visit.assert_clean()
+
+
+def test_canvas_renderer_click_opens_the_popup_of_the_drawn_symbol(visit, canvas_page):
+    path, data = canvas_page
+    page = settled(visit, path)
+    page.evaluate("() => { const it = plannerMap.layers.projects.byId['lx-pv-01'];"
+                  " plannerMap.map.setView(it.getLatLng(), 14, {animate: false}); }")
+    target = page.evaluate("() => plannerMap.layers.projects.canvas.drawn.targets"
+                           ".filter(t => t.item && t.item.p.id === 'lx-pv-01').map(t => [t.x, t.y])[0]")
+    box = page.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+    popup = page.locator(".leaflet-popup-content .pp")
+    popup.wait_for()
+    project = data.projects.set_index("id").loc["lx-pv-01"]
+    text = popup.inner_text()
+    assert project["quote"] in text and project["name_zh"] in text
+    assert f"{project['lon']:.6f}, {project['lat']:.6f}" in text  # the true coordinate
+    # a cluster's click zooms in
+    page.evaluate("() => plannerMap.map.setView(plannerMap.map.getCenter(), 8, {animate: false})")
+    page.evaluate("() => plannerMap.map.closePopup()")
+    zoom, cluster = page.evaluate("() => [plannerMap.map.getZoom(), plannerMap.layers.projects.canvas.drawn.targets"
+                                  ".filter(t => t.cluster).map(t => [t.x, t.y])[0]]")
+    page.mouse.click(box["x"] + cluster[0], box["y"] + cluster[1])
+    page.wait_for_function(f"plannerMap.map.getZoom() > {zoom}")
+    visit.assert_clean()
+
+
+def test_canvas_renderer_search_filters_and_layer_control(visit, canvas_page):
+    path, data = canvas_page
+    page = settled(visit, path)
+    search = page.locator(".pm-search-input")
+    search.fill("Jinpen")
+    result = page.locator(".pm-result", has_text="金盆")
+    result.wait_for()
+    result.first.click()
+    popup = page.locator(".leaflet-popup-content .pp")
+    popup.wait_for()
+    assert data.projects.set_index("id").loc["lx-pv-01", "quote"] in popup.inner_text()
+    page.evaluate("() => { plannerMap.map.closePopup(); plannerMap.map.setView(plannerMap.map.getCenter(), 7,"
+                  " {animate: false}); }")
+    assert page.evaluate(DRAWN)[3] == len(data.projects)
+    year = data.projects["target_year"]
+    page.locator(".pm-year-none input").uncheck()
+    page.locator(".pm-year-select").select_option("2025")
+    page.wait_for_function(f"({DRAWN})()[3] === {int((year <= 2025).sum())}")
+    page.locator(".pm-year-select").select_option("all")
+    page.locator(".pm-year-none input").check()
+    page.wait_for_function(f"({DRAWN})()[3] === {len(data.projects)}")
+    groups = Counter(project_group(c, s if isinstance(s, str) else None, v) for c, s, v in
+                     zip(data.projects["category"], data.projects["subtype"], data.projects["voltage_kv"], strict=True))
+    page.hover(".leaflet-control-layers")
+    page.locator(".leaflet-control-layers-overlays label", has_text="Grid programme").locator("input").uncheck()
+    page.wait_for_function(f"({DRAWN})()[3] === {len(data.projects) - groups['grid_programme']}")
+    visit.assert_clean()

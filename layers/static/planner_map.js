@@ -291,33 +291,74 @@ var PlannerMap = (function () {
       return p.target_year <= Number(state.year);
     }
 
-    spec.groups.forEach(function (g) {
-      var mine = props.filter(function (p) { return p.group === g.key; });
-      var made = [];
-      var layer = L.geoJSON({ type: "FeatureCollection", features: toFeatures(mine) }, {
-        pointToLayer: function (feature) {
-          var p = feature.properties;
-          var display = spec.precision_display[p.location_precision] || spec.unknown_precision_display;
-          var it = markerItem(p, g, display, p.radius_px || 5, "pm pm-g-" + g.key + " pm-" + display);
-          it.marker.bindPopup(function () { return projectPopup(it, spec); }, { maxWidth: 380, minWidth: 240, autoPanPaddingTopLeft: [60, 50] });
-          made.push(it);
-          return it.marker;
-        }
+    /* ---- marker rendering (issue 18): one SVG divIcon per project (dom), or all on one canvas with
+     * clustering at low zoom (canvas, layers/static/project_markers.js) when the page has many projects ---- */
+    var canvasLayer = null;
+    function overlayName(g, n) {
+      var swatch = "<span class=\"lc-swatch\" style=\"background:" + safeColour(g.colour) + "\"></span>";
+      return swatch + escapeHtml(g.label_zh + " " + g.label_en + " (" + n + ")");
+    }
+    if (spec.renderer === "canvas" && typeof PlannerMarkers !== "undefined") {
+      var byKey = {};
+      spec.groups.forEach(function (g) { byKey[g.key] = g; });
+      var groupList = spec.groups.slice();
+      groupList.byKey = byKey;
+      var built = PlannerMarkers.build(props, groupList, spec, ctx, {
+        visible: function (it) { return visible(it); },
+        ringsShown: function () { return ctx.map.hasLayer(anchors); },
+        popup: function (it) { return projectPopup(it, spec); },
+        tooltip: function (it) {
+          var t = el("div", "pm-tip");
+          el("div", "pm-tip-zh", it.p.name_zh, t);
+          if (it.p.name_en) { el("div", "pm-tip-en", it.p.name_en, t); }
+          return t;
+        },
+        ringOffsets: ringOffsets
       });
-      made.forEach(function (it) {
-        it.layer = layer;
+      canvasLayer = built.canvas;
+      var counts = {};
+      built.items.forEach(function (it) {
         items.push(it);
         byId[it.p.id] = it;
+        counts[it.group.key] = (counts[it.group.key] || 0) + 1;
       });
-      layersByGroup[g.key] = layer;
-      var swatch = "<span class=\"lc-swatch\" style=\"background:" + safeColour(g.colour) + "\"></span>";
-      ctx.overlay(layer, swatch + escapeHtml(g.label_zh + " " + g.label_en + " (" + mine.length + ")"), true);
-    });
+      spec.groups.forEach(function (g) {
+        layersByGroup[g.key] = built.handles[g.key];
+        ctx.overlay(built.handles[g.key], overlayName(g, counts[g.key] || 0), true);
+      });
+      canvasLayer.addTo(ctx.map);
+    } else {
+      spec.groups.forEach(function (g) {
+        var mine = props.filter(function (p) { return p.group === g.key; });
+        var made = [];
+        var layer = L.geoJSON({ type: "FeatureCollection", features: toFeatures(mine) }, {
+          pointToLayer: function (feature) {
+            var p = feature.properties;
+            var display = spec.precision_display[p.location_precision] || spec.unknown_precision_display;
+            var it = markerItem(p, g, display, p.radius_px || 5, "pm pm-g-" + g.key + " pm-" + display);
+            it.marker.bindPopup(function () { return projectPopup(it, spec); }, { maxWidth: 380, minWidth: 240, autoPanPaddingTopLeft: [60, 50] });
+            made.push(it);
+            return it.marker;
+          }
+        });
+        made.forEach(function (it) {
+          it.layer = layer;
+          items.push(it);
+          byId[it.p.id] = it;
+        });
+        layersByGroup[g.key] = layer;
+        ctx.overlay(layer, overlayName(g, mine.length), true);
+      });
+    }
     ctx.overlay(anchors, escapeHtml("区县代表点环 District-point rings"), true);
 
     function visible(it) { return passesYear(it.p) && ctx.map.hasLayer(it.layer); }
-    function relayout() { layout(items, visible, anchors); }
+    function relayout() {
+      if (canvasLayer) { canvasLayer.redraw(); return; }
+      layout(items, visible, anchors);
+    }
     function applyFilter() {
+      if (canvasLayer) { canvasLayer.redraw(); return; }
       items.forEach(function (it) {
         var want = passesYear(it.p);
         var has = it.layer.hasLayer(it.marker);
@@ -327,12 +368,17 @@ var PlannerMap = (function () {
       relayout();
     }
     ctx.map.on("overlayadd overlayremove", relayout);
+    /* ---- end of marker rendering ---- */
 
     function focus(id) {
       var it = byId[id];
       if (!it) { return; }
       if (!ctx.map.hasLayer(it.layer)) { ctx.map.addLayer(it.layer); }
-      ctx.map.setView(it.marker.getLatLng(), Math.max(ctx.map.getZoom(), 11));
+      if (canvasLayer) {  // past the clusters, at once, so the popup sits on the drawn symbol
+        ctx.map.setView(it.marker.getLatLng(), Math.max(ctx.map.getZoom(), PlannerMarkers.CLUSTER_BELOW_ZOOM), { animate: false });
+      } else {
+        ctx.map.setView(it.marker.getLatLng(), Math.max(ctx.map.getZoom(), 11));
+      }
       it.marker.openPopup();
     }
 
@@ -410,6 +456,7 @@ var PlannerMap = (function () {
     });
 
     return { items: items, byId: byId, layers: layersByGroup, anchors: anchors, focus: focus, search: search,
+      canvas: canvasLayer,
       state: state, applyFilter: applyFilter, refresh: relayout };
   }
 
