@@ -20,7 +20,14 @@ from api.service import Service, Snapshot
 from geo import vocab
 from geo.coords import COORD_SYSTEMS
 from geo.records import ID_PATTERN
-from geo.store.edits import MAX_CAPACITY_MW, MAX_VOLTAGE_KV, StaleEditError, count_edits, read_edits
+from geo.store.edits import (
+    MAX_CAPACITY_MW,
+    MAX_VOLTAGE_KV,
+    POINT_PRECISIONS,
+    StaleEditError,
+    count_edits,
+    read_edits,
+)
 
 GEOJSON = "application/geo+json"
 REQUIRED = ("name_zh", "category", "district_adcode")  # may not be set to null
@@ -54,6 +61,9 @@ class Properties(BaseModel):
     village: Text | None = None
     site: Text | None = None
     note: Annotated[str, Field(max_length=2000)] | None = None
+    location_precision: Annotated[str, Field(
+        max_length=20, json_schema_extra={"enum": list(POINT_PRECISIONS)},
+        description="what the point sent with it is (default surveyed); only with a geometry")] | None = None
 
 
 class NewProject(BaseModel):

@@ -10,13 +10,13 @@ from typing import Any
 import pandas as pd
 
 from geo import vocab
+from geo.store.edits import POINT_PRECISIONS
 from layers.base_data import PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
 from layers.i18n import messages, vocab_labels
 from layers.map_data import MapData
 from solar.mounting import PRESETS
 
 #: The precisions an editor may give a moved point (a representative point is never chosen by hand).
-EDIT_PRECISIONS = ("surveyed", "site", "village", "township")
 
 
 def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plants: list[dict[str, Any]],
@@ -47,7 +47,7 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
         "service": service,
         "mountings": list(PRESETS),
         "edit_statuses": list(vocab.STATUSES),
-        "edit_precisions": list(EDIT_PRECISIONS),
+        "edit_precisions": list(POINT_PRECISIONS),
         "date": date.today().isoformat(),
         "attributions": {"plants": PLANT_ATTRIBUTION, "townships": TOWNSHIP_ATTRIBUTION},
     }

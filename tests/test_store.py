@@ -149,3 +149,20 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     projects = read_table(store, "projects").set_index("id")
     assert (projects.loc[ids, "capacity_mw"] == 24.0).all()
     assert len(pyogrio.read_dataframe(store, layer="projects", bbox=(113.0, 29.0, 114.0, 30.0))) > 0  # R-tree intact
+
+
+def test_an_editor_says_what_a_moved_point_is(tmp_path):
+    store = tmp_path / "s.gpkg"
+    build(DATA, store)
+    ds = load_valid(DATA)
+    record_edit(store, ds.districts, "lx-pv-03", "update",
+                {"lon": 113.40, "lat": 29.45, "location_precision": "village"}, who="tester")
+    for _ in range(2):  # as edited, and as a rebuild replays it
+        row = read_table(store, "projects").set_index("id").loc["lx-pv-03"]
+        assert row["location_precision"] == "village" and "user edit" in row["location_source"]
+        build(DATA, store)
+    with pytest.raises(EditError, match="only with a point"):
+        record_edit(store, ds.districts, "lx-pv-03", "update", {"location_precision": "site"}, who="tester")
+    with pytest.raises(EditError, match="allowed: surveyed, site, village, township"):
+        record_edit(store, ds.districts, "lx-pv-03", "update",
+                    {"lon": 113.40, "lat": 29.45, "location_precision": "district"}, who="tester")

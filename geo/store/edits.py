@@ -29,7 +29,9 @@ from geo.store.file import EDIT_WAIT_S, connect, read_rows, store_lock
 MAX_CAPACITY_MW = 100_000  # the largest plants are ~22,500 MW (三峡): a larger value is a typo or a unit slip
 MAX_VOLTAGE_KV = 1_200  # China's highest transmission voltage is ±1,100 kV DC / 1,000 kV AC
 EDITABLE_FIELDS = ("name_zh", "name_en", "category", "subtype", "capacity_mw", "voltage_kv", "action", "status",
-                   "target_year", "district_adcode", "township", "village", "site", "note", "lon", "lat")
+                   "target_year", "district_adcode", "township", "village", "site", "note", "lon", "lat",
+                   "location_precision")
+POINT_PRECISIONS = ("surveyed", "site", "village", "township")  # what an editor's point may be (default surveyed)
 PLACEHOLDER_PRECISIONS = ("district", "city")  # a representative point, not a place of the project
 
 
@@ -109,6 +111,12 @@ def check_edit(fields: dict[str, Any], current: dict[str, Any] | None, districts
         raise EditError(f"district_adcode: unknown district {adcode!r}; allowed: {', '.join(sorted(districts))}")
     if ("lon" in out) != ("lat" in out):
         raise EditError("lon/lat: give both")
+    if "location_precision" in out:
+        if "lon" not in out:
+            raise EditError("location_precision: only with a point (lon/lat): it says what the point is")
+        if out["location_precision"] not in POINT_PRECISIONS:
+            raise EditError(f"location_precision: unknown value {out['location_precision']!r}; allowed: "
+                            f"{', '.join(POINT_PRECISIONS)}")
     if "lon" in out:
         if crs not in COORD_SYSTEMS:
             raise EditError(f"crs: unknown {crs!r}; allowed: {', '.join(COORD_SYSTEMS)}")
@@ -163,7 +171,7 @@ def apply_edit(df: pd.DataFrame, edit: dict[str, Any], districts: dict[str, Dist
     if "district_adcode" in fields:
         df.loc[pid, "district_name_zh"] = district.name_zh
     if "lon" in fields:
-        df.loc[pid, "location_precision"] = "surveyed"
+        df.loc[pid, "location_precision"] = fields.get("location_precision", "surveyed")
         df.loc[pid, "location_source"] = f"user edit {edit['edit_id']} by {edit['who']} at {edit['at']}"
     if op == "update":
         df.loc[pid, "provenance_method"] = "curated+user-edited"

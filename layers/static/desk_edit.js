@@ -93,8 +93,7 @@ window.PlannerDeskEdit = (function () {
       var body = { properties: props };
       if (moved) {
         body.geometry = { type: "Point", coordinates: [Number(moved.lng.toFixed(6)), Number(moved.lat.toFixed(6))] };
-        // the edit API records a moved point as "surveyed"; the chosen precision goes into the edit note
-        body.edit_note = "precision: " + precision.value;
+        props.location_precision = precision.value;  // what the new point is: surveyed, site, village, township
       }
       var headers = { "Content-Type": "application/json", "X-API-Key": key || "" };
       if (version !== null) { headers["If-Match"] = "\"" + version + "\""; }
