@@ -67,10 +67,8 @@ def synthetic_store(real_store: Path, out: Path, n: int, seed: int = 0) -> None:
 
     frame = gpd.GeoDataFrame(rows.drop(columns="geometry"), geometry=shapely.points(rows["lon"], rows["lat"]),
                              crs="EPSG:4326")
-    pyogrio.write_dataframe(districts, out, layer="districts", driver="GPKG")
-    pyogrio.write_dataframe(frame, out, layer="projects", driver="GPKG")
-    for name in ("targets", "plans"):
-        pyogrio.write_dataframe(read_table(real_store, name), out, layer=name, driver="GPKG")
+    shutil.copyfile(real_store, out)  # a complete store (edits, keys, metadata), its projects layer replaced
+    pyogrio.write_dataframe(frame, out, layer="projects", driver="GPKG", layer_options={"OVERWRITE": "YES"})
 
 
 def time_render(store: Path, repeat: int) -> tuple[float, list[float], int]:
