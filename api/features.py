@@ -222,6 +222,11 @@ class Collection:
         return out
 
     @cached_property
+    def has_polygons(self) -> bool:
+        """Whether a bbox test needs some feature's exact shape (not points)."""
+        return any(p is not None for p in self.polygons)
+
+    @cached_property
     def grid(self) -> GridIndex:
         """The grid index of the features' bounds."""
         return GridIndex.of(self.bounds)
@@ -371,7 +376,7 @@ def select(coll: Collection, q: Query, units_within: dict[str, set[str]]) -> tup
         with np.errstate(invalid="ignore"):
             candidates = candidates[(minx[candidates] <= x2) & (maxx[candidates] >= x1)
                                     & (miny[candidates] <= y2) & (maxy[candidates] >= y1)]
-        shaped = [int(i) for i in candidates if coll.polygons[i] is not None] if coll.grid.spans_cells else []
+        shaped = [int(i) for i in candidates if coll.polygons[i] is not None] if coll.has_polygons else []
         if shaped:
             box = shapely.box(x1, y1, x2, y2)
             drop = {i for i in shaped if not box.intersects(coll.polygons[i])}
