@@ -24,7 +24,7 @@ from starlette.responses import HTMLResponse, Response
 
 from api.errors import PROBLEM_JSON, BadRequest, ServiceUnavailable, Unprocessable
 from api.features import page_bytes
-from api.params import check_params
+from api.params import LANG_PARAM, check_params, page_lang
 from api.service import Service, Snapshot
 from api.settings import Settings
 from api.state import StoreState
@@ -42,7 +42,6 @@ from api.workers import (
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
 from geo.rollup import target_gaps
-from layers.i18n import negotiate
 from layers.planner_map import render_map
 from solar.mounting import LIMITS, MODULES, PRESETS, mounting
 from wind.portfolio import WindOptions
@@ -285,10 +284,10 @@ def register(app: FastAPI, service_of: Any) -> None:
                         headers={"Content-Disposition": f'attachment; filename="{layer}.{fmt}"'})
 
     @app.get("/map", tags=["map"], summary="The interactive planner map (self-contained, works offline)",
-             response_class=HTMLResponse, responses=_problems(400))
+             response_class=HTMLResponse, responses=_problems(400), openapi_extra={"parameters": [LANG_PARAM]})
     def planner_map(request: Request) -> Response:
         params = check_params(request, ["lang"])
-        lang = negotiate(params.get("lang"), request.headers.get("accept-language"))
+        lang = page_lang(request, params)
         service: Service = service_of(request)
         html = _cached(service.snapshot, f"map-{lang}", lambda state: render_map(
             state.store, lang=lang, data_dir=service.settings.data_dir, service=True))

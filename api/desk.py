@@ -10,24 +10,18 @@ import orjson
 from fastapi import FastAPI, Request
 from starlette.responses import HTMLResponse, Response
 
-from api.analysis import _cached_view, _pooled
-from api.params import check_params
+from api.analysis import _cached_view, _pooled, _problems
+from api.params import LANG_PARAM, check_params, page_lang
 from api.service import Service
 from api.state import StoreState
 from api.workers import district_task
 from geo.errors import NotFoundError
-from layers.i18n import negotiate
 from layers.landing import landing_html
 from layers.report import report_html
 from layers.report_data import report_input
 
 PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'"
 MAX_QUERY_CHARS = 100
-
-
-def page_lang(request: Request, params: dict[str, str]) -> str:
-    """The language of a page: ``lang`` parameter, else ``Accept-Language``, else Chinese."""
-    return negotiate(params.get("lang"), request.headers.get("accept-language"))
 
 
 def html_response(html: str, lang: str) -> HTMLResponse:
@@ -51,12 +45,15 @@ def register(app: FastAPI, service_of: Any) -> None:
     """Add ``/desk`` (the landing page) and ``/reports/{adcode}``."""
 
     @app.get("/desk", tags=["desk"], summary="The planners' landing page (HTML; lang=zh|en, q=search)",
-             response_class=HTMLResponse)
+             response_class=HTMLResponse, responses=_problems(400),
+             openapi_extra={"parameters": [LANG_PARAM, {"name": "q", "in": "query", "required": False,
+                                                    "schema": {"type": "string"}, "description": "search words"}]})
     def desk(request: Request) -> Response:
         params = check_params(request, ["lang", "q"])
         return landing_page(request, service_of(request), params)
 
-    @app.get("/reports/{adcode}", tags=["desk"], response_class=HTMLResponse,
+    @app.get("/reports/{adcode}", tags=["desk"], response_class=HTMLResponse, responses=_problems(400, 404, 503),
+             openapi_extra={"parameters": [LANG_PARAM]},
              summary="A district's report (HTML, prints on A4): targets vs the named pipeline in MW and GWh with "
                      "P50/P90, projects with provenance, map, yields, siting, assumptions")
     async def report(request: Request, adcode: str) -> Response:

@@ -9,6 +9,7 @@ from api.errors import BadRequest
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, Query, Spec
 from geo import vocab
 from geo.districts import LEVELS
+from layers.i18n import LANGS, negotiate
 
 FORMATS = ("json", "geojson", "html")
 _INT = re.compile(r"[0-9]+")
@@ -115,3 +116,14 @@ def wants_html(request: Request, params: dict[str, str]) -> bool:
         if kind and q - i * 1e-6 > best[0]:
             best = (q - i * 1e-6, kind)
     return best[1] == "html"
+
+
+LANG_PARAM = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": list(LANGS)},
+              "description": "language of the page (default: the Accept-Language header, else zh)"}
+
+
+def page_lang(request: Request, params: dict[str, str]) -> str:
+    """The language of a page: ``lang`` parameter, else ``Accept-Language``, else Chinese (400 for another ``lang``)."""
+    if "lang" in params and params["lang"] not in LANGS:
+        raise BadRequest(f"lang: unknown language {params['lang'][:20]!r}; allowed: {', '.join(LANGS)}")
+    return negotiate(params.get("lang"), request.headers.get("accept-language"))
