@@ -203,3 +203,16 @@ def test_bad_turbines_and_parameters(tmp_path):
         read_power_curve(curve)
     curve.write_text("wind_speed,power_kw\n3,10\n5,300\n8,1500\n11,2000\n20,2000\n", encoding="utf-8")
     assert read_power_curve(curve, 90).rated_kw == 2000
+
+
+def test_every_library_turbine_loads_or_is_refused_clearly():
+    """The library's hub heights come as "120", "75;85" or "75/85": every type loads, none is a 500."""
+    from wind.turbines import library_names
+
+    for name in library_names():
+        try:
+            t = turbine(name)
+        except WindInputError as exc:  # e.g. a hub too low for the rotor: said, not crashed
+            assert "hub" in str(exc) or "rotor" in str(exc), (name, exc)
+        else:
+            assert t.hub_height_m > 0 and t.rated_kw > 0 and max(t.power_kw) <= 1.05 * t.rated_kw, name

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,7 @@ def library(name: str, hub_height_m: float | None = None) -> Turbine:
     speeds = np.array([float(s) for s in row.index])
     info: dict[str, Any] = {str(k): v for k, v in data.loc[name].items()}
     if hub_height_m is None:
-        heights = [float(h) for h in str(info["hub_height"]).replace(",", ";").split(";") if h.strip()]
+        heights = [float(h) for h in re.split(r"[,;/]", str(info["hub_height"])) if _is_number(h)]
         hub_height_m = heights[0] if heights else GENERIC_PARAMETERS["hub_height_m"]
     check_hub_height(hub_height_m)
     rotor = float(info["rotor_diameter"]) if pd.notna(info["rotor_diameter"]) else None
@@ -155,6 +156,14 @@ def library(name: str, hub_height_m: float | None = None) -> Turbine:
                    tuple(float(s) for s in speeds), tuple(float(v) / 1000 for v in row.to_numpy()),
                    f"windpowerlib {windpowerlib.__version__} turbine library ({info['manufacturer']}; "
                    "oedb data shipped in the package)")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return bool(text.strip())
 
 
 def read_power_curve(path: Path, hub_height_m: float | None = None) -> Turbine:
