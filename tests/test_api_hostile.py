@@ -199,7 +199,8 @@ def test_the_next_link_carries_the_clamped_limit_and_the_filters(env: Env, monke
 # -- every GET route: unknown and repeated parameters, no key needed ----------------------------------------
 
 
-VALID = {"f": "json", "format": "csv", "limit": "5", "offset": "0", "district": "430682", "project_id": "x"}
+VALID = {"f": "json", "format": "csv", "limit": "5", "offset": "0", "district": "430682", "project_id": "x",
+         "lang": "zh", "q": "x"}
 
 
 def _get_urls(env: Env) -> dict[str, tuple[str, str | None]]:
