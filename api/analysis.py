@@ -185,6 +185,24 @@ async def _cached_view(snap: Snapshot, key: str, make: Callable[[StoreState], Aw
     return await asyncio.shield(running)
 
 
+async def district_yield_json(request: Request, service: Service, snap: Snapshot, adcode: str) -> bytes:
+    """A district's yields (PV and wind, totals with P50/P90, targets in energy) as JSON, cached on ``snap``.
+
+    Raises
+    ------
+    geo.errors.NotFoundError
+        For a district the store does not hold.
+    """
+    if adcode not in snap.units:
+        raise NotFoundError(f"no district {adcode[:20]!r}; known: {', '.join(sorted(snap.units))}")
+    data_dir = service.settings.data_dir
+
+    async def make(state: StoreState) -> bytes:
+        return await _pooled(request, district_task, data_dir, adcode, state.projects, state.targets, state.districts)
+
+    return await _cached_view(snap, f"district-yield-{adcode}", make)
+
+
 def register(app: FastAPI, service_of: Any) -> None:
     """Add the analysis, export, map and layer routes."""
 
@@ -251,16 +269,7 @@ def register(app: FastAPI, service_of: Any) -> None:
     async def yield_of_district(request: Request, adcode: str) -> Response:
         check_params(request, [])
         service: Service = service_of(request)
-        snap = service.snapshot
-        if adcode not in snap.units:
-            raise NotFoundError(f"no district {adcode[:20]!r}; known: {', '.join(sorted(snap.units))}")
-        data_dir = service.settings.data_dir
-
-        async def make(state: StoreState) -> bytes:
-            return await _pooled(request, district_task, data_dir, adcode, state.projects, state.targets,
-                                 state.districts)
-
-        return Response(await _cached_view(snap, f"district-yield-{adcode}", make), media_type=JSON)
+        return Response(await district_yield_json(request, service, service.snapshot, adcode), media_type=JSON)
 
     @app.get("/exports/{layer}", tags=["exports"], summary="Download a layer: GeoJSON, CSV (BOM) or GeoPackage",
              responses={200: {"description": "the file", "content": {  # GeoJSON is an object, CSV and GPKG bytes

@@ -10,12 +10,9 @@ import orjson
 from fastapi import FastAPI, Request
 from starlette.responses import HTMLResponse, Response
 
-from api.analysis import _cached_view, _pooled, _problems
+from api.analysis import _problems, district_yield_json
 from api.params import LANG_PARAM, check_params, page_lang
 from api.service import Service
-from api.state import StoreState
-from api.workers import district_task
-from geo.errors import NotFoundError
 from layers.landing import landing_html
 from layers.report import report_html
 from layers.report_data import report_input
@@ -61,15 +58,8 @@ def register(app: FastAPI, service_of: Any) -> None:
         lang = page_lang(request, params)
         service: Service = service_of(request)
         snap = service.snapshot
-        if adcode not in snap.units:
-            raise NotFoundError(f"no district {adcode[:20]!r}; known: {', '.join(sorted(snap.units))}")
         data_dir = service.settings.data_dir
-
-        async def make(state: StoreState) -> bytes:
-            return await _pooled(request, district_task, data_dir, adcode, state.projects, state.targets,
-                                 state.districts)
-
-        summary = orjson.loads(await _cached_view(snap, f"district-yield-{adcode}", make))
+        summary = orjson.loads(await district_yield_json(request, service, snap, adcode))
         other = "en" if lang == "zh" else "zh"
         data = report_input(adcode, summary, snap.state.projects, snap.state.districts, data_dir,
                             service.settings.store.parent / "siting", lang_href=f"?lang={other}")
