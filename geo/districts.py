@@ -14,13 +14,13 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs import STORE_CRS, area_crs
 from geo.files import not_regular_file
 
-STORE_CRS = "EPSG:4326"
-METRIC_CRS = "EPSG:32649"  # UTM 49N: lengths and areas
 LEVELS = ("county", "city", "province")
 OUTLINE_SCALE = 100_000  # outlines are stored as integers of 1e-5 degrees (~1 m)
 _MAGIC = b"energy-planner outlines v1\n"
@@ -221,8 +221,21 @@ def districts_of_frame(frame: gpd.GeoDataFrame) -> dict[str, District]:
             for r in frame.itertuples(index=False)}
 
 
+def _areas_m2(geometries: gpd.GeoSeries) -> np.ndarray:
+    """Areas [m²] of WGS-84 geometries, each measured in its own UTM zone; NaN for a missing or empty one."""
+    zones = [None if g is None or g.is_empty else area_crs(g) for g in geometries]
+    out = np.array([np.nan if g is None else 0.0 for g in geometries])
+    for zone in sorted({z for z in zones if z is not None}):
+        rows = np.array([z == zone for z in zones])
+        out[rows] = geometries[rows].to_crs(zone).area.to_numpy()
+    return out
+
+
 def districts_frame(districts: dict[str, District]) -> gpd.GeoDataFrame:
-    """Districts as a GeoDataFrame in EPSG:4326 (area measured in EPSG:32649)."""
+    """Districts as a GeoDataFrame in EPSG:4326; ``area_km2`` is measured in each district's own UTM zone.
+
+    The zone is the district's centroid's (:func:`geo.crs.area_crs`): EPSG:32649 for Hunan's.
+    """
     gdf = gpd.GeoDataFrame(
         [
             {"adcode": d.adcode, "name_zh": d.name_zh, "name_en": d.name_en, "level": d.level,
@@ -232,5 +245,5 @@ def districts_frame(districts: dict[str, District]) -> gpd.GeoDataFrame:
         geometry="geometry",
         crs=STORE_CRS,
     )
-    gdf["area_km2"] = (gdf.to_crs(METRIC_CRS).area / 1e6).round(1)
+    gdf["area_km2"] = (pd.Series(_areas_m2(gdf.geometry), index=gdf.index) / 1e6).round(1)
     return gdf

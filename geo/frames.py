@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.districts import STORE_CRS, District, county_containing
+from geo.crs import STORE_CRS
+from geo.districts import District, county_containing
 from geo.validate import Dataset
 
 PROJECT_FIELDS = (

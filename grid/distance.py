@@ -1,11 +1,11 @@
 """Distance from many points (siting cells) to the nearest of a set of targets (substations).
 
-The nearest target is picked with a KD-tree in a metric projection (EPSG:32649, UTM 49N, by default) and
-the reported distance is the geodesic on the WGS-84 ellipsoid (``pyproj.Geod``), so it does not carry the
-projection's scale error. Because UTM is conformal with a scale error below 0.1 % in its zone, a
-projected ranking can only disagree with the geodesic one for near-ties; every point whose first and
-k-th projected candidates are within ``TIE_TOLERANCE`` is re-ranked by geodesic distance among its
-``CANDIDATES`` nearest projected candidates.
+The nearest target is picked with a KD-tree in the metric projection the caller gives (the siting grid's:
+the area's UTM zone, :func:`geo.crs.area_crs`) and the reported distance is the geodesic on the WGS-84
+ellipsoid (``pyproj.Geod``), so it does not carry the projection's scale error. Because UTM is conformal
+with a scale error of ~0.1 % at most over an area in its own zone, a projected ranking can only disagree
+with the geodesic one for near-ties; every point whose first and k-th projected candidates are within
+``TIE_TOLERANCE`` is re-ranked by geodesic distance among its ``CANDIDATES`` nearest projected candidates.
 
 Targets must be points. Lines and polygons (a substation's fenced area) are refused rather than guessed
 at: reduce them to points first (e.g. ``representative_point()``), and say so where the distance is
@@ -17,9 +17,9 @@ import pyproj
 from geopandas import GeoDataFrame
 from scipy.spatial import cKDTree
 
+from geo.crs import STORE_CRS
 from grid.errors import GridInputError
 
-WGS84 = "EPSG:4326"
 #: How many projected candidates a near-tie is re-ranked among.
 CANDIDATES = 4
 #: Relative margin of projected distance within which candidates count as tied (UTM scale error < 1e-3).
@@ -37,7 +37,7 @@ def target_lonlat(targets: GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """
     if targets.crs is None:
         raise GridInputError("crs", "targets have no CRS")
-    geoms = targets.geometry.to_crs(WGS84)
+    geoms = targets.geometry.to_crs(STORE_CRS)
     for pos, geom in enumerate(geoms):
         if geom is None or geom.is_empty:
             raise GridInputError("geometry", "missing or empty", f"targets: row {pos}")
@@ -48,7 +48,7 @@ def target_lonlat(targets: GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def nearest(lon: np.ndarray, lat: np.ndarray, targets: GeoDataFrame,
-            crs: str = "EPSG:32649") -> tuple[np.ndarray, np.ndarray]:
+            crs: str) -> tuple[np.ndarray, np.ndarray]:
     """For each query point, the geodesic distance to the nearest target and that target's position.
 
     Parameters
@@ -58,7 +58,8 @@ def nearest(lon: np.ndarray, lat: np.ndarray, targets: GeoDataFrame,
     targets : geopandas.GeoDataFrame
         Point targets in any CRS (reprojected internally).
     crs : str
-        The metric projection the KD-tree works in; it should cover the area (EPSG:32649 for Hunan).
+        The metric projection the KD-tree works in: the siting grid's, a UTM zone covering the area
+        (:func:`geo.crs.area_crs`; EPSG:32649 for Hunan).
 
     Returns
     -------
@@ -83,7 +84,7 @@ def nearest(lon: np.ndarray, lat: np.ndarray, targets: GeoDataFrame,
     if len(targets) == 0:
         return dist, index
     t_lon, t_lat = target_lonlat(targets)
-    to_metric = pyproj.Transformer.from_crs(WGS84, crs, always_xy=True)
+    to_metric = pyproj.Transformer.from_crs(STORE_CRS, crs, always_xy=True)
     tx, ty = to_metric.transform(t_lon, t_lat)
     tree = cKDTree(np.column_stack([tx, ty]))
 

@@ -25,9 +25,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from geo.crs import STORE_CRS
 from grid.errors import GridInputError
 
-WGS84 = "EPSG:4326"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)"
 #: File names the OSM driver reads.
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm")
@@ -132,9 +132,9 @@ def read_osm(path: Path, bbox: tuple[float, float, float, float] | None = None) 
             raise GridInputError("--osm", f"cannot read as an OSM extract ({exc}); allowed: .osm.pbf or .osm XML "
                                  "as exported by osmium, Geofabrik or the OSM editors", where) from None
         if not isinstance(frame, gpd.GeoDataFrame):
-            frame = gpd.GeoDataFrame(frame, geometry=[], crs=WGS84)
+            frame = gpd.GeoDataFrame(frame, geometry=[], crs=STORE_CRS)
         if frame.crs is None:
-            frame = frame.set_crs(WGS84)
+            frame = frame.set_crs(STORE_CRS)
         for col in _COLUMNS[layer]:
             if col not in frame:
                 frame[col] = None
@@ -207,7 +207,7 @@ def osm_substations(layers: dict[str, gpd.GeoDataFrame], source: str = "osm") ->
             rows.append({"id": ident, "name_zh": name, "voltage_kv": voltage_kv(rec["tags"].get("voltage")),
                          "location_precision": "surveyed", "location_source": f"{source} ({ident})",
                          "source": source, "geometry": point})
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=list(COLUMNS)), geometry="geometry", crs=WGS84)
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=list(COLUMNS)), geometry="geometry", crs=STORE_CRS)
     frame["voltage_kv"] = frame["voltage_kv"].astype(float)
     return frame.drop_duplicates("id").reset_index(drop=True)
 
@@ -227,10 +227,11 @@ def osm_power_lines(layers: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     """
     frame = layers.get("lines")
     if frame is None or frame.empty:
-        return gpd.GeoDataFrame({"id": [], "name_zh": [], "power": [], "voltage_kv": []}, geometry=[], crs=WGS84)
+        return gpd.GeoDataFrame({"id": [], "name_zh": [], "power": [], "voltage_kv": []}, geometry=[],
+                                crs=STORE_CRS)
     power = _tag(frame, "power")
     sel = frame[power.isin(POWER_LINE_VALUES)]
     return gpd.GeoDataFrame({"id": [f"osm-w{v}" for v in sel["osm_id"]], "name_zh": _names(sel),
                              "power": power[sel.index].to_numpy(),
                              "voltage_kv": [voltage_kv(t.get("voltage")) for t in sel["tags"]]},
-                            geometry=list(sel.geometry), crs=WGS84)
+                            geometry=list(sel.geometry), crs=STORE_CRS)

@@ -29,10 +29,10 @@ import pyogrio
 import shapely
 
 from geo.coords import COORD_SYSTEMS, CoordinateError, check_lonlat, to_wgs84
+from geo.crs import STORE_CRS
 from geo.vocab import LOCATION_PRECISIONS
 from grid.errors import GridInputError
 
-WGS84 = "EPSG:4326"
 #: Columns of every substations frame, in order.
 COLUMNS = ("id", "name_zh", "voltage_kv", "location_precision", "location_source", "source", "geometry")
 #: Columns a substations CSV must have (``location_precision``, ``crs`` and ``id`` are optional).
@@ -44,7 +44,7 @@ DEFAULT_PRECISION = "surveyed"
 
 def _frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     df = pd.DataFrame(rows, columns=list(COLUMNS))
-    gdf = gpd.GeoDataFrame(df, geometry="geometry", crs=WGS84)
+    gdf = gpd.GeoDataFrame(df, geometry="geometry", crs=STORE_CRS)
     gdf["voltage_kv"] = gdf["voltage_kv"].astype(float)
     return gdf
 
@@ -177,7 +177,7 @@ def _read_vector(path: Path) -> list[dict[str, Any]]:
     name_field = "name" if "name" in gdf.columns else "name_zh" if "name_zh" in gdf.columns else None
     if name_field is None:
         raise GridInputError("name", "missing attribute (name or name_zh)", str(path))
-    lonlat = gdf.geometry.to_crs(WGS84)
+    lonlat = gdf.geometry.to_crs(STORE_CRS)
     rows = []
     for i, (geom, geom_wgs) in enumerate(zip(gdf.geometry, lonlat, strict=True), start=1):
         where = f"{path}: feature {i}"

@@ -159,7 +159,7 @@ def test_nearest_matches_geod_and_brute_force():
     t_lon, t_lat = rng.uniform(109.5, 114.0, 40), rng.uniform(27.0, 30.0, 40)
     targets = gpd.GeoDataFrame(geometry=gpd.points_from_xy(t_lon, t_lat), crs=4326)
     lon, lat = rng.uniform(109.5, 114.0, 3000), rng.uniform(27.0, 30.0, 3000)
-    dist_km, index = nearest(lon, lat, targets)
+    dist_km, index = nearest(lon, lat, targets, "EPSG:32649")
     want_km, want_index = brute_force(lon, lat, t_lon, t_lat)
     np.testing.assert_array_equal(index, want_index)
     assert np.max(np.abs(dist_km - want_km)) * 1000 < 1.0
@@ -172,8 +172,8 @@ def test_nearest_keeps_shape_and_reads_any_target_crs():
     targets = gpd.GeoDataFrame(geometry=[shapely.Point(113.0, 29.0), shapely.Point(113.5, 29.5)], crs=4326)
     lon = np.array([[113.01, 113.49], [113.0, np.nan]])
     lat = np.array([[29.0, 29.5], [29.3, 29.3]])
-    d1, i1 = nearest(lon, lat, targets)
-    d2, i2 = nearest(lon, lat, targets.to_crs(32649))
+    d1, i1 = nearest(lon, lat, targets, "EPSG:32649")
+    d2, i2 = nearest(lon, lat, targets.to_crs(32649), "EPSG:32649")
     assert d1.shape == i1.shape == (2, 2)
     np.testing.assert_array_equal(i1, [[0, 1], [0, -1]])
     np.testing.assert_array_equal(i1, i2)
@@ -189,25 +189,25 @@ def test_near_tie_is_ranked_geodesically(monkeypatch):
     east = GEOD.fwd(lon0, lat0, 90.0, 10_000.0)
     north = GEOD.fwd(lon0, lat0, 0.0, 10_000.2)
     targets = gpd.GeoDataFrame(geometry=[shapely.Point(north[:2]), shapely.Point(east[:2])], crs=4326)
-    dist_km, index = nearest(np.array([lon0]), np.array([lat0]), targets)
+    dist_km, index = nearest(np.array([lon0]), np.array([lat0]), targets, "EPSG:32649")
     assert index[0] == 1
     assert dist_km[0] * 1000 == pytest.approx(10_000.0, abs=1e-3)
     monkeypatch.setattr(distance, "CANDIDATES", 1)  # the projection's choice, shown to differ
-    assert nearest(np.array([lon0]), np.array([lat0]), targets)[1][0] == 0
+    assert nearest(np.array([lon0]), np.array([lat0]), targets, "EPSG:32649")[1][0] == 0
 
 
 def test_nearest_without_targets_is_not_evaluated():
     empty = gpd.GeoDataFrame(geometry=[], crs=4326)
-    dist_km, index = nearest(np.array([113.0, 113.1]), np.array([29.0, 29.1]), empty)
+    dist_km, index = nearest(np.array([113.0, 113.1]), np.array([29.0, 29.1]), empty, "EPSG:32649")
     assert np.isnan(dist_km).all() and (index == -1).all()
 
 
 def test_nearest_refuses_non_points_and_bad_shapes():
     poly = gpd.GeoDataFrame(geometry=[shapely.box(113, 29, 113.1, 29.1)], crs=4326)
     with pytest.raises(GridInputError, match="targets: row 0: geometry: only Point targets"):
-        nearest(np.array([113.0]), np.array([29.0]), poly)
+        nearest(np.array([113.0]), np.array([29.0]), poly, "EPSG:32649")
     pts = gpd.GeoDataFrame(geometry=[shapely.Point(113, 29)], crs=4326)
     with pytest.raises(GridInputError, match="shapes differ"):
-        nearest(np.array([113.0, 113.1]), np.array([29.0]), pts)
+        nearest(np.array([113.0, 113.1]), np.array([29.0]), pts, "EPSG:32649")
     with pytest.raises(GridInputError, match="no CRS"):
-        nearest(np.array([113.0]), np.array([29.0]), gpd.GeoDataFrame(geometry=[shapely.Point(113, 29)]))
+        nearest(np.array([113.0]), np.array([29.0]), gpd.GeoDataFrame(geometry=[shapely.Point(113, 29)]), "EPSG:32649")

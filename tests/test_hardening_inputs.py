@@ -30,7 +30,6 @@ from geo.validate import load
 from solar.errors import SolarInputError
 from solar.mounting import mounting
 from solar.site import site_yield
-from solar.siting.cells import SITING_CRS
 from solar.siting.errors import SitingInputError
 from solar.siting.rules import LAND_RULE_2023, evaluate
 from solar.siting.terrain import sample_slope_aspect
@@ -45,6 +44,8 @@ from solar.weather import (
     read_weather_file,
     typical_year,
 )
+
+SITING_CRS = "EPSG:32649"  # the UTM zone of the Hunan test areas (geo.crs.area_crs)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 YUEYANG = (29.3564, 113.1289)
@@ -431,6 +432,6 @@ def test_implausible_elevations_are_refused(tmp_path, built_store, drawn_area, c
     with pytest.raises(SitingInputError, match=rf"dem\.tif \(DEM\): elevation {value:g} m at \(.*\) in the DEM's CRS "
                                                r"is outside -500\.\.9000 m \(\d+ such pixel\(s\)\): an undeclared "
                                                "nodata value"):
-        sample_slope_aspect(dem, Affine(1000.0, 0, x, 0, -1000.0, y), (110, 8))
+        sample_slope_aspect(dem, Affine(1000.0, 0, x, 0, -1000.0, y), (110, 8), SITING_CRS)
     assert cli(*site_args(built_store, polygon, dem, tmp_path / "out")) == 2
     assert "outside -500..9000 m" in one_line_error(capsys)

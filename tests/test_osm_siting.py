@@ -14,10 +14,12 @@ from shapely.geometry import Point, box
 
 from api.cli import main
 from grid.osm import osm_power_lines, osm_substations, read_osm, voltage_kv
-from solar.siting.cells import SITING_CRS, candidate_grid
+from solar.siting.cells import candidate_grid
 from solar.siting.errors import SitingInputError
 from solar.siting.run import site_area
 from solar.siting.tiles import mosaic_for_area
+
+SITING_CRS = "EPSG:32649"  # the UTM zone of the Hunan test areas (geo.crs.area_crs)
 
 # a 12 km x 10 km area in 临湘 (UTM 49N metres)
 X0, Y0, X1, Y1 = 740_000.0, 3_260_000.0, 752_000.0, 3_270_000.0

@@ -11,7 +11,9 @@ import rasterio
 from api.cli import main
 from geo.store.file import read_table
 from layers.siting_layer import site_popup_html, siting_feature_group
-from solar.siting.cells import SITING_CRS, candidate_grid, district_polygon
+from solar.siting.cells import candidate_grid, district_polygon
+
+SITING_CRS = "EPSG:32649"  # the UTM zone of the Hunan test areas (geo.crs.area_crs)
 
 NO_DATA_CRITERIA = ("slope", "permanent_basic_farmland", "ecological_red_line")
 

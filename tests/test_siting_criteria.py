@@ -99,7 +99,7 @@ def test_utm_plane_dem_sampled_onto_grid(tmp_path):
     # a 100 m grid that starts inside the DEM and runs 1 km past its east edge
     grid = Affine(100.0, 0, X0 + 1000, 0, -100.0, Y0 - 1000)
     shape = (60, 90)
-    slope, aspect = sample_slope_aspect(dem, grid, shape)
+    slope, aspect = sample_slope_aspect(dem, grid, shape, UTM)
     gx, gy = cell_centres(grid, shape)
     inside = gx < X0 + 9000 - 100
     outside = gx > X0 + 9000 + 100
@@ -123,7 +123,7 @@ def test_geographic_dem_over_hunan(tmp_path):
     gx0, gy0 = TO_UTM.transform(lon0 + 0.01, lat0 - 0.01)
     grid = Affine(50.0, 0, gx0, 0, -50.0, gy0)
     shape = (150, 150)
-    slope, aspect = sample_slope_aspect(dem, grid, shape)
+    slope, aspect = sample_slope_aspect(dem, grid, shape, UTM)
     gx, gy = cell_centres(grid, shape)
     assert np.isfinite(slope).all()
     assert np.abs(slope - math.degrees(math.atan(math.hypot(a, b)))).max() < 0.5
@@ -138,7 +138,7 @@ def test_cone_faces_away_from_its_peak(tmp_path):
     cx, cy = X0 + 2010, Y0 - 2010
     dem = write_raster(tmp_path / "cone.tif", 800 - 0.3 * np.hypot(x - cx, y - cy), t, UTM)
     grid = Affine(200.0, 0, X0 + 10, 0, -200.0, Y0 - 10)
-    slope, aspect = sample_slope_aspect(dem, grid, (20, 20))
+    slope, aspect = sample_slope_aspect(dem, grid, (20, 20), UTM)
     gx, gy = cell_centres(grid, (20, 20))
     away = np.hypot(gx - cx, gy - cy) > 400  # off the peak's kink
     assert np.abs(slope[away] - math.degrees(math.atan(0.3))).max() < 0.1
@@ -153,20 +153,21 @@ def test_dem_errors(tmp_path):
     t = Affine(30.0, 0, X0, 0, -30.0, Y0)
     z = np.ones((50, 50), dtype="float32")
     with pytest.raises(SitingInputError, match="no CRS"):
-        sample_slope_aspect(write_raster(tmp_path / "nocrs.tif", z, t, None), grid, shape)
+        sample_slope_aspect(write_raster(tmp_path / "nocrs.tif", z, t, None), grid, shape, UTM)
     with pytest.raises(SitingInputError, match=r"2 bands: choose one \(band=1..2\)"):
-        sample_slope_aspect(write_raster(tmp_path / "two.tif", np.stack([z, z]), t, UTM), grid, shape)
+        sample_slope_aspect(write_raster(tmp_path / "two.tif", np.stack([z, z]), t, UTM), grid, shape, UTM)
     with pytest.raises(SitingInputError, match="all nodata"):
-        sample_slope_aspect(write_raster(tmp_path / "void.tif", z * 0 - 9999, t, UTM, nodata=-9999), grid, shape)
+        sample_slope_aspect(write_raster(tmp_path / "void.tif", z * 0 - 9999, t, UTM, nodata=-9999), grid, shape, UTM)
     with pytest.raises(SitingInputError, match="does not overlap"):
-        sample_slope_aspect(write_raster(tmp_path / "far.tif", z, t @ Affine.translation(5000, 0), UTM), grid, shape)
+        far = write_raster(tmp_path / "far.tif", z, t @ Affine.translation(5000, 0), UTM)
+        sample_slope_aspect(far, grid, shape, UTM)
     bad = tmp_path / "text.tif"
     bad.write_text("not a raster")
     with pytest.raises(SitingInputError, match=r"text\.tif \(DEM\): cannot read as a raster"):
-        sample_slope_aspect(bad, grid, shape)
+        sample_slope_aspect(bad, grid, shape, UTM)
     with pytest.raises(SitingInputError, match="north-up"):
-        sample_slope_aspect(tmp_path / "two.tif", Affine(100.0, 0, X0, 0, 100.0, Y0), shape)
-    slope, _ = sample_slope_aspect(tmp_path / "two.tif", grid, shape, band=2)
+        sample_slope_aspect(tmp_path / "two.tif", Affine(100.0, 0, X0, 0, 100.0, Y0), shape, UTM)
+    slope, _ = sample_slope_aspect(tmp_path / "two.tif", grid, shape, UTM, band=2)
     assert np.nanmax(slope) == 0
 
 
@@ -184,7 +185,7 @@ def landcover_raster(tmp_path, codes, name="lc.tif", nodata=0):
 def test_landcover_on_grid(tmp_path, resampling):
     path = landcover_raster(tmp_path, [10, 20, 30, 40, 50, 60, 80, 90, 95, 0])
     grid = Affine(100.0, 0, X0, 0, -100.0, Y0)
-    codes = sample_landcover(path, grid, (12, 12), resampling=resampling)
+    codes = sample_landcover(path, grid, (12, 12), UTM, resampling=resampling)
     assert codes.dtype == np.int32
     np.testing.assert_array_equal(codes[0], [10, 20, 30, 40, 50, 60, 80, 90, 95, -1, -1, -1])
     assert (codes[10:] == -1).all()  # beyond the raster
@@ -197,28 +198,28 @@ def test_landcover_mode_takes_the_majority(tmp_path):
     data[4:6, 4:6] = 10  # centre pixels tree cover
     path = write_raster(tmp_path / "lc.tif", data, t, UTM, nodata=0)
     grid = Affine(100.0, 0, X0, 0, -100.0, Y0)
-    assert sample_landcover(path, grid, (1, 1), resampling="mode")[0, 0] == 40
-    assert sample_landcover(path, grid, (1, 1), resampling="nearest")[0, 0] == 10
+    assert sample_landcover(path, grid, (1, 1), UTM, resampling="mode")[0, 0] == 40
+    assert sample_landcover(path, grid, (1, 1), UTM, resampling="nearest")[0, 0] == 10
 
 
 def test_landcover_errors(tmp_path):
     grid = Affine(100.0, 0, X0, 0, -100.0, Y0)
     path = landcover_raster(tmp_path, [10, 7, 40, 200])
     with pytest.raises(SitingInputError) as err:
-        sample_landcover(path, grid, (5, 5))
+        sample_landcover(path, grid, (5, 5), UTM)
     assert "code(s) not in the legend: 7, 200" in str(err.value)
     assert "10 tree_cover" in str(err.value) and "100 moss_lichen" in str(err.value)
     with pytest.raises(SitingInputError, match="unknown legend 'corine'; allowed: worldcover, clcd"):
-        sample_landcover(path, grid, (5, 5), legend="corine")
+        sample_landcover(path, grid, (5, 5), UTM, legend="corine")
     clcd = landcover_raster(tmp_path, [1, 2, 9, 255, 3, 3, 3, 3, 3, 3], name="clcd.tif", nodata=None)
     with pytest.raises(SitingInputError, match=r"not in the legend: 255; legend codes: 1 cropland, 2 forest"):
-        sample_landcover(clcd, grid, (5, 5), legend="clcd")
-    codes = sample_landcover(clcd, grid, (1, 5), legend="clcd", nodata=255)
+        sample_landcover(clcd, grid, (5, 5), UTM, legend="clcd")
+    codes = sample_landcover(clcd, grid, (1, 5), UTM, legend="clcd", nodata=255)
     assert codes.tolist() == [[1, 2, 9, -1, 3]]
     floats = write_raster(tmp_path / "f.tif", np.full((20, 20), 40.5, dtype="float32"),
                           Affine(10.0, 0, X0, 0, -10.0, Y0), UTM)
     with pytest.raises(SitingInputError, match="non-integer values"):
-        sample_landcover(floats, grid, (1, 1))
+        sample_landcover(floats, grid, (1, 1), UTM)
 
 
 # --- exclusion layers -------------------------------------------------------------------------------------
@@ -264,7 +265,7 @@ def lake_file(tmp_path) -> tuple[Path, shapely.Polygon]:
 def test_buffered_polygon_is_fully_masked(tmp_path, buffer_m):
     path, lake = lake_file(tmp_path)
     grid, shape = Affine(50.0, 0, X0, 0, -50.0, Y0), (80, 80)
-    masks = exclusion_masks([parse_exclude(f"{path}:water:{buffer_m}")], grid, shape)
+    masks = exclusion_masks([parse_exclude(f"{path}:water:{buffer_m}")], grid, shape, UTM)
     assert list(masks) == ["lakes"]
     mask = masks["lakes"]
     gx, gy = cell_centres(grid, shape)
@@ -284,7 +285,7 @@ def test_read_layer_repairs_and_counts(tmp_path):
                            crs=4326)
     path = tmp_path / "reserve.gpkg"
     gdf.to_file(path)
-    out = read_layer(ExclusionLayer("reserve", path, "protected_area"))
+    out = read_layer(ExclusionLayer("reserve", path, "protected_area"), UTM)
     assert len(out) == 3 and out.crs.to_epsg() == 32649
     assert out.attrs["repaired_invalid"] == 1 and out.attrs["null_geometries"] == 1
     assert out.geometry.iloc[:2].is_valid.all()
@@ -296,13 +297,13 @@ def test_read_layer_errors(tmp_path):
     nocrs = tmp_path / "nocrs.gpkg"
     gpd.GeoDataFrame({"id": [1]}, geometry=[shapely.box(0, 0, 1, 1)]).to_file(nocrs)
     with pytest.raises(SitingInputError, match=r"nocrs\.gpkg \(exclusion other\): the file declares no CRS"):
-        read_layer(ExclusionLayer("nocrs", nocrs, "other"))
+        read_layer(ExclusionLayer("nocrs", nocrs, "other"), UTM)
     empty = tmp_path / "empty.geojson"
     empty.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
     with pytest.raises(SitingInputError, match="no features"):
-        read_layer(ExclusionLayer("empty", empty, "water"))
+        read_layer(ExclusionLayer("empty", empty, "water"), UTM)
     with pytest.raises(SitingInputError, match="file not found"):
-        read_layer(ExclusionLayer("gone", tmp_path / "gone.geojson", "water"))
+        read_layer(ExclusionLayer("gone", tmp_path / "gone.geojson", "water"), UTM)
     with pytest.raises(SitingInputError, match="unknown kind"):
         ExclusionLayer("x", empty, "lake")
 
@@ -314,7 +315,7 @@ def test_masks_by_kind_combine_layers(tmp_path):
     gpd.GeoDataFrame(geometry=[shapely.box(X0 + 3000, Y0 - 3000, X0 + 3100, Y0 - 2900)], crs=UTM).to_file(pond)
     layers = [parse_exclude(f"{path}:water"), parse_exclude(f"{pond}:water")]
     grid, shape = Affine(50.0, 0, X0, 0, -50.0, Y0), (80, 80)
-    masks = exclusion_masks(layers, grid, shape)
+    masks = exclusion_masks(layers, grid, shape, UTM)
     assert list(masks) == ["lakes", "lakes#2"]
     by_kind = masks_by_kind(layers, masks)
     assert list(by_kind) == ["water"]

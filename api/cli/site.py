@@ -1,6 +1,6 @@
 """``energy-planner site``: where can a district put the PV its target still lacks.
 
-Scans a district (``--district ADCODE``) or a drawn polygon (``--polygon FILE``) on a grid in EPSG:32649,
+Scans a district (``--district ADCODE``) or a drawn polygon (``--polygon FILE``) on a grid in the area's UTM zone,
 applies a rule set and the user's exclusion layers and rasters, scores and merges the cells into candidate
 sites, and writes rasters (COG), candidates (GeoJSON, GeoPackage), the supply curve (CSV), a report
 (JSON, Markdown) and a map (HTML) to ``--out`` (default ``var/siting/<adcode>``).

@@ -1,6 +1,8 @@
-"""The candidate grid: square cells in EPSG:32649 (UTM 49N) over a district or a drawn polygon.
+"""The candidate grid: square cells in the area's UTM zone over a district or a drawn polygon.
 
-The grid's bounds are snapped to multiples of the resolution in UTM metres, so two runs at the same
+The grid is laid in the WGS-84 UTM zone of the area's centroid (EPSG:32649, UTM 49N, for Hunan), so a cell's
+area is right within ~0.1 % anywhere in China. The grid's bounds are snapped to multiples of the resolution in
+UTM metres, so two runs at the same
 resolution share cell edges (rasters from different runs line up). A cell belongs to the area when its
 centre lies inside the polygon (GDAL's rasterisation rule, ``all_touched=False``); cells outside are kept
 in the arrays (the rasters cover the bounding box) and marked ``inside = False``.
@@ -21,14 +23,11 @@ from pyproj import Transformer
 from rasterio.features import rasterize
 from shapely.geometry.base import BaseGeometry
 
+from geo.crs import STORE_CRS, area_crs
 from solar.siting.errors import SitingInputError
 
-SITING_CRS = "EPSG:32649"
-WGS84 = "EPSG:4326"
 #: Allowed cell sizes [m]: below 100 m the offline inputs mean nothing; above 5 km a cell is a district.
 RESOLUTION_LIMITS_M = (100.0, 5000.0)
-#: UTM 49N covers 108-114 E; beyond 102-120 E its scale error passes ~0.5 %: such polygons are refused.
-LONGITUDE_LIMITS = (102.0, 120.0)
 #: Refuse grids so large they would not fit in memory on one machine (about 40 bytes per cell are held).
 MAX_CELLS = 60_000_000
 POLYGON_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
@@ -36,28 +35,28 @@ POLYGON_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
 
 @dataclass(frozen=True, eq=False)
 class CandidateGrid:
-    """Square cells over an area, in EPSG:32649.
+    """Square cells over an area, in the area's UTM zone.
 
     Attributes
     ----------
     transform : affine.Affine
-        North-up transform of the grid (cell (0, 0) is the north-west corner) [m, EPSG:32649].
+        North-up transform of the grid (cell (0, 0) is the north-west corner) [m, ``crs``].
     shape : tuple of int
         (rows, cols).
     crs : str
-        ``"EPSG:32649"``.
+        The UTM zone of the area's centroid (:func:`geo.crs.area_crs`), e.g. ``"EPSG:32649"`` for Hunan.
     inside : numpy.ndarray of bool
         (rows, cols): the cell's centre is inside the polygon.
     lon, lat : numpy.ndarray of float
         (rows, cols): cell centres [degrees, WGS-84].
     cell_area_km2 : float
-        Area of one cell [km²] (resolution², UTM grid metres; the UTM scale error here is < 0.1 %).
+        Area of one cell [km²] (resolution², UTM grid metres; the scale error in the area's own zone is ~0.1 % at most).
     resolution_m : float
         Cell size [m].
     polygon : shapely geometry
         The area, EPSG:4326.
     polygon_utm : shapely geometry
-        The area, EPSG:32649.
+        The area, in ``crs``.
     name : str
         What the area is (``"430682 临湘市"``, or the polygon file's name).
     adcode : str or None
@@ -95,7 +94,7 @@ class CandidateGrid:
         Returns
         -------
         tuple of float
-            (west, south, east, north) [m, EPSG:32649].
+            (west, south, east, north) [m, ``crs``].
         """
         rows, cols = self.shape
         west, north = self.transform.c, self.transform.f
@@ -154,7 +153,7 @@ def district_polygon(districts: gpd.GeoDataFrame, adcode: str) -> tuple[BaseGeom
         raise SitingInputError("district", f"unknown adcode {adcode!r} (known: {known})")
     crs = districts.crs
     if crs is not None and crs.to_epsg() != 4326:
-        match = match.to_crs(WGS84)
+        match = match.to_crs(STORE_CRS)
     row = match.iloc[0]
     return row.geometry, f"{row['adcode']} {row['name_zh']}"
 
@@ -190,7 +189,7 @@ def read_polygon(path: Path) -> BaseGeometry:
     if frame.crs is None:
         raise SitingInputError(f"polygon {path}",
                                "the file has no CRS (give a GeoJSON, which is WGS-84, or a file with one)")
-    frame = frame.to_crs(WGS84)
+    frame = frame.to_crs(STORE_CRS)
     polys = [g for g in frame.geometry if g is not None and g.geom_type in ("Polygon", "MultiPolygon")]
     if not polys:
         types = sorted({g.geom_type for g in frame.geometry if g is not None}) or ["none"]
@@ -198,33 +197,38 @@ def read_polygon(path: Path) -> BaseGeometry:
     return shapely.make_valid(shapely.union_all(polys))
 
 
-def to_utm(geom: BaseGeometry) -> BaseGeometry:
-    """A geometry from EPSG:4326 to EPSG:32649.
+def to_utm(geom: BaseGeometry, crs: str) -> BaseGeometry:
+    """A geometry from EPSG:4326 to a UTM zone.
 
     Parameters
     ----------
     geom : shapely geometry
         [degrees, WGS-84].
+    crs : str
+        The UTM zone (:func:`geo.crs.area_crs`).
 
     Returns
     -------
     shapely geometry
-        [m, UTM 49N].
+        [m, ``crs``].
     """
-    return gpd.GeoSeries([geom], crs=WGS84).to_crs(SITING_CRS).iloc[0]
+    return gpd.GeoSeries([geom], crs=STORE_CRS).to_crs(crs).iloc[0]
 
 
-def cell_centres_lonlat(transform: Affine, row0: int, row1: int, cols: int) -> tuple[np.ndarray, np.ndarray]:
+def cell_centres_lonlat(transform: Affine, row0: int, row1: int, cols: int, crs: str
+                        ) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude of the cell centres of rows ``row0:row1`` (all ``cols`` columns) of a grid.
 
     Parameters
     ----------
     transform : affine.Affine
-        The grid's north-up transform [m, EPSG:32649].
+        The grid's north-up transform [m, ``crs``].
     row0, row1 : int
         First row and the row after the last.
     cols : int
         Columns of the grid.
+    crs : str
+        The grid's CRS.
 
     Returns
     -------
@@ -233,14 +237,16 @@ def cell_centres_lonlat(transform: Affine, row0: int, row1: int, cols: int) -> t
     """
     c, r = np.meshgrid(np.arange(cols) + 0.5, np.arange(row0, row1) + 0.5)
     x, y = transform @ (c, r)
-    to_wgs = Transformer.from_crs(SITING_CRS, WGS84, always_xy=True)
+    to_wgs = Transformer.from_crs(crs, STORE_CRS, always_xy=True)
     lon, lat = to_wgs.transform(np.asarray(x), np.asarray(y))
     return np.asarray(lon), np.asarray(lat)
 
 
 def candidate_grid(polygon: BaseGeometry, resolution_m: float, *, name: str = "", adcode: str | None = None
                    ) -> CandidateGrid:
-    """Cells of ``resolution_m`` over ``polygon`` (EPSG:4326), bounds snapped to the resolution in EPSG:32649.
+    """Cells of ``resolution_m`` over ``polygon`` (EPSG:4326), laid in the area's UTM zone.
+
+    The zone is :func:`geo.crs.area_crs`'s; the bounds are snapped to the resolution in that zone's metres.
 
     Parameters
     ----------
@@ -256,24 +262,20 @@ def candidate_grid(polygon: BaseGeometry, resolution_m: float, *, name: str = ""
     Raises
     ------
     SitingInputError
-        Resolution out of range, an empty or non-polygonal area, an area outside UTM 49N's useful range, a
-        grid too large, or an area smaller than one cell (no cell centre inside).
+        Resolution out of range, an empty or non-polygonal area, a grid too large, or an area smaller than
+        one cell (no cell centre inside).
 
     Returns
     -------
     CandidateGrid
-        The cells (EPSG:32649), with the inside mask and the centres [degrees].
+        The cells (in the area's UTM zone), with the inside mask and the centres [degrees].
     """
     res = check_resolution(resolution_m)
     if polygon is None or polygon.is_empty or polygon.geom_type not in ("Polygon", "MultiPolygon"):
         kind = "empty" if polygon is None or polygon.is_empty else polygon.geom_type
         raise SitingInputError("polygon", f"{name or 'area'}: needs a Polygon or MultiPolygon, got {kind}")
-    west, _, east, _ = polygon.bounds
-    lo, hi = LONGITUDE_LIMITS
-    if west < lo or east > hi:
-        raise SitingInputError("polygon", f"{name or 'area'} spans {west:.2f}..{east:.2f} E, outside {lo:g}..{hi:g} E "
-                               f"where {SITING_CRS} (UTM 49N) measures within ~0.5 %")
-    utm = to_utm(polygon)
+    crs = area_crs(polygon)
+    utm = to_utm(polygon, crs)
     x0, y0, x1, y1 = utm.bounds
     x0, y0 = math.floor(x0 / res) * res, math.floor(y0 / res) * res
     x1, y1 = math.ceil(x1 / res) * res, math.ceil(y1 / res) * res
@@ -287,7 +289,7 @@ def candidate_grid(polygon: BaseGeometry, resolution_m: float, *, name: str = ""
     if not inside.any():
         raise SitingInputError("resolution_m", f"{name or 'the area'} holds no cell centre at {res:g} m: choose a "
                                "finer resolution")
-    lon, lat = cell_centres_lonlat(transform, 0, rows, cols)
-    return CandidateGrid(transform=transform, shape=(rows, cols), crs=SITING_CRS, inside=inside, lon=lon, lat=lat,
+    lon, lat = cell_centres_lonlat(transform, 0, rows, cols, crs)
+    return CandidateGrid(transform=transform, shape=(rows, cols), crs=crs, inside=inside, lon=lon, lat=lat,
                          cell_area_km2=res * res / 1e6, resolution_m=res, polygon=polygon, polygon_utm=utm,
                          name=name, adcode=adcode)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from geo.rollup import target_gaps
 from solar.portfolio import PV_METRICS
-from solar.siting.cells import SITING_CRS, CandidateGrid
+from solar.siting.cells import CandidateGrid
 from solar.siting.report import coverage_line, target_label, upper_bound_note
 
 GAP_COLUMNS = ["target_id", "adcode", "metric", "year", "target_mw", "named_mw", "gap_mw"]
@@ -43,7 +43,7 @@ def area_gaps(grid: CandidateGrid, projects: pd.DataFrame, targets: pd.DataFrame
     """
     adcode = grid.adcode
     if adcode is None:  # a drawn polygon: the county holding most of it
-        counties = districts[districts["level"] != "city"].to_crs(SITING_CRS)
+        counties = districts[districts["level"] != "city"].to_crs(grid.crs)
         overlap = counties.geometry.intersection(grid.polygon_utm).area
         if overlap.empty or float(overlap.max()) <= 0:
             return pd.DataFrame(columns=GAP_COLUMNS), None

@@ -138,7 +138,7 @@ def parse_exclude(spec: str, default_buffers_m: dict[str, float] | None = None) 
     return ExclusionLayer(name=path.stem, path=path, kind=kind, buffer_m=buffer_m)
 
 
-def read_layer(layer: ExclusionLayer, crs: str = "EPSG:32649") -> gpd.GeoDataFrame:
+def read_layer(layer: ExclusionLayer, crs: str) -> gpd.GeoDataFrame:
     """Read an exclusion layer and reproject it to ``crs``.
 
     Invalid geometries are repaired with ``shapely.make_valid``; features without geometry are kept
@@ -263,7 +263,7 @@ def layer_mask(gdf: gpd.GeoDataFrame, buffer_m: float, transform: Affine, shape:
 
 
 def exclusion_masks(layers: list[ExclusionLayer], transform: Affine, shape: tuple[int, int],
-                    crs: str = "EPSG:32649") -> dict[str, np.ndarray]:
+                    crs: str) -> dict[str, np.ndarray]:
     """One mask per layer on the candidate grid: True on every cell the buffered geometry touches.
 
     Parameters

@@ -98,7 +98,7 @@ def class_mask(codes: np.ndarray, legend: str, names: tuple[str, ...] | list[str
     return np.isin(codes, [by_name[n] for n in names])
 
 
-def sample_landcover(path: Path, transform: Affine, shape: tuple[int, int], crs: str = "EPSG:32649",
+def sample_landcover(path: Path, transform: Affine, shape: tuple[int, int], crs: str,
                      legend: str = "worldcover", band: int | None = None, nodata: int | None = None,
                      resampling: str = "mode") -> np.ndarray:
     """Land-cover codes on the candidate grid.

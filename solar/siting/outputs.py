@@ -3,7 +3,8 @@
 Every file is written to a temporary name beside its destination and renamed over it
 (:func:`geo.export.atomic_write`), so an interrupted run leaves the old file or a complete new one.
 
-- Rasters (GDAL's ``COG`` driver: tiled, DEFLATE, internal overviews; EPSG:32649, the candidate grid):
+- Rasters (GDAL's ``COG`` driver: tiled, DEFLATE, internal overviews; the candidate grid's CRS,
+  the area's UTM zone):
   ``suitability.tif`` (score 0-1, float32), ``specific_yield.tif`` [kWh/kWp, float32],
   ``dist_substation.tif`` [km, float32], nodata :data:`NODATA` outside the area (and, for the score, on
   excluded cells); ``exclusion.tif`` (uint8 codes :data:`solar.siting.rules.EXCLUSION_CODES`, 255 outside).

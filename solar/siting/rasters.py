@@ -1,6 +1,6 @@
 """Raster helpers every siting input shares: the grid's description, reading a window, resampling onto the grid.
 
-The candidate grid is north-up and axis-aligned in a metric CRS (EPSG:32649, :mod:`solar.siting.cells`). A
+The candidate grid is north-up and axis-aligned in a metric CRS (the area's UTM zone, :mod:`solar.siting.cells`). A
 user raster (DEM, land cover) may be in any CRS with a declared one: :func:`read_window` reads only the part
 that covers the grid (plus :data:`PAD_PX` pixels for 3x3 windows and resampling kernels),
 :func:`reproject_to_grid` resamples an array onto the grid, and :func:`raster_overlaps` tells whether a
@@ -76,7 +76,7 @@ def grid_bounds(transform: Affine, shape: tuple[int, int]) -> tuple[float, float
     return transform.c, transform.f + transform.e * rows, transform.c + transform.a * cols, transform.f
 
 
-def read_window(path: Path, transform: Affine, shape: tuple[int, int], crs: str = "EPSG:32649",
+def read_window(path: Path, transform: Affine, shape: tuple[int, int], crs: str,
                 band: int | None = None, what: str = "raster") -> tuple[np.ma.MaskedArray, Affine, CRS]:
     """Read the part of one band of a raster that covers the candidate grid (plus ``PAD_PX`` pixels).
 

@@ -590,7 +590,7 @@ def assumptions(*, grid: CandidateGrid, inputs: ScanInputs, mounting: Mounting, 
                            f"the same for projects beyond {MAX_PROJECT_KM:g} km; distances are geodesic (WGS-84); "
                            "dist_substation.tif holds the distance to the nearest known substation, however far"),
         "projects": projects_reason,
-        "cells": (f"{grid.resolution_m:g} m cells in EPSG:32649, bounds snapped to the resolution; a cell is in the "
+        "cells": (f"{grid.resolution_m:g} m cells in {grid.crs}, bounds snapped to the resolution; a cell is in the "
                   "area when its centre is; site outlines are clipped to the area and their capacity is that of the "
                   "clipped area"),
         "sites": (f"contiguous suitable cells (8-connectivity) within {block_m:g} m aggregation blocks; sites under "
@@ -764,7 +764,7 @@ def report_markdown(report: Mapping[str, Any]) -> str:
     r = plain(report)
     cells = r["cells"]
     lines = [f"# PV siting: {r['area']}", "",
-             f"Resolution {r['resolution_m']:g} m, EPSG:32649; {cells['inside']:,} cells inside the area "
+             f"Resolution {r['resolution_m']:g} m, {r['crs']}; {cells['inside']:,} cells inside the area "
              f"({cells['area_km2']:,.1f} km²), {cells['excluded']:,} excluded, {cells['candidate']:,} candidate cells; "
              f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.1f} MW, "
              f"{r['sites']['annual_mwh']:,.0f} MWh/yr. Runtime {r['runtime_s']:.1f} s ({r['scan']['scheduler']}).", "",

@@ -38,11 +38,12 @@ import pandas as pd
 from affine import Affine
 from tqdm import tqdm
 
+from geo.crs import STORE_CRS
 from grid.distance import nearest
 from solar.batch import scan as batch_scan
 from solar.mounting import Mounting
 from solar.site import site_yield
-from solar.siting.cells import SITING_CRS, WGS84, CandidateGrid, cell_centres_lonlat
+from solar.siting.cells import CandidateGrid, cell_centres_lonlat
 from solar.siting.errors import SitingInputError
 from solar.siting.exclusions import ExclusionLayer, exclusion_masks, layer_names
 from solar.siting.landcover import NO_DATA, sample_landcover
@@ -175,8 +176,8 @@ def colocated(points: gpd.GeoDataFrame, columns: tuple[str, ...] = ("id", "volta
         One row per coordinate [degrees, EPSG:4326], with ``count``.
     """
     if points.empty:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=WGS84)
-    pts = points.to_crs(WGS84)
+        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=STORE_CRS)
+    pts = points.to_crs(STORE_CRS)
     key = [f"{x:.7f},{y:.7f}" for x, y in zip(pts.geometry.x, pts.geometry.y, strict=True)]
     frame = pd.DataFrame({c: pts[c].to_numpy() if c in pts else None for c in columns}).assign(_key=key)
     frame["_geometry"] = list(pts.geometry)
@@ -192,7 +193,7 @@ def colocated(points: gpd.GeoDataFrame, columns: tuple[str, ...] = ("id", "volta
         row["count"] = len(group)
         row["geometry"] = group["_geometry"].iloc[0]
         rows.append(row)
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs=WGS84)
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=STORE_CRS)
 
 
 # -- inputs and one chunk ------------------------------------------------------------------------------
@@ -205,7 +206,7 @@ class ScanInputs:
     Attributes
     ----------
     transform, shape, crs
-        The candidate grid (north-up, EPSG:32649).
+        The candidate grid (north-up, in its area's UTM zone).
     weather : AreaWeather
         The weather of the area.
     mounting : Mounting
@@ -301,7 +302,7 @@ def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> 
     rows, cols = row1 - row0, inputs.shape[1]
     shape = (rows, cols)
     transform = inputs.transform @ Affine.translation(0, row0)
-    lon, lat = cell_centres_lonlat(inputs.transform, row0, row1, cols)
+    lon, lat = cell_centres_lonlat(inputs.transform, row0, row1, cols, inputs.crs)
     out: dict[str, Any] = {"row0": row0, "row1": row1}
     yield_ = np.full(shape, np.nan)
     if inside.any():
@@ -318,8 +319,8 @@ def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> 
     out["specific_yield_kwh_per_kwp"] = yield_
     out["capacity_factor"] = yield_ / HOURS_PER_YEAR
     qlon, qlat = np.where(inside, lon, np.nan), np.where(inside, lat, np.nan)
-    out["dist_substation_km"], out["substation_index"] = nearest(qlon, qlat, inputs.substations)
-    out["dist_project_km"], out["project_index"] = nearest(qlon, qlat, inputs.projects)
+    out["dist_substation_km"], out["substation_index"] = nearest(qlon, qlat, inputs.substations, inputs.crs)
+    out["dist_project_km"], out["project_index"] = nearest(qlon, qlat, inputs.projects, inputs.crs)
     xs = transform.c + transform.a * (np.arange(cols) + 0.5)
     ys = transform.f + transform.e * (np.arange(rows) + 0.5)
     gx, gy = np.meshgrid(xs, ys)
@@ -582,10 +583,10 @@ def scan_inputs(grid: CandidateGrid, *, data_dir: Path, mounting: Mounting, subs
     area_weather = AreaWeather(str(data_dir), round(float(point.y), 5), round(float(point.x), 5), weather)
     factor = _rows_factor(area_weather, mounting, engine) if calibrate_rows else 1.0
     return ScanInputs(
-        transform=grid.transform, shape=grid.shape, crs=grid.crs if grid.crs else SITING_CRS, weather=area_weather,
+        transform=grid.transform, shape=grid.shape, crs=grid.crs, weather=area_weather,
         mounting=mounting, rows_factor=factor, substations=colocated(substations),
         projects=colocated(projects, ("id", "location_precision", "category")),
         dem=None if dem is None else str(dem), landcover=None if landcover is None else str(landcover),
         legend=legend, exclusions=tuple(exclusions), engine=engine, sun_band_deg=sun_band_deg,
-        roads=None if roads is None else roads.to_crs(grid.crs if grid.crs else SITING_CRS),
+        roads=None if roads is None else roads.to_crs(grid.crs),
     )

@@ -31,7 +31,8 @@ from rasterio.features import shapes
 from scipy import ndimage
 from shapely.geometry import shape
 
-from solar.siting.cells import SITING_CRS, WGS84, CandidateGrid
+from geo.crs import STORE_CRS
+from solar.siting.cells import CandidateGrid
 from solar.siting.errors import SitingInputError
 
 #: Land-use density of ground-mounted fixed-tilt utility PV [MWp/km²] (assumption; see the module text).
@@ -144,7 +145,7 @@ def block_labels(suitable: np.ndarray, block_cells: int) -> np.ndarray:
 
 
 def _site_geometries(labels: np.ndarray, grid: CandidateGrid, ids: np.ndarray) -> dict[int, Any]:
-    """Union of each label's cells (EPSG:32649), clipped to the area's polygon."""
+    """Union of each label's cells (the grid's CRS), clipped to the area's polygon."""
     parts: dict[int, list[Any]] = {}
     for geom, value in shapes(labels, mask=labels > 0, transform=grid.transform, connectivity=8):
         parts.setdefault(int(value), []).append(shape(geom))
@@ -202,7 +203,7 @@ class SiteOptions:
 
 
 def _empty_sites() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(columns=list(SITE_COLUMNS), geometry="geometry", crs=WGS84)
+    return gpd.GeoDataFrame(columns=list(SITE_COLUMNS), geometry="geometry", crs=STORE_CRS)
 
 
 def _site_cells(labels: np.ndarray, arrays: Mapping[str, np.ndarray], score: np.ndarray,
@@ -243,10 +244,10 @@ def _name_neighbours(stats: pd.DataFrame, isub: pd.Series, iproj: pd.Series, sub
 def _sites_frame(stats: pd.DataFrame, grid: CandidateGrid, id_prefix: str) -> gpd.GeoDataFrame:
     """The ranked site statistics (with ``geometry_utm``) as the EPSG:4326 frame of :data:`SITE_COLUMNS`."""
     stats = stats.sort_values(["score", "capacity_mw"], ascending=[False, False], kind="stable")
-    utm = gpd.GeoSeries(list(stats["geometry_utm"]), crs=SITING_CRS)
-    centroids = gpd.GeoSeries(utm.centroid, crs=SITING_CRS).to_crs(WGS84)
+    utm = gpd.GeoSeries(list(stats["geometry_utm"]), crs=grid.crs)
+    centroids = gpd.GeoSeries(utm.centroid, crs=grid.crs).to_crs(STORE_CRS)
     out = gpd.GeoDataFrame(stats.drop(columns=["geometry_utm"]).reset_index(drop=True),
-                           geometry=list(utm.to_crs(WGS84)), crs=WGS84)
+                           geometry=list(utm.to_crs(STORE_CRS)), crs=STORE_CRS)
     out["site_id"] = [f"{id_prefix}-{i + 1:04d}" for i in range(len(out))]
     out["district"] = grid.name
     out["lon"] = centroids.x.to_numpy()

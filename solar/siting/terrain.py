@@ -167,7 +167,7 @@ def pixel_size_m(window_transform: Affine, rows: int, raster_crs: CRS) -> tuple[
 
 
 def grid_north_azimuth_deg(raster_crs: CRS, transform: Affine, shape: tuple[int, int],
-                           crs: str = "EPSG:32649") -> np.ndarray:
+                           crs: str) -> np.ndarray:
     """Azimuth of true north in ``raster_crs``'s grid [degrees clockwise from grid north] at each cell centre.
 
     Zero for a geographic CRS. For a projected one it is measured, not looked up: the cell centre and a
@@ -211,7 +211,7 @@ def _warp(src: np.ndarray, src_transform: Affine, src_crs: CRS, transform: Affin
                              resampling=Resampling.bilinear)
 
 
-def sample_slope_aspect(dem_path: Path, transform: Affine, shape: tuple[int, int], crs: str = "EPSG:32649",
+def sample_slope_aspect(dem_path: Path, transform: Affine, shape: tuple[int, int], crs: str,
                         band: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Slope and aspect of a DEM on the candidate grid.
 
