@@ -254,7 +254,7 @@ def layer_mask(gdf: gpd.GeoDataFrame, buffer_m: float, transform: Affine, shape:
     if min_cover is not None:
         n = COVER_SUBCELLS
         fine = rasterize(((g, 1) for g in geoms), out_shape=(rows * n, cols * n),
-                         transform=transform * Affine.scale(1 / n), fill=0, all_touched=False, dtype="uint8")
+                         transform=transform @ Affine.scale(1 / n), fill=0, all_touched=False, dtype="uint8")
         share = fine.reshape(rows, n, cols, n).mean(axis=(1, 3))
         return share >= min_cover
     burned = rasterize(((g, 1) for g in geoms), out_shape=(rows, cols), transform=transform, fill=0,
