@@ -80,7 +80,7 @@ class Service:
         version the editor read (``None``: not checked), both checked against the row in the transaction.
         """
         with self.lock:
-            self._refresh_locked()  # a build or another server may have changed the rows and the registry
+            self._refresh_locked()  # a build or another server may have changed the store since the last look
             old = self.snapshot
             result = record_edit(self.settings.store, old.districts, project_id, op, fields, who, note,
                                  allowed=allowed, expected_version=expected_version,
