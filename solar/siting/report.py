@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geo.frames import plain as plain_cell
 from geo.rollup import GAP_ASSUMPTION
 from solar.mounting import Mounting
 from solar.siting.cells import CandidateGrid
@@ -709,20 +710,12 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, np.ndarray):
         return [plain(v) for v in value.tolist()]
-    if isinstance(value, np.bool_ | bool):
-        return bool(value)
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return None if not math.isfinite(f) else f
     if isinstance(value, Path):
         return str(value)
-    if value is None or isinstance(value, str | int):
-        return value
-    if pd.isna(value):
-        return None
-    return str(value)
+    cell = plain_cell(value)  # the one cell cleaner: NaN/NA/NaT and infinities as None, numpy as Python
+    if cell is None or isinstance(cell, str | int | float):
+        return cell
+    return None if pd.isna(cell) else str(cell)
 
 
 def _md_cell(value: Any, column: str = "") -> str:
