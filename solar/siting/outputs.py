@@ -10,7 +10,7 @@ Every file is written to a temporary name beside its destination and renamed ove
   excluded cells); ``exclusion.tif`` (uint8 codes :data:`solar.siting.rules.EXCLUSION_CODES`, 255 outside).
   Tiles of 128 to 512 px; rasters larger than one tile get internal overviews (average; nearest for the codes).
 - ``candidates.geojson`` (RFC 7946, EPSG:4326) and ``candidates.gpkg`` (layer ``candidates``).
-- ``supply_curve.csv``: UTF-8 with BOM (Chinese shows in spreadsheets), formula-like text neutralised.
+- ``supply_curve.csv``: UTF-8 with BOM (Chinese shows in spreadsheets), formula-like text neutralised, CRLF rows (:func:`geo.export.write_csv`).
 - ``report.json`` and ``report.md``: criteria status, assumptions, top candidates, target coverage.
 """
 
@@ -28,7 +28,7 @@ import pyogrio
 import rasterio
 from affine import Affine
 
-from geo.export import atomic_write, neutralise_formulas
+from geo.export import atomic_write, write_csv
 from solar.siting.cells import CandidateGrid
 from solar.siting.report import plain, report_markdown
 from solar.siting.rules import EXCLUSION_CODES, EXCLUSION_NODATA
@@ -148,12 +148,8 @@ def write_supply_curve(curve: pd.DataFrame, path: Path) -> Path:
     pathlib.Path
         ``path``.
     """
-    frame = neutralise_formulas(_rounded(curve))
-
-    def write(tmp: Path) -> None:
-        frame.to_csv(tmp, index=False, encoding="utf-8-sig")
-
-    atomic_write(path, write)
+    frame = _rounded(curve)
+    atomic_write(path, lambda tmp: write_csv(frame, tmp))
     return path
 
 
