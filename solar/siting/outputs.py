@@ -10,7 +10,8 @@ Every file is written to a temporary name beside its destination and renamed ove
   excluded cells); ``exclusion.tif`` (uint8 codes :data:`solar.siting.rules.EXCLUSION_CODES`, 255 outside).
   Tiles of 128 to 512 px; rasters larger than one tile get internal overviews (average; nearest for the codes).
 - ``candidates.geojson`` (RFC 7946, EPSG:4326) and ``candidates.gpkg`` (layer ``candidates``).
-- ``supply_curve.csv``: UTF-8 with BOM (Chinese shows in spreadsheets), formula-like text neutralised, CRLF rows (:func:`geo.export.write_csv`).
+- ``supply_curve.csv``: UTF-8 with BOM (Chinese shows in spreadsheets), formula-like text neutralised, CRLF
+  rows (:func:`geo.export.write_csv`).
 - ``report.json`` and ``report.md``: criteria status, assumptions, top candidates, target coverage.
 """
 
