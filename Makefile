@@ -21,7 +21,7 @@ test: $(STAMP) lint browser
 	$(BIN)/energy-planner validate
 	$(BIN)/python -m pytest
 
-## test-fast: lint, type-check and the tests not marked slow (about a minute): for the edit-test loop
+## test-fast: lint, type-check and the tests not marked slow (about two minutes): for the edit-test loop
 test-fast: $(STAMP) lint
 	$(BIN)/python -m pytest -m "not slow" -q
 
