@@ -6,7 +6,8 @@ of the shorter name's characters in common); its capacity is right when both agr
 empty). A curated target is found when a proposed target cites an overlapping line (±1) with the same value.
 Precision is the share of proposed rows that match a curated one: rows the curators left out count as
 wrong, so it is a lower bound. Then the time to ingest a synthetic 200-page plan (real lines, numbers
-varied). Usage: ``python benchmarks/bench_ingest.py [--pages N]``.
+varied). ``--misses`` also lists every curated row not found and every proposed row that matches none.
+Usage: ``python benchmarks/bench_ingest.py [--pages N] [--misses]``.
 """
 
 import argparse
@@ -90,8 +91,27 @@ def score_targets(curated: list[dict[str, str]], proposed: list[TargetRow]) -> l
     return [len(curated), found, len(proposed), right]
 
 
-def quality() -> dict[str, dict[str, list[int]]]:
-    """Score every plan of the development set; print the tables; return them."""
+def misses(curated: list[dict[str, str]], proposed: list[ProjectRow], curated_targets: list[dict[str, str]],
+           proposed_targets: list[TargetRow]) -> list[str]:
+    """Lines naming every curated row not found (MISS) and every proposed row matching none (WRONG)."""
+    out = []
+    for c in curated:
+        if not any(_near(c["line"], p.line) and same_name(c["name_zh"], p.name_zh) for p in proposed):
+            out.append(f"  MISS   {c['category']:14} {c['line']:>7} {c['name_zh']} | {c['quote'][:60]}")
+    for p in proposed:
+        if not any(_near(c["line"], p.line) and same_name(c["name_zh"], p.name_zh) for c in curated):
+            out.append(f"  WRONG  {p.category:14} {p.line:>7} {p.name_zh} ({p.capacity_mw} MW) | {p.quote[:60]}")
+    for c in curated_targets:
+        if not any(_near(c["line"], t.line) and abs(float(c["value"]) - t.value) < 1e-6 for t in proposed_targets):
+            out.append(f"  TMISS  {c['metric']:14} {c['line']:>7} {c['value']} | {c['quote'][:60]}")
+    for t in proposed_targets:
+        if not any(_near(c["line"], t.line) and abs(float(c["value"]) - t.value) < 1e-6 for c in curated_targets):
+            out.append(f"  TWRONG {t.metric:14} {t.line:>7} {t.value} | {t.quote[:60]}")
+    return out
+
+
+def quality(show_misses: bool = False) -> dict[str, dict[str, list[int]]]:
+    """Score every plan of the development set; print the tables (and the misses); return them."""
     results: dict[str, dict[str, list[int]]] = {}
     total: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     target_total = [0, 0, 0, 0]
@@ -100,8 +120,12 @@ def quality() -> dict[str, dict[str, list[int]]]:
     for plan in sorted(DATA.glob("plans/*.txt")):
         pid = plan.stem
         proposal = propose(plan, DATA, None)
-        table = score_projects(_read(DATA / "registry" / f"{pid}.projects.csv"), proposal.projects)
-        targets = score_targets(_read(DATA / "registry" / f"{pid}.targets.csv"), proposal.targets)
+        curated = _read(DATA / "registry" / f"{pid}.projects.csv")
+        curated_targets = _read(DATA / "registry" / f"{pid}.targets.csv")
+        table = score_projects(curated, proposal.projects)
+        targets = score_targets(curated_targets, proposal.targets)
+        if show_misses:
+            print("\n".join([pid, *misses(curated, proposal.projects, curated_targets, proposal.targets)]))
         table["TARGETS"] = [targets[0], targets[1], targets[1], targets[2], targets[3]]
         results[pid] = dict(table)
         for cat, row in sorted(table.items()):
@@ -158,8 +182,9 @@ def main() -> None:
     """Print the quality tables and the speed."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=int, default=200)
+    ap.add_argument("--misses", action="store_true", help="list missed curated rows and unmatched proposals")
     args = ap.parse_args()
-    quality()
+    quality(args.misses)
     speed(args.pages)
 
 
