@@ -16,14 +16,23 @@ class CoordinateError(ValueError):
     """A coordinate that is not finite, out of range, or in an unknown system."""
 
 
+def coordinate_problem(lon: float, lat: float) -> tuple[str, str] | None:
+    """The first bad coordinate as ``(field, message)``, or None when (lon, lat) are WGS-84 degrees.
+
+    The one rule for every coordinate the planner takes: finite, lon -180..180, lat -90..90 [degrees].
+    """
+    if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
+        return "lat", f"{lat} is not a latitude (allowed: finite, -90..90 degrees)"
+    if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
+        return "lon", f"{lon} is not a longitude (allowed: finite, -180..180 degrees)"
+    return None
+
+
 def check_lonlat(lon: float, lat: float) -> None:
     """Raise CoordinateError unless (lon, lat) are finite degrees within WGS-84 ranges."""
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise CoordinateError(f"coordinate must be finite, got lon={lon!r} lat={lat!r}")
-    if not -180.0 <= lon <= 180.0:
-        raise CoordinateError(f"lon={lon} is outside -180..180 degrees")
-    if not -90.0 <= lat <= 90.0:
-        raise CoordinateError(f"lat={lat} is outside -90..90 degrees")
+    problem = coordinate_problem(lon, lat)
+    if problem:
+        raise CoordinateError(f"{problem[0]}={problem[1]}")
 
 
 def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import pvlib
 
+from geo.coords import coordinate_problem
 from geo.files import not_regular_file
 from solar.errors import SolarInputError
 from solar.stations import great_circle_km, site_climate
@@ -146,10 +147,9 @@ def check_lat_lon(lat: float, lon: float, where: str = "") -> None:
     SolarInputError
         Not finite or out of range.
     """
-    if not np.isfinite(lat) or not -90 <= lat <= 90:
-        raise SolarInputError("lat", f"{lat} is not a latitude (allowed: finite, -90..90 degrees)", where)
-    if not np.isfinite(lon) or not -180 <= lon <= 180:
-        raise SolarInputError("lon", f"{lon} is not a longitude (allowed: finite, -180..180 degrees)", where)
+    problem = coordinate_problem(float(lon), float(lat))
+    if problem:
+        raise SolarInputError(*problem, where)
 
 
 #: Allowed site altitude [m]: the Dead Sea shore (-430 m) to above Everest's summit (8,849 m).

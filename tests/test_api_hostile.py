@@ -354,9 +354,9 @@ GEOMETRIES = [
     ('{"type":"Polygon","coordinates":[[[113,29],[114,29],[114,30],[113,29]]]}',
      r"geometry\.type: Input should be 'Point'"),
     ('{"type":"Point","coordinates":[113.5,29.5],"crs":{"type":"name"}}', r"geometry\.crs: Extra inputs"),
-    ('{"type":"Point","coordinates":[113.5,139.9]}', r"^lon/lat: lat=139\.9 is outside -90\.\.90 degrees$"),
-    ('{"type":"Point","coordinates":[213.5,29.5]}', r"^lon/lat: lon=213\.5 is outside -180\.\.180 degrees$"),
-    ('{"type":"Point","coordinates":[29.5,113.5]}', r"^lon/lat: lat=113\.5 is outside"),  # lat,lon swapped
+    ('{"type":"Point","coordinates":[113.5,139.9]}', r"^lon/lat: lat=139\.9 is not a latitude \(allowed: finite"),
+    ('{"type":"Point","coordinates":[213.5,29.5]}', r"^lon/lat: lon=213\.5 is not a longitude \(allowed: fin"),
+    ('{"type":"Point","coordinates":[29.5,113.5]}', r"^lon/lat: lat=113\.5 is not a latitude"),  # lat,lon swapped
     ('{"type":"Point","coordinates":[110.0,27.5]}',  # in 怀化, not in 临湘
      rf"^lon/lat: 110\.000000,27\.500000 \(WGS-84\) is outside district {HOME}$"),
 ]

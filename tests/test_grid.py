@@ -73,8 +73,8 @@ def test_csv_substations(tmp_path):
 
 
 @pytest.mark.parametrize(("rows", "line", "field", "message"), [
-    ("a,110,113.4,29.4\nb,110,113.4,95\n", 3, "lon/lat", "outside -90..90"),
-    ("a,110,200,29.4\n", 2, "lon/lat", "outside -180..180"),
+    ("a,110,113.4,29.4\nb,110,113.4,95\n", 3, "lon/lat", "lat=95.0 is not a latitude (allowed: finite, -90..90"),
+    ("a,110,200,29.4\n", 2, "lon/lat", "lon=200.0 is not a longitude (allowed: finite, -180..180 degrees)"),
     ("a,110,nan,29.4\n", 2, "lon/lat", "finite"),
     ("a,110,inf,29.4\n", 2, "lon/lat", "finite"),
     ("a,110,x,29.4\n", 2, "lon", "not a number"),
