@@ -2,6 +2,8 @@
 
 import csv
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,14 @@ def test_filters_with_unknown_values_are_400_with_the_allowed_ones(store):
         params = {p["name"]: p["schema"] for p in
                   client.get("/api").json()["paths"]["/collections/projects/items"]["get"]["parameters"]}
         assert "planned" in params["status"]["enum"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(store, capsys, monkeypatch):
+    # `energy-planner rollup | head -1`: the pipe closes while the command writes; no "error: Broken pipe".
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    with capsys.disabled(), open(write_end, "w", encoding="utf-8") as closed_pipe:
+        monkeypatch.setattr(sys, "stdout", closed_pipe)
+        code = main(["--store", str(store), "rollup"])
+        monkeypatch.undo()
+    assert code == 141  # 128 + SIGPIPE, as a shell reports a Unix tool stopped by its pipe

@@ -8,6 +8,7 @@ error table (:mod:`api.errors`), never a traceback.
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -68,7 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from api.settings import Settings
 
         overrides = {k: v for k, v in (("data_dir", args.data_dir), ("store", args.store)) if v is not None}
-        return int(args.func(args, Settings(**overrides)))
+        code = int(args.func(args, Settings(**overrides)))
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:  # the reader stopped (`| head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, the status a shell reports for a tool the pipe closed on
     except Exception as exc:
         from api.cli.output import escape_lines
         from api.errors import exit_code
