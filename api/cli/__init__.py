@@ -69,9 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from api.settings import Settings
 
         overrides = {k: v for k, v in (("data_dir", args.data_dir), ("store", args.store)) if v is not None}
-        code = int(args.func(args, Settings(**overrides)))
+        status = int(args.func(args, Settings(**overrides)))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
-        return code
+        return status
     except BrokenPipeError:  # the reader stopped (`| head`): stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141  # 128 + SIGPIPE, the status a shell reports for a tool the pipe closed on
