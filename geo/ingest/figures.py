@@ -37,12 +37,27 @@ class Figure:
     text: str
 
 
+# units times a unit size, before a power figure: "2×3万千瓦", "4x33万千瓦"
+UNITS_TIMES = re.compile(r"(\d{1,3})\s*[×xX*]\s*$")
+
+
 def power_figures(text: str) -> list[Figure]:
-    """Power figures in MW (``unit`` is the unit as written)."""
+    """Power figures in MW (``unit`` is the unit as written).
+
+    A figure written as units times unit size ("2×3万千瓦") is the product; its ``text`` is then the product in
+    MW ("60MW"), since the string as written reads back as one unit's size.
+    """
     out = []
     for m in POWER.finditer(text):
         unit = {"mw": "MW", "Mw": "MW", "gw": "GW"}.get(m.group(2), m.group(2))
-        out.append(Figure(round(float(m.group(1)) * POWER_UNITS_MW[unit], 9), unit, m.start(), m.end(), m.group()))
+        value = round(float(m.group(1)) * POWER_UNITS_MW[unit], 9)
+        times = UNITS_TIMES.search(text[max(0, m.start() - 6) : m.start()])
+        if times:
+            value = round(value * int(times.group(1)), 9)
+            start = m.start() - len(times.group())
+            out.append(Figure(value, "MW", start, m.end(), f"{value:g}MW"))
+            continue
+        out.append(Figure(value, unit, m.start(), m.end(), m.group()))
     return out
 
 

@@ -10,8 +10,9 @@ import re
 # the end of a facility's name; longest first so 变电站 wins over 电站
 HEADS = (
     "输变电及配套工程", "输变电工程", "变电站", "变电所", "升压站", "开关站", "换流站", "储能电站",
-    "蓄能电站", "水电站", "光伏电站", "电站", "发电厂", "电厂", "热电厂", "风电场", "光伏场", "充电站",
-    "充电桩", "快充桩", "换电站", "加氢站", "加气站", "接收站", "门站", "储气库", "储配基地", "一体站", "示范项目",
+    "蓄能电站", "水电站", "光伏电站", "汇集站", "综合能源站", "能源站", "输电通道", "场址", "电站", "发电厂",
+    "电厂", "热电厂", "风电场", "光伏场", "充电站", "充电桩", "快充桩", "换电站", "供热系统", "储能系统",
+    "光伏系统", "热泵系统", "加氢站", "加气站", "接收站", "门站", "储气库", "储配基地", "一体站", "示范项目",
     "项目", "工程", "基地", "试点", "线路", "管道", "管网",
 )
 HEAD = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
@@ -22,14 +23,14 @@ WEAK_HEADS = re.compile(r"(?:火电|煤电|核电|气电|风电|光伏|水电)$"
 
 # what makes a candidate an energy facility at all
 ENERGY_WORD = re.compile(
-    r"光伏|太阳能|风电|风力|储能|蓄能|抽蓄|水电|火电|煤电|燃煤|电厂|发电|核电|气电|燃气|天然气|LNG|液化气|油气|"
+    r"光伏|太阳能|风电|风力|风储|风光|光储|光热|[农渔林牧盐茶菌]光互补|电站|多站合一|汇集站|储能|蓄能|抽蓄|水电|火电|煤电|燃煤|电厂|发电|核电|气电|燃气|天然气|LNG|液化气|油气|"
     r"生物质|焚烧发电|垃圾发电|沼气|氢|充电|换电|变电|输变电|升压站|开关站|换流站|千伏|kV|KV|输电|电力线|电网|配网|农网|热电|地热|光热|"
     r"供热|热泵|余热|新能源|清洁能源|综合能源|能源基地|能源站|电力|源网荷储|微电网|原油|成品油|输油|西气东输|岸电|储配煤|储煤|"
     r"煤炭.{0,8}储配|电气化|快充|慢充")
 
 # (pattern on the name, category, subtype); first match wins; the head is tried before the technology
 CATEGORY_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), c, s) for p, c, s in (
-    (r"(?:变电站|变电所|升压站|开关站|换流站|输变电(?:及配套)?工程|\d(?:kV|KV|千伏)[\u4e00-\u9fff]{2,5}变)(?:.{0,12})$",
+    (r"(?:变电站|变电所|升压站|开关站|换流站|汇集站|输变电(?:及配套)?工程|\d(?:kV|KV|千伏)[\u4e00-\u9fff]{2,5}变)(?:.{0,12})$",
      "substation", ""),
     (r"抽水蓄能|抽蓄", "storage", "pumped_hydro"),
     (r"压缩空气", "storage", "compressed_air"),
@@ -40,7 +41,7 @@ CATEGORY_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile
     (r"充电|换电|快充|慢充", "charging", ""),
     (r"加氢|制氢|氢能|储氢|氢气", "hydrogen", ""),
     (r"垃圾.{0,6}(?:焚烧|发电)|焚烧发电", "waste_to_energy", ""),
-    (r"生物质|秸秆.{0,4}发电|沼气发电", "biomass", ""),
+    (r"生物质|秸秆.{0,8}(?:发电|热电|燃料)|沼气", "biomass", ""),
     (r"农光|农业光伏|光伏农业|牧光|林光|菌光|茶光", "pv", "agrivoltaic"),
     (r"渔光|水产.{0,4}光伏", "pv", "fishery"),
     (r"尾矿|矿山.{0,6}光伏|采煤沉陷|废弃矿", "pv", "tailings"),
@@ -48,11 +49,12 @@ CATEGORY_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile
     (r"光伏幕墙|光伏建筑一体化|光电建筑一体化|BIPV", "pv", "bipv"),
     (r"屋顶|厂房.{0,8}光伏|车棚", "pv", "rooftop"),
     (r"分布式.{0,4}光伏|光伏.{0,4}分布式", "pv", "distributed"),
-    (r"光伏|太阳能发电|光电", "pv", ""),
+    (r"光伏|太阳能发电|光电|盐光互补", "pv", ""),
     (r"分散式.{0,4}风", "wind", "distributed"),
-    (r"风电|风力发电|风能", "wind", "onshore"),
+    (r"海上风|海风", "wind", ""),
+    (r"风电|风力发电|风能|风储", "wind", "onshore"),
     (r"核电", "nuclear", ""),
-    (r"水电|水力发电|水利枢纽", "hydro", ""),
+    (r"水电|水力发电|水利枢纽|梯级电站|径流", "hydro", ""),
     (r"LNG|液化天然气", "gas", "lng"),
     (r"(?:燃气|天然气).{0,6}(?:电厂|电站|发电|调峰)|燃机|气电", "gas", "power_plant"),
     (r"(?:燃气|天然气|输气|西气东输).{0,12}(?:管道|管线|长输)", "gas", "pipeline"),
@@ -74,7 +76,7 @@ LEAD = re.compile(
     r"增设|新增|重点支持|大力支持|全力推动|加快实施|推进实施|开工建设|谋划建设|规划建设|启动建设|推动建成|建成投产|"
     r"加快|积极|有序|稳步|稳妥|大力|全力|重点|着力|深入|全面|继续|持续|切实|进一步|争取|力争|力促|确保|推动|推进|建设|"
     r"续建|开工|实施|开展|启动|支持|鼓励|落实|完成|谋划|规划|布局|建成|做好|完善|加强|抓好|跟进|打造|依托|推广|"
-    r"实现|投产|加速|不断|积极|优化|解决|融入|助力|围绕|强力推进|合理规划|适时|竣工投产|竣工|结合|计划|拟建|配套|引进|引导|组织|促进|优化|提升|探索|新上|上马|储备|申报|争创|创建|"
+    r"实现|投产|加速|开发|配合|因地制宜|效仿|不断|积极|优化|解决|融入|助力|围绕|强力推进|合理规划|适时|竣工投产|竣工|结合|计划|拟建|配套|引进|引导|组织|促进|优化|提升|探索|新上|上马|储备|申报|争创|创建|"
     r"在|对|将|把|以|和|及|与|并|同时|其中|包括|主要|有|是|为|了|等|的|一批|一个|若干|各类|相关|全市|全县|全区|全省|"
     r"我市|我县|我区|本市|本县|本区|\d+个)+")
 # words of a name that say nothing specific (a programme, not a facility)
@@ -86,13 +88,17 @@ GENERIC = re.compile(
     r"一定比例|一体化|互补|农光|渔光|水电|火电|煤电|核电|升压|开关|配网|主网|农网|[A-Za-z]+|[“”\"（）()]|"
     r"电动汽车|新能源汽车|汽车|电动|集中式|分散式|快充|慢充|专用|公交|老化|老旧|虚拟电厂|智能电网|以上|其中|设备|油气")
 # a name with one of these is an industry, a product or a task, not an energy facility
-NOT_FACILITY = re.compile(r"制造|装备|产业(?!园|新城|集聚区|开发区)|产品|材料|招商|检查|清理|整改|企业|研发|培训|宣传")
+NOT_FACILITY = re.compile(
+    r"制造|装备|生产线|产线|产业(?!园|新城|集聚区|开发区)|产品|材料|招商|检查|清理|整改|企业|研发|培训|宣传")
 # a clause that lists products or equipment, not facilities: "…、箱式变电站等产品"
 PRODUCT_LIST = re.compile(r"等(?:产品|设备|装备|材料|零部件|部件|器件)")
 # words before a name that restrict or forbid it: "严格限制新上燃煤项目"
 RESTRICTED = re.compile(r"限制|禁止|严控|严禁|不得|不再|控制新")
 # stock statements, not projects: "全市共有220kV变电站6座"
 STOCK = re.compile(r"共有|现有|已有|拥有|累计|全市有|全县有|全区有")
+# the heads of a programme's name and the verbs that put it forward ("加快推进110千伏输变电工程建设")
+PROGRAMME_HEAD = re.compile(r"(?:工程|项目|基地|系统|试点|示范)$")
+BUILD_BEFORE = re.compile(r"(?:建设|推进|实施|推动|开展|启动|加快)$")
 MIN_SPECIFIC = 2  # characters left after the generic words: fewer and the name is a programme
 
 # (pattern, status) on the text before and around a name; first match wins
@@ -117,7 +123,7 @@ ACTION_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), a)
 ))
 # what may follow a head and still be the name (an action on the facility)
 TAIL_ACTION = re.compile(
-    r"^(?:“[^”]{1,8}”)?(?:更换主变压器|更换主变|扩建\d*(?:kV|千伏)?间隔|扩建|增效扩容改造|扩容改造|节能降碳改造|技术改造|改造升级|"
+    r"^(?:“[^”]{1,8}”)?(?:第[一二三四五六七八九十\d]台主变扩建(?:工程)?|主变扩建|技改增容|更换主变压器|更换主变|扩建\d*(?:kV|千伏)?间隔|扩建|增效扩容改造|扩容改造|节能降碳改造|技术改造|改造升级|"
     r"升级改造|改造|移址升压|移址|升压|整体搬迁建设项目|搬迁|二期|三期|除险加固工程)")
 
 COUNTY_SUFFIXES = ("自治县", "自治旗", "新区", "林区", "特区", "县", "区", "市", "旗")

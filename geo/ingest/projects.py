@@ -47,11 +47,35 @@ def _strip_lead(text: str, start: int) -> int:
     return start
 
 
-def _items(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+def _bracketed(text: str) -> list[bool]:
+    """Per character of ``text``: whether it is inside （…） or “…” (where ，、；： do not cut a clause or a list)."""
+    out, depth, quoted = [], 0, False
+    for c in text:
+        if c == "（":
+            depth += 1
+        elif c == "）" and depth:
+            depth -= 1
+        elif c == "“":
+            quoted = True
+        elif c == "”":
+            quoted = False
+        out.append(depth > 0 or quoted)
+    if depth or quoted:  # an unclosed bracket (a text cut off): nothing is bracketed
+        return [False] * len(text)
+    return out
+
+
+def _ends_head(left: str) -> bool:
+    """Whether ``left`` ends in a facility head (and its action words), a bracketed aside after it allowed."""
+    left = re.sub(r"（[^（）]*）$", "", left)
+    return patterns.HEAD.search(left) is not None and patterns.HEAD.search(left[-9:]) is not None
+
+
+def _items(text: str, lo: int, hi: int, inside: list[bool] | None = None) -> list[tuple[int, int]]:
     """Items of the clause ``text[lo:hi]``: split at 、, and at 和/及/与 between names."""
     parts, start = [], lo
     for k in range(lo, hi):
-        if text[k] == "、":
+        if text[k] == "、" and not (inside and inside[k]):
             parts.append((start, k))
             start = k + 1
     parts.append((start, hi))
@@ -64,13 +88,16 @@ def _items(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
             for m in re.finditer(r"以及|和|及|与", text[a:b]):
                 left = text[a : a + m.start()]
                 right = text[a + m.end() : b]
-                ends_head = patterns.HEAD.search(left) is not None and patterns.HEAD.search(left[-9:]) is not None
+                ends_head = _ends_head(left)
                 short_name = (listed or patterns.HEAD.search(right)) and 0 < len(left) <= MAX_SHARED \
                     and not patterns.ENERGY_WORD.search(left) and patterns.HEAD.search(right) is not None
                 left_short = patterns.SHORT_SUBSTATION.search(left)
                 short_pair = left_short is not None and left_short.end() == len(left) \
                     and BARE_SUBSTATION.match(right) is not None
-                if (ends_head and patterns.HEAD.search(right)) or short_name or short_pair:
+                # "…变电站扩建工程和220千伏树林召、王爱召输变电工程": a whole name, then a short one of a list
+                short_next = listed and ends_head and 0 < len(right.lstrip("0123456789kKV千伏")) <= MAX_SHARED \
+                    and not re.search("[的地是在]", right)
+                if (ends_head and patterns.HEAD.search(right)) or short_name or short_pair or short_next:
                     cut = m
                     break
             if cut is None or m is None:
@@ -113,13 +140,15 @@ def _head(text: str, a: int, b: int) -> tuple[int, int] | None:
 def _sentence_items(text: str) -> list[Item]:
     items: list[Item] = []
     clause_lo = 0
+    inside = _bracketed(text)
     for k in range(len(text) + 1):
-        if k < len(text) and text[k] not in "，：；。！？":
+        if k < len(text) and (text[k] not in "，：；。！？" or inside[k]):
             continue
         pending: list[tuple[int, int]] = []
+        loose: list[tuple[int, int]] = []  # every item without a head since the last named one
         own_cap: set[int] = set()
         voltage_short = ""
-        for a, b in _items(text, clause_lo, k):
+        for a, b in _items(text, clause_lo, k, inside):
             a = _strip_lead(text, a)
             if a >= b:
                 continue
@@ -138,6 +167,7 @@ def _sentence_items(text: str) -> list[Item]:
                 own_cap.add(a)
                 continue
             if head is None:
+                loose.append((a, b))
                 if b - a <= MAX_SHARED and not re.search("[的地是在]|改造|建设|提升|利用|增设|新增", text[a:b]) \
                         and not patterns.ENERGY_WORD.search(text[a:b].lstrip("0123456789kKV千伏")):
                     pending.append((a, b))
@@ -155,12 +185,24 @@ def _sentence_items(text: str) -> list[Item]:
             inner = text[a:end]
             m_head = patterns.HEAD.search(inner) or patterns.SHORT_SUBSTATION.search(inner)
             before_head = inner[: m_head.start()] if m_head else inner
+            listed_kind = re.fullmatch(r"(.+?)等(?:重点|相关|一批)?", before_head)
+            if listed_kind and not pending and is_specific(listed_kind.group(1)) \
+                    and not patterns.HEAD.search(listed_kind.group(1)) and text[a + len(before_head) :].startswith(
+                        inner[m_head.start() :] if m_head else ""):
+                # "兰考县秸秆热电联产、兰考县垃圾焚烧发电等项目": each named item takes the list's head
+                head_word = inner[m_head.start() :] if m_head else ""
+                for pa, pb in [*loose, (a, a + len(listed_kind.group(1)))]:
+                    if is_specific(text[pa:pb]) and not patterns.HEAD.search(text[pa:pb]):
+                        items.append(Item(text[pa:pb] + head_word, pa, pb, pb, pb, clause_lo, k, inherited=True))
+                pending, loose = [], []
+                continue
             if "等" in before_head.rstrip("等") or ("等" in before_head and not pending):
-                pending = []  # "农光互补光伏等重点项目", "物流等电动汽车专用充电站": a kind, not a name
+                pending, loose = [], []  # "农光互补光伏等重点项目", "物流等电动汽车专用充电站": a kind, not a name
                 continue
             if before_head.endswith("等"):
                 name = name.replace("等", "", 1) if name.count("等") == 1 else name
             items.append(Item(name, a, end, tail_end, b, clause_lo, k))
+            loose = []
             m = patterns.HEAD.search(text[a:end]) or patterns.SHORT_SUBSTATION.search(text[a:end])
             core_len = (m.start() if m and m.start() > 0 else end - a)
             if pending and all(pa in own_cap for pa, _ in pending):
@@ -225,6 +267,19 @@ def is_specific(name: str, place_words: tuple[str, ...] = ()) -> bool:
     return len(rest) >= patterns.MIN_SPECIFIC or any(w and w in name for w in place_words)
 
 
+PROGRAMME_NOTE = "a programme the plan puts forward (generic name, no figure), not a single facility"
+
+
+def is_programme(name: str, before: str, after: str) -> bool:
+    """Whether a generic name is a programme the plan puts forward: "加快推进110千伏输变电工程建设".
+
+    The name ends in a programme's head (工程, 项目, 基地, 系统, 试点) and is built: a verb of building ends the words
+    before it in its clause, or 建设 follows it.
+    """
+    return patterns.PROGRAMME_HEAD.search(name) is not None and len(patterns.GENERIC.sub("", name)) < len(name) \
+        and (patterns.BUILD_BEFORE.search(before) is not None or re.fullmatch(r"建设(?:工作)?", after) is not None)
+
+
 def _year(text: str) -> int | None:
     m = re.search(r"(20\d\d)年(?:底|前|内|上半年|年底)?(?:全面|正式|实现|计划|力争|确保)?"
                   r"(?:建成|投产|投运|并网|完成|开工|竣工)", text) or re.search(r"(?:到|至|于)(20\d\d)年", text)
@@ -280,14 +335,18 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
         if length_fig:
             row.length_km = length_fig.value
         has_figure = bool(cap or count_fig or length_fig)
-        if not is_specific(name) and (not has_figure or patterns.STOCK.search(text[item.clause_start : item.start])):
+        programme = not has_figure and is_programme(name, text[item.clause_start : item.start],
+                                                    text[item.tail_end : item.clause_end])
+        if not is_specific(name) and (not (has_figure or programme)
+                                      or patterns.STOCK.search(text[item.clause_start : item.start])):
             continue
         if not is_specific(name):
             row.category, row.subtype = ("grid_programme", "") if category in ("substation", "transmission") \
                 else (category, subtype)
             if category == "charging" and not subtype:
                 row.subtype = {"座": "station", "个": "pile", "根": "pile"}.get(row.count_unit, "programme")
-            row.notes.append("a programme (generic name with a figure), not a single facility")
+            row.notes.append(PROGRAMME_NOTE if programme else
+                             "a programme (generic name with a figure), not a single facility")
         if row.count_unit:
             row.count_unit = _count_unit(row.category, name, row.count_unit)
         context = text[: item.item_end]

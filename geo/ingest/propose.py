@@ -13,7 +13,7 @@ from geo.ingest.county import TITLE_LINE, infer_unit, short_name
 from geo.ingest.errors import IngestError
 from geo.ingest.figures import power_figures
 from geo.ingest.places import county_in_name, places_in_name
-from geo.ingest.projects import is_specific, projects_in
+from geo.ingest.projects import PROGRAMME_NOTE, is_specific, projects_in
 from geo.ingest.rows import ProjectRow, TargetRow
 from geo.ingest.targets import targets_in
 from geo.ingest.text import Document, decode_plan, parse_document
@@ -135,9 +135,11 @@ def _place(rows: list[ProjectRow], unit: Unit, units: dict[str, Unit], data_dir:
     for row in rows:
         bare = row.name_zh.replace(unit.name_zh, "")
         for n in sorted(names, key=len, reverse=True):  # the short name only in front: 临湘光伏, not 220千伏临湘东变
-            bare = bare[len(n) :] if bare.startswith(n) else bare
+            # nor when it names a substation or a plant: 达拉特500千伏变电站, 寿光变电站, 会东电厂
+            names_facility = re.match(r"\d{2,4}(?:kV|KV|千伏)|变|电厂|电站|港", bare[len(n) :])
+            bare = bare[len(n) :] if bare.startswith(n) and not names_facility else bare
         has_figure = row.capacity_mw is not None or row.count is not None or row.length_km is not None
-        if not is_specific(bare) and not has_figure:
+        if not is_specific(bare) and not has_figure and PROGRAMME_NOTE not in row.notes:
             continue
         key = (row.name_zh, row.category)
         same = seen.get(key) or next((r for (n, c), r in seen.items() if c == row.category and len(n) >= 4

@@ -19,7 +19,7 @@ FORWARD = re.compile(r"(?<!截)至20\d\d|到20\d\d|20\d\d年(?:前|底|末)?(?:�
 PAST = re.compile(r"截至|截止|同比|比上年|已[经]?|完成了|实现了|达到了|年末全|现状|基期")
 _UNITS = "|".join(re.escape(u) for u in sorted(POWER_UNITS_MW, key=len, reverse=True))
 FIGURE = re.compile(
-    rf"(\d+(?:\.\d+)?)(?:(%)|({_UNITS})(?!时|h)|(万吨标准煤|吨标准煤|万吨标煤)|(万立方米|立方米)|(公里|千米)|(万)?(个|座|台|辆|处|家)|"
+    rf"(\d+(?:\.\d+)?)(?:(%)|({_UNITS})(?!时|h)|(万吨标准煤|吨标准煤|万吨标煤)|(万立方米|立方米)|(公里|千米)|(万)?(个|座|台|辆|处|家|条)|"
     r"(万吨|吨)(?!标|二氧化碳|CO)|(万公顷|公顷)|(万亩|亩))")
 # a power figure that rates equipment (60kW以上快充桩, 1MW以上的用户), not an installed capacity
 RATING = re.compile(r"^(?:及?以上|以下)?的?(?:快充|慢充|充电|直流|交流|桩|用户|企业|机组|锅炉|工商业)")
@@ -34,9 +34,9 @@ IRRELEVANT = re.compile(r"研发|R&D|金融|数字|增加值|投资|服务业|�
 # (pattern on the words before the figure, metric, figure kind); first match wins
 METRICS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), m, k) for p, m, k in (
     (r"非化石能源.{0,14}(?:比重|占比|比例)|非化石能源消费", "non_fossil_share_pct", "%"),
-    (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值).{0,6}(?:二氧化碳|碳排放)|碳排放强度|二氧化碳排放.{0,4}下降",
+    (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值|生产总值).{0,6}(?:二氧化碳|碳排放)|碳排放强度|二氧化碳排放.{0,4}下降",
      "carbon_intensity_reduction_pct", "%"),
-    (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值).{0,6}能耗|能耗强度|能源消耗.{0,4}下降",
+    (r"(?:单位|万元)(?:地区生产总值|GDP|国内生产总值|生产总值).{0,6}(?:能耗|能源消耗)|能耗强度|能源消耗.{0,10}下降",
      "energy_intensity_reduction_pct", "%"),
     (r"煤炭.{0,10}(?:比重|占比|比例)", "coal_share_pct", "%"),
     (r"天然气.{0,10}(?:比重|占比|比例)", "gas_share_pct", "%"),
@@ -83,6 +83,13 @@ PUE = re.compile(r"(?:PUE|电能利用效率)[^，；。\d]{0,8}?(不高于|不�
                  r"(\d\.\d{1,2})(?![\d%])")
 OIL_PEAK = re.compile(r"(20\d\d)年前.{0,12}(?:交通|运输).{0,6}石油消费.{0,4}(?:达到)?峰值")
 PEAK = re.compile(r"(20\d\d)年前(?:实现)?(?:全[市县区])?碳达峰|碳达峰.{0,6}(20\d\d)年前|(20\d\d)年前.{0,6}达峰")
+# a power figure that is a named project's own size, not a target: "…基地三期200万千瓦项目", "…电站（装机120万千瓦）"
+PROJECT_SIZE_AFTER = re.compile(r"^[^，。；、：（）“”\d]{0,16}?(?:项目|电站|电厂|风电场|工程)")
+PROJECT_SIZE_BEFORE = re.compile(r"(?:项目|电站|电厂|风电场|工程)（[^（）]{0,12}$")
+# what a figure measures, written after it: "具备5%以上的尖峰负荷响应能力"
+MEASURED_AFTER = re.compile(r"^(?:及?以上|以下|左右)?的([^，。；]{2,16})")
+# a forward word that makes a clause a target without a year: "力争农作物秸秆综合利用率达到95%以上"
+ASPIRATION = re.compile(r"力争|确保|目标")
 PERIOD_END = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
 
 
@@ -244,8 +251,18 @@ def _sentence_targets(doc: Document, sent: Span, context_year: int | None) -> li
             lo = prev
         if (kind == "MW" and RATING.match(text[m.end() :])) or text[m.start() - 1 : m.start()] == "“":
             continue
+        if m.group(8) == "条" and "线" not in before[-12:]:
+            continue  # 条 counts lines (线路24条), not streets or rules
+        if kind == "MW" and (PROJECT_SIZE_AFTER.match(text[m.end() :]) or PROJECT_SIZE_BEFORE.search(before)):
+            continue
+        measured_after = MEASURED_AFTER.match(text[m.end() :])
+        quote_end = m.end()
+        if metric is None and measured_after:  # "5%以上的尖峰负荷响应能力"
+            metric = next((name for p, name, k in METRICS if k == kind and p.search(measured_after.group(1))), None)
+            quote_end = m.end() + measured_after.end() if metric else quote_end
         if metric is None:
-            if not re.search(r"到20\d\d|20\d\d年", text[: m.start()]) and context_year is None and kind == "%":
+            if not re.search(r"到20\d\d|20\d\d年", text[: m.start()]) and context_year is None and kind == "%" \
+                    and not ASPIRATION.search(text[: m.start()]):
                 continue
             if kind == "%" and not re.search(r"率|比重|比例|占比|下降|降低|提高|提升|增长", before):
                 continue
@@ -268,7 +285,7 @@ def _sentence_targets(doc: Document, sent: Span, context_year: int | None) -> li
             basis = "share"
         else:
             basis = "additional" if re.search(r"新增|新建|新上", text[lo : m.start()]) else "stock"
-        line, quote = doc.cite(sent[lo:end])
+        line, quote = doc.cite(sent[lo : max(end, quote_end)])
         _, raw = doc.cite(sent[m.start() : end])
         row = TargetRow(metric, value, raw, unit, comparator, year, basis, line, quote)
         if metric == "other":
