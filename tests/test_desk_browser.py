@@ -3,6 +3,8 @@
 Screenshots of the map and the report go to var/screenshots/.
 """
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from geo.export import neutralise_text
 from layers.planner_map import write_map
 
 pytestmark = pytest.mark.slow
@@ -81,6 +84,26 @@ def test_downloads_hold_what_is_shown(visit, desk_map):
     csv = Path(d.value.path()).read_text(encoding="utf-8")
     assert csv.startswith("\ufeffid,") and len(csv.strip().splitlines()) - 1 >= shown
     assert page.evaluate("PlannerDesk.csvCell('=HYPERLINK(1)')") == "'=HYPERLINK(1)"
+    visit.assert_clean()
+
+
+HOSTILE_CELLS = ["=1+1", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx", "=", "-", "+", "a\n=1", "x\r@SUM(1+1)",
+                 "\r@SUM(1+1)", "a\r\n=1\n+2\r\tb", 'plain, "quoted"', '=HYPERLINK("http://x")', ">=", "临湘\n-3"]
+
+
+def python_csv_cell(text: str) -> str:
+    """A text cell as geo.export.write_csv writes it: neutralised, quoted as the csv module does (CRLF rows)."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow([neutralise_text(text)])
+    return out.getvalue().removesuffix("\r\n")
+
+
+def test_csv_download_neutralises_as_the_exports_do(visit, desk_map):
+    page = open_desk(visit, desk_map)
+    got = page.evaluate("cells => cells.map(PlannerDesk.csvCell)", HOSTILE_CELLS)
+    want = [python_csv_cell(c) for c in HOSTILE_CELLS]
+    assert got == want
+    assert want[0] == "'=1+1" and want[6] == "=" and "'=1" in want[9]  # the rule did something; "=" stays
     visit.assert_clean()
 
 
