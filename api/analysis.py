@@ -18,13 +18,16 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import HTMLResponse, Response
 
-from api.errors import PROBLEM_JSON, BadRequest, ServiceUnavailable, Unprocessable
+from api.deps import CurrentService, CurrentSnapshot, QueryParams
+from api.errors import BadRequest, ServiceUnavailable, Unprocessable
 from api.features import page_bytes
-from api.params import LANG_PARAM, check_params, page_lang
+from api.models import DistrictYield, MapLayers, PostedSiteYield, ProjectYield, TargetGaps, WindYield
+from api.params import LANG_PARAM
+from api.problems import problem_docs
 from api.service import Service, Snapshot
 from api.settings import Settings
 from api.state import StoreState
@@ -111,14 +114,6 @@ class WindSite(BaseModel):
 
 OVERRIDES = {"tilt": "tilt", "azimuth": "azimuth", "gcr": "gcr", "height": "height", "dc_ac": "dc_ac_ratio",
              "losses": "losses_pct", "bifaciality": "bifaciality", "albedo": "albedo", "module": "module"}
-_PROBLEM = {"content": {PROBLEM_JSON: {"schema": {"type": "object"}}}}
-_OK_JSON = {"description": "OK", "content": {JSON: {"schema": {"type": "object"}}}}
-
-
-def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
-    return {code: {"description": "problem details (RFC 9457)", **_PROBLEM} for code in codes}
-
-
 def _json(body: Any) -> Response:
     """JSON of a result with NaN as null and numpy values as Python ones (:func:`api.workers.clean`)."""
     return Response(orjson.dumps(clean(body)), media_type=JSON)
@@ -203,14 +198,15 @@ async def district_yield_json(request: Request, service: Service, snap: Snapshot
     return await _cached_view(snap, f"district-yield-{adcode}", make)
 
 
-def register(app: FastAPI, service_of: Any) -> None:
+def register(app: FastAPI) -> None:
     """Add the analysis, export, map and layer routes."""
+    no_params = QueryParams()
+    targets_params, export_params, map_params = QueryParams("district"), QueryParams("format"), QueryParams("lang")
+    checked = [Depends(no_params)]
 
     @app.post("/analysis/yield", tags=["analysis"], summary="PV yield of a site (pvlib, offline typical year)",
-              responses={200: _OK_JSON, **_problems(400, 413, 422, 503)})
-    async def yield_of_site(request: Request, site: Site) -> Response:
-        check_params(request, [])
-        service: Service = service_of(request)
+              response_model=PostedSiteYield, responses=problem_docs(400, 413, 422, 503), dependencies=checked)
+    async def yield_of_site(request: Request, site: Site, service: CurrentService) -> Response:
         overrides = {field: getattr(site, name) for name, field in OVERRIDES.items()}
         m = mounting(site.mounting, **overrides)
         echo = {"lat": site.lat, "lon": site.lon, "capacity_mw": site.capacity_mw, "mounting": site.mounting}
@@ -219,10 +215,8 @@ def register(app: FastAPI, service_of: Any) -> None:
 
     @app.post("/analysis/wind-yield", tags=["analysis"],
               summary="Wind yield of a site (windpowerlib; the site type's stated default wind or a given mean)",
-              responses={200: _OK_JSON, **_problems(400, 413, 422, 503)})
-    async def wind_yield_of_site(request: Request, site: WindSite) -> Response:
-        check_params(request, [])
-        service: Service = service_of(request)
+              response_model=WindYield, responses=problem_docs(400, 413, 422, 503), dependencies=checked)
+    async def wind_yield_of_site(request: Request, site: WindSite, service: CurrentService) -> Response:
         options = WindOptions(turbine=site.turbine, hub_height_m=site.hub_height_m, site_type=site.site_type,
                               mean_speed_m_s=site.mean_speed_m_s, height_m=site.height_m, weibull_k=site.weibull_k,
                               altitude_m=site.altitude_m)
@@ -233,11 +227,10 @@ def register(app: FastAPI, service_of: Any) -> None:
     @app.get("/collections/projects/items/{featureId}/yield", tags=["analysis"],
              summary="Yield of a registry PV project or wind farm (its preset or the stated wind at its location, "
                      "precision stated)",
-             responses={200: _OK_JSON, **_problems(400, 404, 503)})
-    async def yield_of_project(request: Request, featureId: str) -> Response:
-        check_params(request, [])
-        service: Service = service_of(request)
-        projects = service.snapshot.state.projects
+             response_model=ProjectYield, responses=problem_docs(400, 404, 503), dependencies=checked)
+    async def yield_of_project(request: Request, featureId: str, service: CurrentService,
+                               snap: CurrentSnapshot) -> Response:
+        projects = snap.state.projects
         match = projects[projects["id"] == featureId]
         if match.empty:
             raise NotFoundError(f"no project {featureId[:80]!r}")
@@ -245,13 +238,11 @@ def register(app: FastAPI, service_of: Any) -> None:
         return Response(await _pooled(request, project_task, service.settings.data_dir, row), media_type=JSON)
 
     @app.get("/analysis/targets", tags=["analysis"], summary="Capacity targets against the named pipeline: gaps",
-             responses={200: _OK_JSON, **_problems(400)},
+             response_model=TargetGaps, responses=problem_docs(400),
              openapi_extra={"parameters": [
                  {"name": "district", "in": "query", "required": False, "schema": {"type": "string"},
                   "description": "adcode; a city's code includes its counties' targets"}]})
-    def targets(request: Request) -> Response:
-        params = check_params(request, ["district"])
-        snap: Snapshot = service_of(request).snapshot
+    def targets(snap: CurrentSnapshot, params: Annotated[dict[str, str], Depends(targets_params)]) -> Response:
         gaps = target_gaps(snap.state.projects, snap.state.targets, snap.state.parents)
         if "district" in params:
             units = snap.units.get(params["district"])
@@ -265,56 +256,50 @@ def register(app: FastAPI, service_of: Any) -> None:
 
     @app.get("/analysis/districts/{adcode}/yield", tags=["analysis"],
              summary="A district's PV projects and wind farms, totals with P50/P90, and its capacity targets in energy",
-             responses={200: _OK_JSON, **_problems(400, 404, 503)})
-    async def yield_of_district(request: Request, adcode: str) -> Response:
-        check_params(request, [])
-        service: Service = service_of(request)
-        return Response(await district_yield_json(request, service, service.snapshot, adcode), media_type=JSON)
+             response_model=DistrictYield, responses=problem_docs(400, 404, 503), dependencies=checked)
+    async def yield_of_district(request: Request, adcode: str, service: CurrentService,
+                                snap: CurrentSnapshot) -> Response:
+        return Response(await district_yield_json(request, service, snap, adcode), media_type=JSON)
 
     @app.get("/exports/{layer}", tags=["exports"], summary="Download a layer: GeoJSON, CSV (BOM) or GeoPackage",
              responses={200: {"description": "the file", "content": {  # GeoJSON is an object, CSV and GPKG bytes
                  m: {"schema": {"type": "object"} if m == GEOJSON else {"type": "string"}} for m in MEDIA.values()}},
-                        **_problems(400, 404)},
+                        **problem_docs(400, 404)},
              openapi_extra={"parameters": [{"name": "format", "in": "query", "required": True,
                                             "schema": {"type": "string", "enum": list(FORMATS)}}]})
-    def export_layer(request: Request, layer: str) -> Response:
-        params = check_params(request, ["format"])
+    def export_layer(layer: str, snap: CurrentSnapshot,
+                     params: Annotated[dict[str, str], Depends(export_params)]) -> Response:
         fmt = params.get("format")
         if fmt not in FORMATS:
             raise BadRequest(f"format: give one of {', '.join(FORMATS)}")
         if layer not in LAYERS:
             raise NotFoundError(f"no layer {layer[:40]!r}; exportable: {', '.join(LAYERS)}")
-        service: Service = service_of(request)
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / f"{layer}.{fmt}"
-            export(service.snapshot.state.layers(), fmt, out, layer)
+            export(snap.state.layers(), fmt, out, layer)
             data = out.read_bytes()
         return Response(data, media_type=MEDIA[fmt],
                         headers={"Content-Disposition": f'attachment; filename="{layer}.{fmt}"'})
 
     @app.get("/map", tags=["map"], summary="The interactive planner map (self-contained, works offline)",
-             response_class=HTMLResponse, responses=_problems(400), openapi_extra={"parameters": [LANG_PARAM]})
-    def planner_map(request: Request) -> Response:
-        params = check_params(request, ["lang"])
-        lang = page_lang(request, params)
-        service: Service = service_of(request)
-        html = _cached(service.snapshot, f"map-{lang}", lambda state: render_map(
+             response_class=HTMLResponse, responses=problem_docs(400), openapi_extra={"parameters": [LANG_PARAM]})
+    def planner_map(service: CurrentService, snap: CurrentSnapshot,
+                    lang: Annotated[str, Depends(map_params.lang)]) -> Response:
+        html = _cached(snap, f"map-{lang}", lambda state: render_map(
             state.store, lang=lang, data_dir=service.settings.data_dir, service=True))
         return HTMLResponse(html, headers={"Content-Security-Policy": MAP_CSP, "Content-Language": lang,
                                            "Vary": "Accept-Language"})
 
-    @app.get("/layers", tags=["map"], summary="The map's layers", responses={200: _OK_JSON, **_problems(400)})
+    @app.get("/layers", tags=["map"], summary="The map's layers", response_model=MapLayers,
+             responses=problem_docs(400), dependencies=checked)
     async def layer_list(request: Request) -> Response:
-        check_params(request, [])
         base = str(request.base_url).rstrip("/")
         return _json({"layers": [{"name": n, "href": f"{base}/layers/{n}", "type": GEOJSON} for n in MAP_LAYERS]})
 
     @app.get("/layers/{name}", tags=["map"], summary="One map layer as GeoJSON",
              responses={200: {"description": "GeoJSON", "content": {GEOJSON: {"schema": {"type": "object"}}}},
-                        **_problems(400, 404, 503)})
-    async def layer(request: Request, name: str) -> Response:
-        check_params(request, [])
-        service: Service = service_of(request)
+                        **problem_docs(400, 404, 503)}, dependencies=checked)
+    async def layer(request: Request, name: str, service: CurrentService, snap: CurrentSnapshot) -> Response:
         if name == "pv_yield":
             data_dir = service.settings.data_dir
 
@@ -322,10 +307,9 @@ def register(app: FastAPI, service_of: Any) -> None:
                 pv_wind = state.projects[state.projects["category"].isin(["pv", "wind"])]
                 return await _pooled(request, pv_layer_task, data_dir, pv_wind)
 
-            return Response(await _cached_view(service.snapshot, "pv_yield", make), media_type=GEOJSON)
+            return Response(await _cached_view(snap, "pv_yield", make), media_type=GEOJSON)
         if name not in MAP_LAYERS:
             raise NotFoundError(f"no layer {name[:40]!r}; layers: {', '.join(MAP_LAYERS)}")
-        coll = service.snapshot.collections[name]
+        coll = snap.collections[name]
         return Response(page_bytes(coll, list(range(len(coll.ids))), {"name": name, "title": coll.spec.title}),
                         media_type=GEOJSON)
-

@@ -3,19 +3,20 @@
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI
 from starlette.responses import Response
 
 from api import analysis, desk, edits, ogc, problems
+from api.deps import CurrentSnapshot, QueryParams
 from api.errors import BadRequest
 from api.html_pages import page, table_html
 from api.limits import BodyLimit, TrustedHost
+from api.models import Health
 from api.openapi30 import downgrade
-from api.params import check_params
-from api.service import Service, start
+from api.service import start
 from api.settings import Settings
 
 DESCRIPTION = (
@@ -23,28 +24,6 @@ DESCRIPTION = (
     "county and city plans, the planner map, PV yield and target-gap analysis, exports, and audited edits "
     "behind API keys. Every project cites its plan line; locations carry their precision. Not an official map."
 )
-
-
-def service_of(request: Request) -> Service:
-    """The running service."""
-    service: Service = request.app.state.service
-    return service
-
-
-def problem_responses(doc: dict[str, Any]) -> dict[str, Any]:
-    """Describe validation failures as what the service sends: problem+json (FastAPI documents its own 422 body)."""
-    problem = {"description": "problem details (RFC 9457)",
-               "content": {problems.PROBLEM_JSON: {"schema": {"type": "object"}}}}
-    for ops in doc.get("paths", {}).values():
-        for op in ops.values():
-            for code, response in list(op.get("responses", {}).items()):
-                if "HTTPValidationError" in str(response):
-                    op["responses"][code] = problem
-            if any(p.get("in") in ("query", "path") for p in op.get("parameters", [])):
-                op["responses"].setdefault("400", problem)
-    for name in ("HTTPValidationError", "ValidationError"):
-        doc.get("components", {}).get("schemas", {}).pop(name, None)
-    return doc
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -66,36 +45,36 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Energy-infrastructure planner", version="0.2.0", description=DESCRIPTION,
                   lifespan=lifespan, openapi_url=None, docs_url=None, redoc_url=None)
     problems.install(app)
-    ogc.register(app, service_of)
-    edits.register(app, service_of)
-    analysis.register(app, service_of)
-    desk.register(app, service_of)
+    ogc.register(app)
+    edits.register(app)
+    analysis.register(app)
+    desk.register(app)
 
     openapi_cache: dict[str, Any] = {}
 
     def openapi30() -> dict[str, Any]:
         if "doc" not in openapi_cache:
-            openapi_cache["doc"] = downgrade(problem_responses(app.openapi()))
+            openapi_cache["doc"] = downgrade(problems.document_problems(app.openapi()))
         return openapi_cache["doc"]
 
+    api_params, no_params = QueryParams("f"), QueryParams()
+
     @app.get("/api", include_in_schema=False)
-    async def api_definition(request: Request) -> Response:
-        f = check_params(request, ["f"]).get("f", "json")
+    async def api_definition(params: Annotated[dict[str, str], Depends(api_params)]) -> Response:
+        f = params.get("f", "json")
         if f != "json":
             raise BadRequest(f"f: the API definition is json only, not {f[:40]!r}; its HTML view is /api.html")
         return Response(orjson.dumps(openapi30()), media_type=ogc.OPENAPI_30)
 
-    @app.get("/api.html", include_in_schema=False)
-    async def api_doc(request: Request) -> Response:
-        check_params(request, [])
+    @app.get("/api.html", include_in_schema=False, dependencies=[Depends(no_params)])
+    async def api_doc() -> Response:
         rows = [{"method": method.upper(), "path": path, "summary": op.get("summary", "")}
                 for path, ops in openapi30()["paths"].items() for method, op in ops.items()]
         return page("API", "<p>The OpenAPI 3.0 definition is at <a href=\"api\">/api</a>.</p>" + table_html(rows))
 
-    @app.get("/health", summary="Liveness and what the store holds", tags=["service"])
-    async def health(request: Request) -> Response:
-        check_params(request, [])
-        snap = service_of(request).snapshot
+    @app.get("/health", summary="Liveness and what the store holds", tags=["service"], response_model=Health,
+             dependencies=[Depends(no_params)])
+    async def health(snap: CurrentSnapshot) -> Response:
         return Response(orjson.dumps({
             "status": "ok", "store": snap.state.store.name, "projects": len(snap.state.projects),
             "targets": len(snap.state.targets), "districts": len(snap.state.districts),

@@ -4,15 +4,17 @@ Language: ``?lang=zh|en``, else the ``Accept-Language`` header, else Chinese (:f
 Pages carry a strict content security policy: no script, nothing from another origin.
 """
 
-from typing import Any
+from typing import Annotated
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from starlette.responses import HTMLResponse, Response
 
-from api.analysis import _problems, district_yield_json
-from api.params import LANG_PARAM, check_params, page_lang
-from api.service import Service
+from api.analysis import district_yield_json
+from api.deps import CurrentService, CurrentSnapshot, QueryParams
+from api.params import LANG_PARAM
+from api.problems import problem_docs
+from api.service import Snapshot
 from layers.landing import landing_html
 from layers.report import report_html
 from layers.report_data import report_input
@@ -27,37 +29,34 @@ def html_response(html: str, lang: str) -> HTMLResponse:
                                        "Vary": "Accept-Language"})
 
 
-def landing_page(request: Request, service: Service, params: dict[str, str]) -> HTMLResponse:
+def landing_page(request: Request, snap: Snapshot, params: dict[str, str], lang: str) -> HTMLResponse:
     """The planners' landing page (districts, attainment bars, search; links to reports, the map, the OGC pages)."""
-    lang = page_lang(request, params)
     query = params.get("q", "")[:MAX_QUERY_CHARS]
-    state = service.snapshot.state
+    state = snap.state
     base = str(request.base_url).rstrip("/")
     links = [(f"{base}/?f=html", "OGC API – Features"), (f"{base}/collections?f=html", "collections"),
              (f"{base}/api.html", "API"), (f"{base}/edits", "edits (JSON)")]
     return html_response(landing_html(state.projects, state.targets, state.districts, lang, query, links), lang)
 
 
-def register(app: FastAPI, service_of: Any) -> None:
+def register(app: FastAPI) -> None:
     """Add ``/desk`` (the landing page) and ``/reports/{adcode}``."""
+    desk_params, report_params = QueryParams("lang", "q"), QueryParams("lang")
 
     @app.get("/desk", tags=["desk"], summary="The planners' landing page (HTML; lang=zh|en, q=search)",
-             response_class=HTMLResponse, responses=_problems(400),
+             response_class=HTMLResponse, responses=problem_docs(400),
              openapi_extra={"parameters": [LANG_PARAM, {"name": "q", "in": "query", "required": False,
                                                     "schema": {"type": "string"}, "description": "search words"}]})
-    def desk(request: Request) -> Response:
-        params = check_params(request, ["lang", "q"])
-        return landing_page(request, service_of(request), params)
+    def desk(request: Request, snap: CurrentSnapshot, params: Annotated[dict[str, str], Depends(desk_params)],
+             lang: Annotated[str, Depends(desk_params.lang)]) -> Response:
+        return landing_page(request, snap, params, lang)
 
-    @app.get("/reports/{adcode}", tags=["desk"], response_class=HTMLResponse, responses=_problems(400, 404, 503),
+    @app.get("/reports/{adcode}", tags=["desk"], response_class=HTMLResponse, responses=problem_docs(400, 404, 503),
              openapi_extra={"parameters": [LANG_PARAM]},
              summary="A district's report (HTML, prints on A4): targets vs the named pipeline in MW and GWh with "
                      "P50/P90, projects with provenance, map, yields, siting, assumptions")
-    async def report(request: Request, adcode: str) -> Response:
-        params = check_params(request, ["lang"])
-        lang = page_lang(request, params)
-        service: Service = service_of(request)
-        snap = service.snapshot
+    async def report(request: Request, adcode: str, service: CurrentService, snap: CurrentSnapshot,
+                     lang: Annotated[str, Depends(report_params.lang)]) -> Response:
         data_dir = service.settings.data_dir
         summary = orjson.loads(await district_yield_json(request, service, snap, adcode))
         other = "en" if lang == "zh" else "zh"

@@ -8,14 +8,15 @@ from enum import Enum
 from typing import Annotated, Any, Literal
 
 import orjson
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from api.errors import PROBLEM_JSON, BadRequest, Unauthorized, Unprocessable
-from api.features import SPECS
+from api.deps import CurrentService, QueryParams
+from api.errors import BadRequest, Unauthorized, Unprocessable
 from api.keys import ApiKey, check_key
-from api.params import check_params, items_query
+from api.models import Edits
+from api.problems import problem_docs
 from api.service import Service, Snapshot
 from geo import vocab
 from geo.coords import COORD_SYSTEMS
@@ -87,14 +88,11 @@ class ProjectPatch(BaseModel):
     edit_note: Annotated[str, Field(max_length=500)] | None = None
 
 
-_PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"type": "object"}}}
-_STATUS_TEXT = ((400, "invalid query parameter"), (401, "no or invalid API key"),
-                (403, "the key may not edit this district"), (404, "no such project"),
-                (409, "a project with this id exists"), (412, "If-Match: the project was edited since (stale version)"),
-                (413, "body too large"), (422, "invalid content"),
-                (503, "the store is being rebuilt: retry after the Retry-After seconds"))
-_PROBLEMS: dict[int | str, dict[str, Any]] = {
-    code: {"description": text, "content": _PROBLEM_CONTENT} for code, text in _STATUS_TEXT}
+_STATUS_TEXT = {400: "invalid query parameter", 401: "no or invalid API key", 403: "the key may not edit this district",
+                404: "no such project", 409: "a project with this id exists",
+                412: "If-Match: the project was edited since (stale version)", 413: "body too large",
+                422: "invalid content", 503: "the store is being rebuilt: retry after the Retry-After seconds"}
+_PROBLEMS = problem_docs(*_STATUS_TEXT, texts=_STATUS_TEXT)
 _FEATURE = {"description": "the project as it now is",
             "content": {GEOJSON: {"schema": {"type": "object", "required": ["type", "properties"]}}}}
 _CRS = {"name": "crs", "in": "query", "required": False,
@@ -167,15 +165,16 @@ def _if_match(request: Request) -> int | None:
     return int(tag)
 
 
-def register(app: FastAPI, service_of: Any) -> None:
+def register(app: FastAPI) -> None:
     """Add the edit and audit routes."""
     tags: list[str | Enum] = ["edits"]
+    crs_params, no_params = QueryParams("crs"), QueryParams()
+    audit_params = QueryParams("project_id", "limit", "offset")
+    Crs = Annotated[dict[str, str], Depends(crs_params)]
 
     @app.post("/collections/projects/items", status_code=201, tags=tags, summary="Create a project (API key)",
               responses={201: _FEATURE, **_PROBLEMS}, openapi_extra={"parameters": [_CRS, _KEY_HEADER]})
-    def create(request: Request, body: NewProject) -> Response:
-        params = check_params(request, ["crs"])
-        service: Service = service_of(request)
+    def create(request: Request, body: NewProject, service: CurrentService, params: Crs) -> Response:
         key = _key(request, service)
         fields = _fields(body.geometry, body.properties, _crs(params))
         result, snap = service.edit(body.id, "create", fields, key.name, body.edit_note, _allowed(key, service))
@@ -183,9 +182,7 @@ def register(app: FastAPI, service_of: Any) -> None:
 
     @app.patch("/collections/projects/items/{featureId}", tags=tags, summary="Update a project (API key)",
                responses={200: _FEATURE, **_PROBLEMS}, openapi_extra={"parameters": [_CRS, _KEY_HEADER]})
-    def update(request: Request, featureId: str, body: ProjectPatch) -> Response:
-        params = check_params(request, ["crs"])
-        service: Service = service_of(request)
+    def update(request: Request, featureId: str, body: ProjectPatch, service: CurrentService, params: Crs) -> Response:
         key = _key(request, service)
         fields = _fields(body.geometry, body.properties, _crs(params))
         if not fields:
@@ -198,31 +195,26 @@ def register(app: FastAPI, service_of: Any) -> None:
 
     @app.delete("/collections/projects/items/{featureId}", status_code=204, tags=tags,
                 summary="Delete a project (API key)", responses={204: {"description": "deleted"}, **_PROBLEMS},
-                openapi_extra={"parameters": [_KEY_HEADER]})
-    def delete(request: Request, featureId: str) -> Response:
-        check_params(request, [])
-        service: Service = service_of(request)
+                openapi_extra={"parameters": [_KEY_HEADER]}, dependencies=[Depends(no_params)])
+    def delete(request: Request, featureId: str, service: CurrentService) -> Response:
         key = _key(request, service)
         result, _ = service.edit(featureId, "delete", {}, key.name, None, _allowed(key, service))
         return Response(status_code=204, headers={"X-Edit-Id": str(result.edit_id)})
 
     @app.get("/edits", tags=tags, summary="The audit trail: who changed what, when, before and after",
-             responses={200: {"description": "edits, oldest first",
-                              "content": {"application/json": {"schema": {"type": "object"}}}}, 400: _PROBLEMS[400]},
+             response_model=Edits, responses={200: {"description": "edits, oldest first"}, 400: _PROBLEMS[400]},
              openapi_extra={"parameters": [
                  {"name": "project_id", "in": "query", "required": False, "schema": {"type": "string"}},
                  {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}},
                  {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0}}]})
-    def audit(request: Request) -> Response:
-        params = check_params(request, ["project_id", "limit", "offset"])
-        q = items_query({k: v for k, v in params.items() if k in ("limit", "offset")}, SPECS["projects"])
-        service: Service = service_of(request)
+    def audit(service: CurrentService, params: Annotated[dict[str, str], Depends(audit_params)],
+              page_at: Annotated[tuple[int, int], Depends(audit_params.paging)]) -> Response:
+        limit, offset = page_at
         project_id = params.get("project_id")
         matched = count_edits(service.settings.store, project_id)
-        page = read_edits(service.settings.store, project_id, q.limit, min(q.offset, matched))
+        page = read_edits(service.settings.store, project_id, limit, min(offset, matched))
         for r in page:
             r["fields"] = orjson.loads(r["fields"])
             r["before"] = orjson.loads(r["before"]) if r["before"] else None
         return Response(orjson.dumps({"numberMatched": matched, "numberReturned": len(page), "edits": page}),
                         media_type="application/json")
-

@@ -1,24 +1,27 @@
 """OGC API – Features Part 1 (core, geojson, html, oas30): landing page, conformance, collections, items.
 
 Each collection gets its own literal paths, so the API definition lists exactly the filters it takes;
-query parameters are checked by hand (``api.params``): unknown or invalid → 400, ``limit`` clamped.
+query parameters are checked by the routes' dependencies (:mod:`api.deps`): unknown or invalid → 400,
+``limit`` clamped.
 """
 
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import orjson
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from api import desk
-from api.errors import PROBLEM_JSON, BadRequest
-from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, SPECS, Collection, page_bytes, select
+from api.deps import CurrentService, CurrentSnapshot, QueryParams
+from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, SPECS, Collection, Query, page_bytes, select
 from api.html_pages import links_html, page, table_html
-from api.params import ITEMS_PARAMS, MAX_VALUE_CHARS, VOCABULARIES, check_params, items_query, wants_html
-from api.service import Snapshot
+from api.models import Collections, Conformance, Landing
+from api.params import ITEMS_PARAMS, MAX_VALUE_CHARS, VOCABULARIES, wants_html
+from api.problems import problem_docs
 from geo.errors import NotFoundError
 from geo.frames import plain
 
@@ -44,7 +47,6 @@ FILTER_DOCS = {
     "metric": "target metric (new_energy_capacity_mw, ...)",
 }
 
-_PROBLEM = {"description": "problem details (RFC 9457)", "content": {PROBLEM_JSON: {"schema": {"type": "object"}}}}
 _OBJECT = {"type": "object"}
 _LINK = {"type": "object", "required": ["href", "rel"],
          "properties": {"href": {"type": "string"}, "rel": {"type": "string"}, "type": {"type": "string"}}}
@@ -80,12 +82,14 @@ def _f_param() -> dict[str, Any]:
                   "output format; without it the Accept header decides (JSON by default)")
 
 
-def _responses(media: str, schema: dict[str, Any], *codes: int) -> dict[int | str, dict[str, Any]]:
-    content = {media: {"schema": schema}, HTML: {"schema": {"type": "string"}}}
-    out: dict[int | str, dict[str, Any]] = {200: {"description": "OK", "content": content}}
-    for code in codes:
-        out[code] = _PROBLEM
-    return out
+def _responses(media: str, schema: dict[str, Any] | type[BaseModel], *codes: int) -> dict[int | str, dict[str, Any]]:
+    """The 200 answer in ``media`` (a schema, or a model FastAPI documents as JSON) or HTML, and problems."""
+    ok: dict[str, Any] = {"description": "OK", "content": {HTML: {"schema": {"type": "string"}}}}
+    if isinstance(schema, dict):
+        ok["content"] = {media: {"schema": schema}, **ok["content"]}
+    else:
+        ok["model"] = schema
+    return {200: ok, **problem_docs(*codes)}
 
 
 def _base(request: Request) -> str:
@@ -151,16 +155,19 @@ def _items_html(coll: Collection, positions: list[int], links: list[dict[str, An
     return page(coll.spec.title, body)
 
 
-def register(app: FastAPI, service_of: Any) -> None:
-    """Add the OGC API – Features routes; ``service_of(request)`` gives the running :class:`Service`."""
+def register(app: FastAPI) -> None:
+    """Add the OGC API – Features routes."""
     router = APIRouter()
+    landing_params, desk_params, f_params = QueryParams("f"), QueryParams("lang", "q"), QueryParams("f")
+    Html = Annotated[bool, Depends(f_params.html)]
 
     @router.get("/", summary="Landing page", tags=["OGC API – Features"],
-                openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, _OBJECT, 400))
-    async def landing(request: Request) -> Response:
+                openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, Landing, 400))
+    async def landing(request: Request, service: CurrentService) -> Response:
         if "f" not in request.query_params and wants_html(request, {}):  # a browser: the planners' landing page
-            return desk.landing_page(request, service_of(request), check_params(request, ["lang", "q"]))
-        params = check_params(request, ["f"])
+            params = await desk_params(request)
+            return desk.landing_page(request, service.snapshot, params, await desk_params.lang(request, params))
+        html = await landing_params.html(request, await landing_params(request))
         base = _base(request)
         links = [*_self_links(request, "/", TITLE),
                  {"href": f"{base}/api", "rel": "service-desc", "type": OPENAPI_30, "title": "API definition"},
@@ -170,25 +177,23 @@ def register(app: FastAPI, service_of: Any) -> None:
                  {"href": f"{base}/map", "rel": "alternate", "type": HTML, "title": "interactive planner map"}]
         doc = {"title": TITLE, "description": "Energy projects and targets named in Chinese county and city plans "
                "(碳达峰实施方案, 五年规划), each citing its plan line; not an official map.", "links": links}
-        if wants_html(request, params):
+        if html:
             return page(TITLE, f"<p>{doc['description']}</p>{links_html(links)}")
         return _json(doc)
 
     @router.get("/conformance", summary="Conformance classes", tags=["OGC API – Features"],
-                openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, _OBJECT, 400))
-    async def conformance(request: Request) -> Response:
-        params = check_params(request, ["f"])
-        if wants_html(request, params):
+                openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, Conformance, 400))
+    async def conformance(html: Html) -> Response:
+        if html:
             return page("Conformance", links_html([{"href": c, "rel": "conformance"} for c in CONFORMANCE]))
         return _json({"conformsTo": CONFORMANCE})
 
     @router.get("/collections", summary="The feature collections", tags=["OGC API – Features"],
-                openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, _OBJECT, 400))
-    async def collections(request: Request) -> Response:
-        params = check_params(request, ["f"])
-        docs = [_collection_doc(request, c) for c in service_of(request).snapshot.collections.values()]
+                openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, Collections, 400))
+    async def collections(request: Request, snap: CurrentSnapshot, html: Html) -> Response:
+        docs = [_collection_doc(request, c) for c in snap.collections.values()]
         links = _self_links(request, "/collections", "collections")
-        if wants_html(request, params):
+        if html:
             rows = [{"id": d["id"], "title": d["title"], "description": d["description"]} for d in docs]
             items = [{"href": f"{_base(request)}/collections/{d['id']}/items?f=html", "rel": "items",
                       "title": d["title"], "type": HTML} for d in docs]
@@ -196,11 +201,11 @@ def register(app: FastAPI, service_of: Any) -> None:
         return _json({"links": links, "collections": docs})
 
     for cid, spec in SPECS.items():
-        _register_collection(router, cid, spec.filters, service_of)
+        _register_collection(router, cid, spec.filters, f_params)
     app.include_router(router)
 
 
-def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], service_of: Any) -> None:
+def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], f_params: QueryParams) -> None:
     tags: list[str | Enum] = [f"collection {cid}"]
     item_params = [
         _f_param(),
@@ -212,33 +217,29 @@ def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], s
          "explode": False},
         *[_param(name, _filter_schema(name), FILTER_DOCS[name]) for name in filters],
     ]
-    allowed_items = [*ITEMS_PARAMS, *filters]
+    items_params = QueryParams(*ITEMS_PARAMS, *filters)
+    Params = Annotated[dict[str, str], Depends(items_params)]
+    ItemsQuery = Annotated[Query, Depends(items_params.items(SPECS[cid]))]
+    ItemsHtml = Annotated[bool, Depends(items_params.html)]
 
     @router.get(f"/collections/{cid}", summary=f"Collection {cid}", tags=tags, name=f"collection_{cid}",
                 openapi_extra={"parameters": [_f_param()]}, responses=_responses(JSON, _OBJECT, 400))
-    async def collection(request: Request) -> Response:
-        params = check_params(request, ["f"])
-        coll = service_of(request).snapshot.collections[cid]
+    async def collection(request: Request, snap: CurrentSnapshot,
+                         html: Annotated[bool, Depends(f_params.html)]) -> Response:
+        coll = snap.collections[cid]
         doc = _collection_doc(request, coll)
-        if wants_html(request, params):
+        if html:
             return page(coll.spec.title, f"<p>{doc['description']}</p>{links_html(doc['links'])}")
         return _json(doc)
 
     @router.get(f"/collections/{cid}/items", summary=f"Features of {cid}", tags=tags, name=f"items_{cid}",
                 openapi_extra={"parameters": item_params}, responses=_responses(GEOJSON, _COLLECTION, 400))
-    async def items(request: Request) -> Response:
-        params = check_params(request, allowed_items)
-        snap: Snapshot = service_of(request).snapshot
+    async def items(request: Request, snap: CurrentSnapshot, params: Params, q: ItemsQuery,
+                    html: ItemsHtml) -> Response:
         coll = snap.collections[cid]
-        q = items_query(params, coll.spec)
-        district = q.filters.get(DISTRICT_FILTER)
-        if district is not None and district not in snap.units:
-            known = sorted(snap.units)
-            raise BadRequest(f"{DISTRICT_FILTER}: no unit {district[:20]!r} in the store; it holds {len(known)}: "
-                             f"{', '.join(known[:20])}{' ...' if len(known) > 20 else ''}")
         matched, positions = select(coll, q, snap.units)
         links = _page_links(request, cid, params, q.limit, q.offset, matched)
-        if wants_html(request, params):
+        if html:
             return _items_html(coll, positions, links, matched)
         envelope = {"numberMatched": matched, "numberReturned": len(positions),
                     "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "links": links}
@@ -247,9 +248,9 @@ def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], s
     @router.get(f"/collections/{cid}/items/{{featureId}}", summary=f"One feature of {cid}", tags=tags,
                 name=f"item_{cid}", openapi_extra={"parameters": [_f_param()]},
                 responses=_responses(GEOJSON, _FEATURE, 400, 404))
-    async def item(request: Request, featureId: str) -> Response:
-        params = check_params(request, ["f"])
-        coll = service_of(request).snapshot.collections[cid]
+    async def item(request: Request, featureId: str, snap: CurrentSnapshot,
+                   params: Annotated[dict[str, str], Depends(f_params)]) -> Response:
+        coll = snap.collections[cid]
         i = coll.index.get(featureId)
         if i is None:
             raise NotFoundError(f"no feature {featureId[:80]!r} in collection {cid}")
@@ -258,7 +259,7 @@ def _register_collection(router: APIRouter, cid: str, filters: dict[str, str], s
         links = [{"href": f"{base}/items/{fid}?f=json", "rel": "self", "type": GEOJSON},
                  {"href": f"{base}/items/{fid}?f=html", "rel": "alternate", "type": HTML},
                  {"href": f"{base}?f=json", "rel": "collection", "type": JSON}]
-        if wants_html(request, params):
+        if wants_html(request, params):  # after the look-up: an unknown feature is 404 whatever the format
             feature = orjson.loads(coll.features[i])
             rows = [{"field": k, "value": plain(v)} for k, v in (feature["properties"] or {}).items()]
             return page(f"{cid} {featureId}", links_html(links) + table_html(rows))

@@ -71,11 +71,15 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
     return x1, y1, x2, y2
 
 
-def items_query(params: dict[str, str], spec: Spec) -> Query:
-    """The checked items query of ``spec``'s collection (parameters already checked by :func:`check_params`)."""
+def paging(params: dict[str, str]) -> tuple[int, int]:
+    """``(limit, offset)`` of checked parameters: ``limit`` clamped to :data:`LIMIT_MAX` (OGC), 400 when invalid."""
     limit = min(_int("limit", params["limit"], 1), LIMIT_MAX) if "limit" in params else LIMIT_DEFAULT
     offset = _int("offset", params["offset"], 0) if "offset" in params else 0
-    bbox = parse_bbox(params["bbox"]) if "bbox" in params else None
+    return limit, offset
+
+
+def filters_of(params: dict[str, str], spec: Spec) -> dict[str, str]:
+    """The values of ``spec``'s filters among checked parameters; 400 for an empty, overlong or unknown value."""
     filters = {}
     for name in spec.filters:
         if name not in params:
@@ -90,7 +94,14 @@ def items_query(params: dict[str, str], spec: Spec) -> Query:
         if name in VOCABULARIES and value not in VOCABULARIES[name]:
             raise BadRequest(f"{name}: unknown value {value[:40]!r}; allowed: {', '.join(VOCABULARIES[name])}")
         filters[name] = value
-    return Query(limit, offset, bbox, filters)
+    return filters
+
+
+def items_query(params: dict[str, str], spec: Spec) -> Query:
+    """The checked items query of ``spec``'s collection (parameters already checked by :func:`check_params`)."""
+    limit, offset = paging(params)
+    bbox = parse_bbox(params["bbox"]) if "bbox" in params else None
+    return Query(limit, offset, bbox, filters_of(params, spec))
 
 
 def wants_html(request: Request, params: dict[str, str]) -> bool:

@@ -1,10 +1,13 @@
 """Errors as RFC 9457 problem details, by the one error table (:mod:`api.errors`); no stack trace reaches a client."""
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -15,6 +18,47 @@ from geo.errors import StoreError
 BODY_NOT_PARSED = "There was an error parsing the body"  # FastAPI's detail
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 log = logging.getLogger("planner.api")
+PROBLEM_DETAILS = "problem details (RFC 9457)"
+
+
+class Problem(BaseModel):
+    """An error answer: RFC 9457 problem details, as :func:`problem` writes every one the service sends."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+
+def problem_docs(*codes: int, texts: Mapping[int, str] | None = None) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI responses of ``codes``: problem+json bodies (:class:`Problem`), each described by ``texts``."""
+    return {code: {"description": (texts or {}).get(code, PROBLEM_DETAILS),
+                   "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}}} for code in codes}
+
+
+def document_problems(doc: dict[str, Any]) -> dict[str, Any]:
+    """Describe validation failures as what the service sends: problem+json (FastAPI documents its own 422 body).
+
+    Every operation with query or path parameters documents 400; the :class:`Problem` schema joins the
+    document's components.
+    """
+    problem = problem_docs(400)[400]
+    for ops in doc.get("paths", {}).values():
+        for op in ops.values():
+            for code, response in list(op.get("responses", {}).items()):
+                if "HTTPValidationError" in str(response):
+                    op["responses"][code] = problem
+            if any(p.get("in") in ("query", "path") for p in op.get("parameters", [])):
+                op["responses"].setdefault("400", problem)
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+    schemas["Problem"] = Problem.model_json_schema()
+    return doc
 
 
 def problem(status: int, detail: str, instance: str, *, retry_after_s: int | None = None) -> Response:
