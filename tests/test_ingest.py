@@ -219,8 +219,8 @@ def _bench():
 
 
 def test_quality_on_the_development_set(capsys):
-    """Floors a few points under what was measured (projects: recall 72 %, precision 91 %, capacity right on 89 of
-    91 found; targets: recall 85 %, precision 95 %).
+    """Floors a few points under what was measured (projects: recall 82 %, precision 92 %, capacity right on 101 of
+    103 found; targets: recall 88 %, precision 94 %).
 
     Three to four points of slack: one row of 126 curated projects is 0.8 point, so a floor this close still lets a
     rule trade one dubious row for a general gain, and catches any real regression. The benchmark prints the table
@@ -228,9 +228,9 @@ def test_quality_on_the_development_set(capsys):
     """
     results = _bench().quality()
     cur, found, cap_ok, prop, right = results["ALL"]["PROJECTS"]
-    assert found / cur >= 0.69 and right / prop >= 0.87 and cap_ok / found >= 0.93
+    assert found / cur >= 0.79 and right / prop >= 0.88 and cap_ok / found >= 0.94
     cur, found, _, prop, right = results["ALL"]["TARGETS"]
-    assert found / cur >= 0.82 and right / prop >= 0.91
+    assert found / cur >= 0.85 and right / prop >= 0.90
     pv = results["430682_linxiang_carbon_peak"]["pv"]
     assert pv[1] == pv[0] == pv[2]  # every named PV project of the 专栏, with its capacity
 

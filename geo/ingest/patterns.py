@@ -11,11 +11,17 @@ import re
 HEADS = (
     "输变电及配套工程", "输变电工程", "变电站", "变电所", "升压站", "开关站", "换流站", "储能电站",
     "蓄能电站", "水电站", "光伏电站", "汇集站", "综合能源站", "能源站", "输电通道", "场址", "电站", "发电厂",
-    "电厂", "热电厂", "风电场", "光伏场", "充电站", "充电桩", "快充桩", "换电站", "供热系统", "储能系统",
-    "光伏系统", "热泵系统", "加氢站", "加气站", "接收站", "门站", "储气库", "储配基地", "一体站", "示范项目",
+    "电厂", "热电厂", "风电场", "光伏场", "充电站", "快充站", "超充站", "充电桩", "快充桩", "换电站",
+    "供热系统", "储能系统", "光伏系统", "热泵系统", "加氢站", "加气站", "接收站", "门站", "储气库",
+    "储配基地", "一体站", "示范项目",
     "项目", "工程", "基地", "试点", "线路", "管道", "管网",
 )
-HEAD = re.compile("|".join(sorted(HEADS, key=len, reverse=True)))
+# a grid programme's name ends in what is done to a network: "农网改造升级", "农村电网巩固提升"
+GRID_WORKS = r"(?<=网)(?:建设)?(?:改造升级|升级改造|巩固提升|提升改造)"
+HEAD = re.compile("|".join([*sorted(HEADS, key=len, reverse=True), GRID_WORKS]))
+# words between two heads that make them two names, not one ("…水电站建设配套…项目")
+BETWEEN_HEADS = re.compile(
+    r"建设|推进|实施|开工|加快|完成|启动|配置|配建|建成|开发|利用|合理|鼓励|支持|[的并为在对将，、和及与]")
 # a substation written short after its voltage: 220kV中心变, 110千伏湘北变
 SHORT_SUBSTATION = re.compile(r"(?:\d{2,4}(?:kV|KV|千伏))[\u4e00-\u9fff]{2,5}?变(?![电压频])")
 # a name without a head, when short: 陕煤汨罗火电
@@ -63,10 +69,10 @@ CATEGORY_RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile
     (r"原油|成品油|输油|岸电|储配煤|储煤|煤炭.{0,8}(?:储配|储备|运)|虚拟电厂|电气化", "other", ""),
     (r"上大压小|超低排放|灵活性改造|节能降碳改造|煤电.{0,4}改造|机组改造", "thermal", "coal_upgrade"),
     (r"火电|煤电|燃煤|电厂|发电厂", "thermal", "coal"),
-    (r"特高压|[±]?\d{3,4}(?:kV|KV|千伏).{0,10}(?:直流|输电)", "transmission", "uhv"),
+    (r"特高压|(?:±\d{3,4}|1000|1100)(?:kV|KV|千伏)|\d{3,4}(?:kV|KV|千伏).{0,10}直流", "transmission", "uhv"),
     (r"线路|输电", "transmission", "ac_line"),
     (r"供热|热泵|余热|地热|热电联产", "heat", ""),
-    (r"电网|配电网|农网|配网", "grid_programme", ""),
+    (r"电网|配电网|农网|配网|主网|城网", "grid_programme", ""),
     (r"能源|源网荷储|微电网", "other", ""),
 ))
 
@@ -97,8 +103,10 @@ RESTRICTED = re.compile(r"限制|禁止|严控|严禁|不得|不再|控制新")
 # stock statements, not projects: "全市共有220kV变电站6座"
 STOCK = re.compile(r"共有|现有|已有|拥有|累计|全市有|全县有|全区有")
 # the heads of a programme's name and the verbs that put it forward ("加快推进110千伏输变电工程建设")
-PROGRAMME_HEAD = re.compile(r"(?:工程|项目|基地|系统|试点|示范)$")
-BUILD_BEFORE = re.compile(r"(?:建设|推进|实施|推动|开展|启动|加快)$")
+PROGRAMME_HEAD = re.compile(rf"(?:工程|项目|基地|系统|试点|示范|{GRID_WORKS})$")
+BUILD_BEFORE = re.compile(r"(?:建设|推进|实施|推动|开展|启动|加快|完成)$")
+# a build verb inside a candidate name, after a place: "在县城建设换电站" (the name is what follows)
+PLACE_THEN_VERB = re.compile(r"^[^\d]{2,6}?(?:新建|建设|建成|布局)(?=.)")
 MIN_SPECIFIC = 2  # characters left after the generic words: fewer and the name is a programme
 
 # (pattern, status) on the text before and around a name; first match wins

@@ -21,6 +21,7 @@ MAX_WEAK = 12  # characters of a name with a weak head (陕煤汨罗火电)
 MAX_QUOTE = 160
 MAX_CAP_ITEM = 20  # characters of a listed name that ends in its own capacity ("某公司新建1.2MW、…光伏项目")
 # a substation listed short after one with its voltage: "220kV中心变和滨湖变"
+VOLTAGE_START = re.compile(r"\d{2,4}(?:kV|KV|千伏)")
 BARE_SUBSTATION = re.compile(r"^[\u4e00-\u9fff]{2,5}?变(?![电压频化革成为得])")
 
 
@@ -97,7 +98,10 @@ def _items(text: str, lo: int, hi: int, inside: list[bool] | None = None) -> lis
                 # "…变电站扩建工程和220千伏树林召、王爱召输变电工程": a whole name, then a short one of a list
                 short_next = listed and ends_head and 0 < len(right.lstrip("0123456789kKV千伏")) <= MAX_SHARED \
                     and not re.search("[的地是在]", right)
-                if (ends_head and patterns.HEAD.search(right)) or short_name or short_pair or short_next:
+                # "1000千伏特高压和500千伏等过境输电线路": two voltages sharing the head
+                volt_pair = VOLTAGE_START.match(right) is not None and VOLTAGE_START.search(left) is not None \
+                    and patterns.HEAD.search(left) is None and patterns.HEAD.search(right) is not None
+                if (ends_head and patterns.HEAD.search(right)) or short_name or short_pair or short_next or volt_pair:
                     cut = m
                     break
             if cut is None or m is None:
@@ -117,6 +121,12 @@ def _head(text: str, a: int, b: int) -> tuple[int, int] | None:
     if m and later and not patterns.ENERGY_WORD.search(seg[: m.end()]) \
             and patterns.ENERGY_WORD.search(seg[: later[0].end()]):
         m = later[0]  # "乙烯项目天然气管道": the first head ends a name of no energy
+    while m and not (short and short.start() <= m.start()):  # "…水电站库区配套风电项目": one name, two heads
+        nxt = next((h for h in patterns.HEAD.finditer(seg, m.end()) if h.start() > m.end()), None)
+        if nxt is None or nxt.start() - m.end() > MAX_SHARED + 6 or patterns.BETWEEN_HEADS.search(
+                seg[m.end() : nxt.start()]) or patterns.TAIL_ACTION.match(seg[m.end() :]):
+            break
+        m = nxt
     if short and (m is None or short.start() <= m.start()):
         end = a + short.end()
     elif m:
@@ -185,6 +195,10 @@ def _sentence_items(text: str) -> list[Item]:
             inner = text[a:end]
             m_head = patterns.HEAD.search(inner) or patterns.SHORT_SUBSTATION.search(inner)
             before_head = inner[: m_head.start()] if m_head else inner
+            # "1000千伏特高压和500千伏等过境输电线路": 等 after a voltage means other voltages, not a kind
+            before_head = re.sub(r"(\d(?:kV|KV|千伏))等", r"\1", before_head)
+            if before_head != (inner[: m_head.start()] if m_head else inner):
+                name = re.sub(r"(\d(?:kV|KV|千伏))等", r"\1", name)
             listed_kind = re.fullmatch(r"(.+?)等(?:重点|相关|一批)?", before_head)
             if listed_kind and not pending and is_specific(listed_kind.group(1)) \
                     and not patterns.HEAD.search(listed_kind.group(1)) and text[a + len(before_head) :].startswith(
@@ -202,6 +216,11 @@ def _sentence_items(text: str) -> list[Item]:
             if before_head.endswith("等"):
                 name = name.replace("等", "", 1) if name.count("等") == 1 else name
             items.append(Item(name, a, end, tail_end, b, clause_lo, k))
+            if not pending and loose and VOLTAGE_START.match(name) and m_head:
+                pa, pb = loose[-1]
+                if VOLTAGE_START.search(text[pa:pb]) and text[pb : pb + 1] in "和及与":
+                    items.append(Item(text[pa:pb] + inner[m_head.start() :] + text[end:tail_end], pa, pb, pb, pb,
+                                      clause_lo, k, inherited=True))
             loose = []
             m = patterns.HEAD.search(text[a:end]) or patterns.SHORT_SUBSTATION.search(text[a:end])
             core_len = (m.start() if m and m.start() > 0 else end - a)
@@ -316,6 +335,10 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
             continue  # "以220千伏变电站为支撑": a role, not a project
         if "的" in name[:-1]:  # "在黄金坳镇拟建设容量10万千瓦的风力发电厂": the name is after 的
             name = name[name.rindex("的") + 1 :]
+        verb = patterns.PLACE_THEN_VERB.match(name)
+        if verb and not patterns.HEAD.search(verb.group()) and not patterns.ENERGY_WORD.search(verb.group()) \
+                and patterns.HEAD.search(name[verb.end() :]):
+            name = name[verb.end() :]  # "县城建设换电站": a place and a verb, then the name
         category, subtype = classify(name)
         row = ProjectRow(name_zh=name, category=category, subtype=subtype)
         cap = _capacity(doc, sent, item.start, item.tail_end) if not item.inherited or item.own_capacity else None
