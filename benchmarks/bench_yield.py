@@ -1,16 +1,19 @@
 """Batch yield engine against the per-site pvlib ModelChain loop, end to end, in one run.
 
-End to end means from a weather year and a site list to annual energy: the sun's position for every sky
-(the time-only part of pvlib's SPA once per weather year, :mod:`solar.sun`, cache cleared before each run),
-the kernel, and the sum to annual kWh per kWp. Sites sit on a grid around 岳阳 (one weather year, the
-offline default at the centre); each grid row shares one sky (``--rows`` of them, the way a siting scan
-runs with ``share="row"``). Tilt and azimuth vary per site, so every site is a distinct computation.
+End to end means from a weather year and a site list to annual energy, through the function a siting scan
+calls (:func:`solar.batch.scan`, ``share="row"``): grouping the sites into grid rows, the weather year's
+daylight hours and the time-only part of pvlib's SPA once (:mod:`solar.sun`, its cache cleared before each
+run), the sun's position per row, the kernel, and the sum to annual kWh per kWp. Sites sit on a grid around
+岳阳 (one weather year, the offline default at the centre), ``--rows`` latitude rows of them, longitudes
+spread over 0.5 degrees. Tilt and azimuth vary per site, so every site is a distinct computation.
 
-Prints, per engine and size: wall and CPU seconds end to end (median of ``--repeat``), the skies' share,
-sites/s and the ratio to ModelChain (its per-site time measured in the same run on ``--modelchain-sample``
-sites); the numba kernel's ns per site·daylight-hour; peak traced memory of the largest size (a separate,
-untimed pass). The machine is shared: the 1-minute load before and after is printed; ratios within one run
-are what to compare. CPU-time ratios are printed too (steadier when others load the machine).
+Prints, per engine and size: wall and CPU seconds end to end (median of ``--repeat``), the skies' time
+(the weather year's daylight and the rows' sun positions alone, timed separately the same way), sites/s
+and the ratio to ModelChain (its per-site time measured in the same run on ``--modelchain-sample`` sites,
+median of ``--repeat``); ns per site·daylight-hour of all but the skies; peak traced memory of the largest
+size (a separate, untimed pass). The machine is shared: the 1-minute load before and after is printed;
+ratios within one run are what to compare. CPU-time ratios are printed too (steadier when others load the
+machine).
 
     .venv/bin/python benchmarks/bench_yield.py [--rows 100] [--modelchain-sample 20] [--repeat 3] [--json]
 
@@ -38,7 +41,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import numpy as np
 
 from solar import sun
-from solar.batch import monthly_kwh_per_kwp, prepare_sky, resolve_engine
+from solar.batch import SKY_CHUNK, daylight, monthly_kwh_per_kwp, prepare_sky, resolve_engine, scan, skies
 from solar.mounting import mounting
 from solar.site import model_chain
 from solar.weather import Weather, typical_year
@@ -47,19 +50,21 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 LAT0, LON0 = 29.3564, 113.1289
 
 
-def end_to_end(weather: Weather, lats: np.ndarray, row: np.ndarray, tilt: np.ndarray, az: np.ndarray,
-               engine: str) -> tuple[np.ndarray, float]:
-    """Annual kWh/kWp per site from the weather and the site list; and the seconds spent on skies."""
-    m = mounting("ground_fixed")
-    annual = np.empty(len(tilt))
-    sky_s = 0.0
-    for r, lat in enumerate(lats):
-        members = np.flatnonzero(row == r)
-        t = time.perf_counter()
-        sky = prepare_sky(weather, float(lat), LON0)
-        sky_s += time.perf_counter() - t
-        annual[members] = monthly_kwh_per_kwp(sky, tilt[members], az[members], m, engine=engine).sum(axis=1)
-    return annual, sky_s
+def end_to_end(weather: Weather, lat: np.ndarray, lon: np.ndarray, tilt: np.ndarray, az: np.ndarray,
+               engine: str) -> np.ndarray:
+    """Annual kWh/kWp per site from the weather and the site list, one sky per grid row (as a siting scan)."""
+    monthly = scan(lat, lon, mounting("ground_fixed"), lambda _lat, _lon: weather, tilt=tilt, azimuth=az,
+                   share="row", engine=engine)
+    return monthly.sum(axis=1)
+
+
+def skies_alone(weather: Weather, lats: np.ndarray, lon: float) -> int:
+    """The skies of :func:`end_to_end` without the kernel: the weather year's daylight, then the rows' sun."""
+    day = daylight(weather)
+    made = 0
+    for i in range(0, len(lats), SKY_CHUNK):
+        made += len(skies(day, lats[i:i + SKY_CHUNK], np.full(len(lats[i:i + SKY_CHUNK]), lon)))
+    return made
 
 
 def timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
@@ -105,7 +110,7 @@ def main() -> None:
         return total
 
     modelchain_loop()  # imports and caches outside the timing
-    mc_wall, mc_cpu, _ = timed(modelchain_loop, 1)
+    mc_wall, mc_cpu, _ = timed(modelchain_loop, args.repeat)  # median, as the batch runs
     mc_site, mc_site_cpu = mc_wall / n, mc_cpu / n
     result.update(modelchain_s_per_site=mc_site, modelchain_cpu_s_per_site=mc_site_cpu)
     print(f"ModelChain: {mc_site * 1e3:.1f} ms per site-year wall, {mc_site_cpu * 1e3:.1f} ms CPU ({n} sites)",
@@ -120,27 +125,30 @@ def main() -> None:
     print(f"{'engine':<7}{'sites':>9}{'wall s':>9}{'CPU s':>8}{'skies s':>9}{'sites/s':>10}{'x MC wall':>11}"
           f"{'x MC CPU':>10}{'ns/site-h':>11}", file=out)
     cases = []
+    sky_wall, _, made = timed(functools.partial(skies_alone, weather, lats, LON0), args.repeat)
+    assert made == args.rows
     for engine in engines:
         for n_sites in sizes:
             tilt, az = rng.uniform(5, 35, n_sites), rng.uniform(120, 240, n_sites)
-            row = np.arange(n_sites) % args.rows
-            run = functools.partial(end_to_end, weather, lats, row, tilt, az, engine)
-            wall, cpu, (annual, sky_s) = timed(run, args.repeat)
+            lat, lon = lats[np.arange(n_sites) % args.rows], LON0 + rng.uniform(-0.25, 0.25, n_sites)
+            run = functools.partial(end_to_end, weather, lat, lon, tilt, az, engine)
+            wall, cpu, annual = timed(run, args.repeat)
             assert np.isfinite(annual).all() and (annual > 500).all()
-            kernel_ns = (wall - sky_s) / (n_sites * hours) * 1e9
+            kernel_ns = (wall - sky_wall) / (n_sites * hours) * 1e9
             case = {"engine": engine, "sites": n_sites, "end_to_end_s": wall, "end_to_end_cpu_s": cpu,
-                    "skies_s": sky_s, "sites_per_s": n_sites / wall, "ratio": mc_site * n_sites / wall,
+                    "skies_s": sky_wall, "sites_per_s": n_sites / wall, "ratio": mc_site * n_sites / wall,
                     "ratio_cpu": mc_site_cpu * n_sites / cpu, "kernel_ns_per_site_hour": kernel_ns}
             cases.append(case)
-            print(f"{engine:<7}{n_sites:>9,}{wall:>9.3f}{cpu:>8.3f}{sky_s:>9.3f}{n_sites / wall:>10,.0f}"
+            print(f"{engine:<7}{n_sites:>9,}{wall:>9.3f}{cpu:>8.3f}{sky_wall:>9.3f}{n_sites / wall:>10,.0f}"
                   f"{case['ratio']:>11,.0f}{case['ratio_cpu']:>10,.0f}{kernel_ns:>11.2f}", file=out)
         tracemalloc.start()
-        end_to_end(weather, lats, np.arange(sizes[-1]) % args.rows, rng.uniform(5, 35, sizes[-1]),
-                   rng.uniform(120, 240, sizes[-1]), engine)
+        n_sites = sizes[-1]
+        end_to_end(weather, lats[np.arange(n_sites) % args.rows], LON0 + rng.uniform(-0.25, 0.25, n_sites),
+                   rng.uniform(5, 35, n_sites), rng.uniform(120, 240, n_sites), engine)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         result[f"{engine}_peak_traced_mb"] = peak
-        print(f"{engine}: peak traced memory at {sizes[-1]:,} sites {peak:.0f} MB", file=out)
+        print(f"{engine}: peak traced memory at {n_sites:,} sites {peak:.0f} MB", file=out)
 
     def at(engine: str, n_sites: int) -> dict[str, Any] | None:
         return next((c for c in cases if c["engine"] == engine and c["sites"] == n_sites), None)

@@ -5,8 +5,10 @@ one plane, Martin-Ruiz IAM, SAPM cell temperature, PVWatts DC, losses and invert
 :func:`solar.site.model_chain`), as one fused kernel over (daylight hours × sites):
 
 - the sun's position and the weather are computed once per *location* (:class:`Sky`) and shared by
-  every site there; a grid scan can share one location per row of cells (``share="row"``); the time-only
-  ~90 % of the sun's position is computed once per weather year (:mod:`solar.sun`, bit-identical to pvlib);
+  every site there; a grid scan can share one location per row of cells (``share="row"``); the weather
+  year's daylight hours and the time-only ~90 % of the sun's position are computed once per weather year
+  (:class:`Daylight`; :mod:`solar.sun`, bit-identical to pvlib), the rest for a few dozen locations at a
+  time (:func:`skies`);
 - everything that depends on the hour only is folded into a few per-hour terms (:func:`hour_terms`), so the
   (hours x sites) work is a few products, no division and no branch;
 - sites differ by tilt and azimuth (terrain-following arrays, say) and capacity;
@@ -66,6 +68,81 @@ class Sky:
     hours: int  # hours in the year (8760 or 8784), daylight or not
 
 
+@dataclass(frozen=True)
+class Daylight:
+    """A weather year's daylight hours: all of a :class:`Sky` that does not depend on the location.
+
+    Computed once per weather year (:func:`daylight`) and shared by every sky of that weather (:func:`skies`).
+    """
+
+    terms: sun.TimeTerms  # the time-only part of the sun's position
+    dni: np.ndarray
+    dhi: np.ndarray
+    ghi: np.ndarray
+    anisotropy: np.ndarray  # dni / dni_extra (Hay-Davies)
+    temp_air: np.ndarray
+    wind_speed: np.ndarray
+    month: np.ndarray  # 0..11, local standard time
+    hours: int  # hours in the year (8760 or 8784), daylight or not
+    altitude_m: float
+
+
+def daylight(weather: Weather) -> Daylight:
+    """The daylight hours of a weather year and the time-only part of the sun's position there.
+
+    Parameters
+    ----------
+    weather : Weather
+        The weather year (GHI, DNI, DHI [W/m^2], ``temp_air`` [°C], ``wind_speed`` [m/s], hourly).
+
+    Returns
+    -------
+    Daylight
+        Irradiance [W/m^2], Hay-Davies anisotropy index [-], air temperature [°C], wind speed [m/s], local
+        month and the SPA time terms of the hours with any irradiance (the others yield exactly 0).
+    """
+    data = weather.data
+    ghi, dni, dhi = (data[c].to_numpy(dtype=float) for c in ("ghi", "dni", "dhi"))
+    lit = (ghi > 0) | (dni > 0) | (dhi > 0)  # other hours yield exactly 0 in the model
+    terms = sun.time_terms(pd.DatetimeIndex(data.index[lit]))  # the time-only ~90 % of the sun's position
+    return Daylight(
+        terms=terms, dni=dni[lit], dhi=dhi[lit], ghi=ghi[lit], anisotropy=dni[lit] / terms.dni_extra,
+        temp_air=data["temp_air"].to_numpy(dtype=float)[lit], wind_speed=data["wind_speed"].to_numpy(dtype=float)[lit],
+        month=(weather.local_months[lit] - 1).astype(np.int64), hours=len(data), altitude_m=weather.altitude_m,
+    )
+
+
+def skies(day: Daylight, lat: np.ndarray, lon: np.ndarray) -> list[Sky]:
+    """The skies of a weather year's daylight at several locations: the sun's position as ModelChain computes it.
+
+    Parameters
+    ----------
+    day : Daylight
+        The weather year's daylight hours (:func:`daylight`).
+    lat : numpy.ndarray
+        Latitudes of the sun's position [degrees north], shape (locations,).
+    lon : numpy.ndarray
+        Longitudes [degrees east], shape (locations,).
+
+    Returns
+    -------
+    list of Sky
+        One per location, in order; the weather arrays are shared. Work arrays are (locations x daylight
+        hours): pass a few dozen locations at a time (:data:`SKY_CHUNK`).
+    """
+    zenith, azimuth = sun.positions(day.terms, lat, lon, day.altitude_m, day.temp_air)
+    zen = np.radians(zenith)
+    azi = np.radians(azimuth)
+    cz, sz, ca, sa = np.cos(zen), np.sin(zen), np.cos(azi), np.sin(azi)
+    return [Sky(cos_zenith=cz[i], sin_zenith=sz[i], cos_azimuth=ca[i], sin_azimuth=sa[i], dni=day.dni, dhi=day.dhi,
+                ghi=day.ghi, anisotropy=day.anisotropy, temp_air=day.temp_air, wind_speed=day.wind_speed,
+                month=day.month, hours=day.hours) for i in range(len(cz))]
+
+
+#: Locations per :func:`skies` call in :func:`scan`: (locations x ~4,400 daylight hours) work arrays of ~1 MB.
+SKY_CHUNK = 32
+
+
 def prepare_sky(weather: Weather, lat: float | None = None, lon: float | None = None) -> Sky:
     """Sun position at (lat, lon) (default: the weather's point) as ModelChain computes it, daylight only.
 
@@ -86,22 +163,7 @@ def prepare_sky(weather: Weather, lat: float | None = None, lon: float | None = 
     """
     lat = weather.latitude if lat is None else lat
     lon = weather.longitude if lon is None else lon
-    data = weather.data
-    ghi, dni, dhi = (data[c].to_numpy(dtype=float) for c in ("ghi", "dni", "dhi"))
-    lit = (ghi > 0) | (dni > 0) | (dhi > 0)  # other hours yield exactly 0 in the model
-    times = data.index[lit]
-    temp_air = data["temp_air"].to_numpy(dtype=float)[lit]
-    terms = sun.time_terms(pd.DatetimeIndex(times))  # the time-only ~90 % of the sun's position: once per weather year
-    zenith, azimuth = sun.position(terms, lat, lon, weather.altitude_m, temp_air)
-    dni_extra = terms.dni_extra
-    zen = np.radians(zenith)
-    azi = np.radians(azimuth)
-    return Sky(
-        cos_zenith=np.cos(zen), sin_zenith=np.sin(zen), cos_azimuth=np.cos(azi), sin_azimuth=np.sin(azi),
-        dni=dni[lit], dhi=dhi[lit], ghi=ghi[lit], anisotropy=dni[lit] / dni_extra, temp_air=temp_air,
-        wind_speed=data["wind_speed"].to_numpy(dtype=float)[lit],
-        month=(weather.local_months[lit] - 1).astype(np.int64), hours=len(data),
-    )
+    return skies(daylight(weather), np.array([lat]), np.array([lon]))[0]
 
 
 @dataclass(frozen=True)
@@ -428,6 +490,9 @@ def scan(lat: np.ndarray, lon: np.ndarray, m: Mounting, weather_at: Callable[[fl
 
     ``share="site"``: one sky per distinct (lat, lon). ``share="row"``: one sky per distinct latitude (a
     grid row), at the row's mean longitude: the sun's position and weather are shared along the row.
+    Consecutive skies (by latitude, then longitude) that ``weather_at`` gives the same :class:`Weather`
+    object share its :class:`Daylight`, computed once; memory stays at :data:`SKY_CHUNK` skies and one
+    weather year's daylight, plus the result.
 
     Parameters
     ----------
@@ -458,18 +523,38 @@ def scan(lat: np.ndarray, lon: np.ndarray, m: Mounting, weather_at: Callable[[fl
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     tilt = np.full(lat.shape, m.tilt) if tilt is None else np.asarray(tilt, dtype=float)
     azimuth = np.full(lat.shape, m.azimuth) if azimuth is None else np.asarray(azimuth, dtype=float)
-    if share == "site":
-        keys = np.stack([np.round(lat, row_decimals), np.round(lon, row_decimals)], axis=1)
+    if share == "site":  # (lat, lon) as one complex number: numpy sorts them by lat, then lon
+        keys = np.round(lat, row_decimals) + 1j * np.round(lon, row_decimals)
     elif share == "row":
-        keys = np.round(lat, row_decimals)[:, None]
+        keys = np.round(lat, row_decimals)
     else:
         raise ValueError(f"share: unknown {share!r} (allowed: site, row)")
-    _, group = np.unique(keys, axis=0, return_inverse=True)
+    _, group = np.unique(keys, return_inverse=True)
     group = group.ravel()
     out = np.zeros((len(lat), MONTHS))
-    for g in range(group.max() + 1 if len(group) else 0):
-        members = np.flatnonzero(group == g)
+    order = np.argsort(group, kind="stable")
+    bounds = np.searchsorted(group[order], np.arange((group.max() + 1 if len(group) else 0) + 1))
+    pending: list[tuple[np.ndarray, float, float]] = []  # groups waiting for their skies, all of one weather
+    day: tuple[Weather, Daylight] | None = None
+
+    def flush() -> None:
+        assert day is not None
+        centres = np.array([(glat, glon) for _, glat, glon in pending])
+        for (members, _, _), sky in zip(pending, skies(day[1], centres[:, 0], centres[:, 1]), strict=True):
+            out[members] = monthly_kwh_per_kwp(sky, tilt[members], azimuth[members], m, engine=engine)
+        pending.clear()
+
+    for g in range(len(bounds) - 1):
+        members = order[bounds[g]:bounds[g + 1]]
         glat, glon = float(lat[members].mean()), float(lon[members].mean())
-        sky = prepare_sky(weather_at(glat, glon), glat, glon)
-        out[members] = monthly_kwh_per_kwp(sky, tilt[members], azimuth[members], m, engine=engine)
+        weather = weather_at(glat, glon)
+        if day is None or day[0] is not weather:  # the weather year's part once, reused while it is the same
+            if pending:
+                flush()
+            day = (weather, daylight(weather))
+        pending.append((members, glat, glon))
+        if len(pending) == SKY_CHUNK:
+            flush()
+    if pending:
+        flush()
     return out

@@ -141,8 +141,43 @@ def position(terms: TimeTerms, latitude: float, longitude: float, altitude_m: fl
     tuple of numpy.ndarray
         ``(apparent_zenith, azimuth)`` [degrees]; azimuth clockwise from north.
     """
+    zenith, azimuth = positions(terms, np.array([latitude]), np.array([longitude]), altitude_m, temperature)
+    return zenith[0], azimuth[0]
+
+
+def positions(terms: TimeTerms, latitudes: np.ndarray, longitudes: np.ndarray, altitude_m: float,
+              temperature: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Apparent zenith and azimuth at many locations at once, each row bit-identical to pvlib's.
+
+    The same pvlib functions as ``spa_python`` on (locations, times) arrays: a location's values are a
+    column, broadcast along its row, so every element goes through the same floating-point operations as
+    in pvlib's one-location call, and the time-only factors inside them (the sine of the parallax, the
+    cosine of the declination) are computed once for all locations.
+
+    Parameters
+    ----------
+    terms : TimeTerms
+        The times' location-independent terms (:func:`time_terms`).
+    latitudes : numpy.ndarray
+        [degrees north], shape (locations,).
+    longitudes : numpy.ndarray
+        [degrees east], shape (locations,).
+    altitude_m : float
+        Altitude of every location [m]; the pressure is pvlib's ``alt2pres`` of it, as ``Location`` does.
+    temperature : numpy.ndarray or float
+        Air temperature for refraction [°C], one per time or one for all.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(apparent_zenith, azimuth)`` [degrees], shape (locations, times); azimuth clockwise from north.
+    """
     pressure = pvlib.atmosphere.alt2pres(altitude_m) / 100  # [mbar], as spa_python takes it
-    lat, lon, elev = latitude, longitude, altitude_m
+    lat = np.asarray(latitudes, dtype=float).reshape(-1, 1)
+    lon = np.asarray(longitudes, dtype=float).reshape(-1, 1)
+    if lat.shape != lon.shape:
+        raise ValueError(f"latitudes and longitudes: {lat.size} and {lon.size} values, one per location")
+    elev = altitude_m
     v, alpha, delta, xi = terms.sidereal_deg, terms.right_ascension_deg, terms.declination_deg, terms.parallax_deg
     # as pvlib.spa.solar_position_numpy from the local hour angle on
     h = spa.local_hour_angle(v, lon, alpha)
@@ -158,4 +193,5 @@ def position(terms: TimeTerms, latitude: float, longitude: float, altitude_m: fl
     theta = spa.topocentric_zenith_angle(e)
     gamma = spa.topocentric_astronomers_azimuth(h_prime, delta_prime, lat)
     phi = spa.topocentric_azimuth_angle(gamma)
-    return np.asarray(theta, dtype=float), np.asarray(phi, dtype=float)
+    shape = (lat.size, len(v))
+    return np.broadcast_to(theta, shape).astype(float), np.broadcast_to(phi, shape).astype(float)

@@ -98,6 +98,59 @@ def test_split_sun_position_is_bit_identical_to_pvlib(weathers, lat, lon, altitu
     assert np.array_equal(sun.time_terms(times).dni_extra, pvlib.irradiance.get_extra_radiation(times).to_numpy())
 
 
+def test_sun_positions_of_many_locations_at_once_are_each_bit_identical_to_pvlib(weathers):
+    # one call for locations all over the world and a grid's rows 0.005 deg apart: each row is pvlib's own answer
+    data = weathers["huaihua"].data
+    lit = data["ghi"].to_numpy() > 0
+    times, temp = data.index[lit], data["temp_air"].to_numpy(dtype=float)[lit]
+    rng = np.random.default_rng(11)
+    lats = np.r_[rng.uniform(-66, 66, 12), 27.5 + 0.005 * np.arange(6)]
+    lons = np.r_[rng.uniform(-180, 180, 12), np.full(6, 110.0)]
+    zenith, azimuth = sun.positions(sun.time_terms(times), lats, lons, 230.0, temp)
+    assert zenith.shape == azimuth.shape == (len(lats), len(times))
+    for i in range(len(lats)):
+        want = pvlib.location.Location(lats[i], lons[i], altitude=230.0).get_solarposition(times, temperature=temp)
+        assert np.array_equal(zenith[i], want["apparent_zenith"].to_numpy()), i
+        assert np.array_equal(azimuth[i], want["azimuth"].to_numpy()), i
+    with pytest.raises(ValueError, match="one per location"):
+        sun.positions(sun.time_terms(times), lats, lons[:3], 230.0, temp)
+
+
+def test_skies_of_one_weather_year_are_the_skies_of_each_location(weathers):
+    weather = weathers["yueyang"]
+    lats, lons = np.array([29.1, 29.35, 29.6]), np.array([113.0, 113.2, 112.9])
+    many = batch.skies(batch.daylight(weather), lats, lons)
+    assert len(many) == 3
+    for sky, lat, lon in zip(many, lats, lons, strict=True):
+        one = prepare_sky(weather, float(lat), float(lon))
+        for field in dataclasses.fields(one):
+            np.testing.assert_allclose(getattr(sky, field.name), getattr(one, field.name), rtol=1e-15, atol=0)
+    assert not np.array_equal(many[0].cos_zenith, many[2].cos_zenith)
+
+
+def test_scan_groups_skies_by_weather_and_chunk_without_changing_the_answer(weathers, monkeypatch):
+    # two weather years (west and east of 112 deg), sites at distinct places in an order that switches weather
+    rng = np.random.default_rng(5)
+    lat, lon = rng.uniform(27.0, 29.8, 23), rng.choice([110.5, 111.0, 112.5, 113.5], 23)
+    tilt, azimuth = rng.uniform(5, 40, 23), rng.uniform(120, 240, 23)
+    m = mounting("ground_fixed")
+    calls = []
+
+    def weather_at(la, lo):
+        calls.append((la, lo))
+        return weathers["huaihua"] if lo < 112 else weathers["yueyang"]
+
+    want = np.array([monthly_kwh_per_kwp(prepare_sky(weather_at(la, lo), la, lo), [t], [a], m, engine="numpy")[0]
+                     for la, lo, t, a in zip(lat, lon, tilt, azimuth, strict=True)])
+    calls.clear()
+    got = scan(lat, lon, m, weather_at, tilt=tilt, azimuth=azimuth, engine="numpy")
+    assert len(calls) == len(set(zip(lat, lon, strict=True)))  # one sky (and one weather look-up) per place
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+    monkeypatch.setattr(batch, "SKY_CHUNK", 2)
+    np.testing.assert_allclose(scan(lat, lon, m, weather_at, tilt=tilt, azimuth=azimuth, engine="numpy"), got,
+                               rtol=1e-13)
+
+
 def test_split_sun_time_terms_are_cached_per_set_of_times(weathers):
     times = weathers["yueyang"].data.index
     assert sun.time_terms(times) is sun.time_terms(times.copy())
