@@ -48,6 +48,7 @@ import pandas as pd
 from geo.frames import plain
 from solar.mounting import Mounting
 from solar.portfolio import project_yield, project_yields
+from solar.results import as_json
 from solar.site import site_yield
 from solar.weather import Weather, typical_year
 from wind import portfolio as wind_portfolio
@@ -104,7 +105,7 @@ def weather_at(data_dir: Path) -> Callable[[float, float], Weather]:
 def site_task(data_dir: Path, site: dict[str, Any], m: Mounting, altitude_m: float | None) -> bytes:
     """``POST /analysis/yield``: the site's echo (lat, lon, capacity_mw, mounting) and its yield."""
     w = weather(data_dir, round(site["lat"], 4), round(site["lon"], 4), altitude_m)
-    return orjson.dumps(clean({**site, **site_yield(w, site["capacity_mw"], m)}))
+    return orjson.dumps(clean({**site, **as_json(site_yield(w, site["capacity_mw"], m))}))
 
 
 def wind_site_task(data_dir: Path, site: dict[str, Any], options: wind_portfolio.WindOptions) -> bytes:
@@ -120,7 +121,7 @@ def project_task(data_dir: Path, project: dict[str, Any]) -> bytes:
     row = pd.Series(project)
     if row["category"] == "wind":
         return orjson.dumps(clean(wind_portfolio.project_yield(row, data_dir)))
-    return orjson.dumps(clean(project_yield(row, weather_at(data_dir))))
+    return orjson.dumps(clean(as_json(project_yield(row, weather_at(data_dir)))))
 
 
 def district_task(data_dir: Path, adcode: str, projects: pd.DataFrame, targets: pd.DataFrame,
@@ -136,7 +137,8 @@ def pv_layer_task(data_dir: Path, projects: pd.DataFrame) -> bytes:
     Monthly series are left out; a wind farm's ``specific_yield_kwh_per_kwp`` is its full-load hours (kWh/kW).
     """
     features = []
-    rows = project_yields(projects, weather_at(data_dir)) + wind_portfolio.project_yields(projects, data_dir)
+    rows = [as_json(r) for r in project_yields(projects, weather_at(data_dir))]
+    rows += wind_portfolio.project_yields(projects, data_dir)
     for r in rows:
         if r["yield_status"] != "computed":
             continue

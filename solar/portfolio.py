@@ -9,8 +9,8 @@ yield: ground-mounted fixed PV (``ground_fixed``) at the district's representati
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
@@ -20,6 +20,16 @@ from geo.errors import NotFoundError
 from geo.rollup import GAP_ASSUMPTION, target_gaps
 from solar.mounting import SUBTYPE_PRESETS, mounting
 from solar.p50p90 import combined
+from solar.results import (
+    DistrictTotal,
+    DistrictYield,
+    OtherYields,
+    ProjectYield,
+    ReferenceYield,
+    TargetEnergy,
+    TechnologyTotal,
+    as_json,
+)
 from solar.site import site_yield
 from solar.weather import Weather
 
@@ -50,19 +60,18 @@ def _point(row: pd.Series) -> tuple[float, float]:
     return float(row["lat"]), float(row["lon"])
 
 
-def project_yield(project: pd.Series, weather_at: WeatherAt) -> dict[str, Any]:
+def project_yield(project: pd.Series, weather_at: WeatherAt) -> ProjectYield:
     """Yield of one PV project from the store (needs ``capacity_mw``, ``subtype``, ``lon``, ``lat``)."""
     pid = project["id"]
     if project["category"] != "pv":
         raise NotFoundError(f"project {pid}: category {project['category']!r} is not PV, no yield to compute")
-    base = {
-        "id": pid, "name_zh": project["name_zh"], "subtype": project["subtype"],
-        "district_adcode": project["district_adcode"], "capacity_mw": None, "mounting": None,
-        "lon": float(project["lon"]), "lat": float(project["lat"]),
-        "location_precision": project["location_precision"],
-    }
+    base = ProjectYield(
+        id=pid, name_zh=project["name_zh"], subtype=project["subtype"], district_adcode=project["district_adcode"],
+        capacity_mw=None, mounting=None, lon=float(project["lon"]), lat=float(project["lat"]),
+        location_precision=project["location_precision"], yield_status="no capacity stated in the plan: no yield",
+    )
     if pd.isna(project["capacity_mw"]) or float(project["capacity_mw"]) <= 0:
-        return {**base, "yield_status": "no capacity stated in the plan: no yield"}
+        return base
     preset = SUBTYPE_PRESETS.get(str(project["subtype"]), REFERENCE_PRESET)
     result = site_yield(weather_at(*_point(project)), float(project["capacity_mw"]), mounting(preset))
     precision_note = (
@@ -70,53 +79,40 @@ def project_yield(project: pd.Series, weather_at: WeatherAt) -> dict[str, Any]:
         + ("" if project["location_precision"] in ("surveyed", "site") else
            " (the plan names no site; the yield is that of a point in the area, not of the site)")
     )
-    return {**base, **result, "capacity_mw": float(project["capacity_mw"]), "mounting": preset,
-            "yield_status": "computed", "location_note": precision_note}
+    return replace(base, capacity_mw=float(project["capacity_mw"]), mounting=preset, yield_status="computed",
+                   site=result, location_note=precision_note)
 
 
-def project_yields(projects: pd.DataFrame, weather_at: WeatherAt) -> list[dict[str, Any]]:
+def project_yields(projects: pd.DataFrame, weather_at: WeatherAt) -> list[ProjectYield]:
     """A yield (or the reason there is none) for every PV project, in registry order."""
     pv = projects[projects["category"] == "pv"]
     return [project_yield(row, weather_at) for _, row in pv.iterrows()]
 
 
-def reference_yield(district: pd.Series, weather_at: WeatherAt) -> dict[str, Any]:
+def reference_yield(district: pd.Series, weather_at: WeatherAt) -> ReferenceYield:
     """The ground_fixed specific yield at a district's representative point."""
     point = district.geometry.representative_point()
-    result = site_yield(weather_at(point.y, point.x), 1.0, mounting(REFERENCE_PRESET))
-    keys = ("specific_yield_kwh_per_kwp", "specific_yield_p90_1y_kwh_per_kwp", "specific_yield_p90_10y_kwh_per_kwp",
-            "interannual_std_pct", "weather_source", "is_estimate")
-    return {"lat": point.y, "lon": point.x, **{k: result[k] for k in keys},
-            "p50_p90": result["assumptions"]["p50_p90"], "weather": result["assumptions"]["weather"]}
-
-
-@dataclass(frozen=True)
-class OtherYields:
-    """Yields of another technology's projects in a district (wind), computed by its package and handed in.
-
-    ``rows`` are per project like :func:`project_yield`'s (``id``, ``yield_status``, ``capacity_mw``,
-    ``annual_energy_mwh``, ``interannual_std_pct``); ``reference`` is the yield of 1 MW of the technology at the
-    district's representative point (``specific_yield_kwh_per_kwp`` [kWh/kW], its P90s, ``interannual_std_pct``).
-    """
-
-    category: str
-    metric: str  # the capacity metric of this technology alone, e.g. wind_capacity_mw
-    rows: list[dict[str, Any]]
-    reference: dict[str, Any]
-    assumptions: dict[str, str]
+    r = site_yield(weather_at(point.y, point.x), 1.0, mounting(REFERENCE_PRESET))
+    return ReferenceYield(
+        lat=point.y, lon=point.x, specific_yield_kwh_per_kwp=r.specific_yield_kwh_per_kwp,
+        specific_yield_p90_1y_kwh_per_kwp=r.specific_yield_p90_1y_kwh_per_kwp,
+        specific_yield_p90_10y_kwh_per_kwp=r.specific_yield_p90_10y_kwh_per_kwp,
+        interannual_std_pct=r.interannual_std_pct, weather_source=r.weather_source, is_estimate=r.is_estimate,
+        p50_p90=r.assumptions["p50_p90"], weather=r.assumptions["weather"],
+    )
 
 
 #: Computes another technology's yields for (the district's projects, the district's row).
 OtherProvider = Callable[[pd.DataFrame, pd.Series], OtherYields]
 
 
-def _sd_mwh(row: dict[str, Any]) -> float | None:
+def _sd_mwh(row: Mapping[str, Any]) -> float | None:
     """A project's interannual SD of energy [MWh] (None when unknown)."""
     s = row.get("interannual_std_pct")
     return None if s is None or pd.isna(s) else row["annual_energy_mwh"] * s / 100
 
 
-def _by_category(rows: list[dict[str, Any]]) -> dict[str, tuple[float, float | None]]:
+def _by_category(rows: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float | None]]:
     """(P50 MWh, SD MWh) per category: one weather per technology in a district, so SDs add within it."""
     out: dict[str, tuple[float, float | None]] = {}
     for r in rows:
@@ -135,8 +131,8 @@ def _energy_fields(prefix: str, parts: dict[str, tuple[float, float | None]]) ->
             f"{prefix}_p90_10y": None if p90_10y is None else p90_10y / 1e3}
 
 
-def _target_row(g: dict[str, Any], computed: dict[str, dict[str, Any]], refs: dict[str, dict[str, Any]],
-                metric_ref: dict[str, str]) -> dict[str, Any]:
+def _target_row(g: dict[str, Any], computed: dict[str, Mapping[str, Any]], refs: dict[str, Mapping[str, Any]],
+                metric_ref: dict[str, str]) -> TargetEnergy:
     """One capacity target in MW and in energy (see :data:`TARGET_ENERGY_ASSUMPTION`)."""
     row: dict[str, Any] = {k: (None if pd.isna(v) else v) for k, v in g.items() if k != "assumption"}
     named_ids = [i for i in str(g["named_projects"] or "").split(",") if i]
@@ -174,15 +170,20 @@ def _target_row(g: dict[str, Any], computed: dict[str, dict[str, Any]], refs: di
         row.update(_energy_fields("target_energy_gwh", parts))
     else:
         row.update({"target_energy_gwh": None, "target_energy_gwh_p90_1y": None, "target_energy_gwh_p90_10y": None})
-    return row
+    return TargetEnergy(**row)
 
 
-def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
-                   weather_at: WeatherAt, others: Sequence[OtherProvider] = ()) -> dict[str, Any]:
+def district_result(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
+                    weather_at: WeatherAt, others: Sequence[OtherProvider] = ()) -> DistrictYield:
     """A district's PV projects and other technologies' (``others``: wind), totals, and targets in energy.
 
     A city includes its counties. Totals and every capacity target's named, missing and target energy carry
     P50/P90 (:data:`P90_ASSUMPTION`, :data:`TARGET_ENERGY_ASSUMPTION`).
+
+    Raises
+    ------
+    geo.errors.NotFoundError
+        For an adcode not among ``districts`` (the message lists them).
     """
     match = districts[districts["adcode"] == adcode]
     if match.empty:
@@ -192,51 +193,50 @@ def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, d
     parents = dict(zip(districts["adcode"], districts["parent_adcode"], strict=True))
     units = {adcode} | {a for a, p in parents.items() if p == adcode}
     mine = projects[projects["district_adcode"].isin(units)]
-    rows = [{**r, "category": "pv"} for r in project_yields(mine, weather_at)]
+    pv_rows = [replace(r, category="pv") for r in project_yields(mine, weather_at)]
     reference = reference_yield(district, weather_at)
-    extra = [provider(mine, district) for provider in others]
-    all_rows = rows + [r for o in extra for r in o.rows]
+    extra = tuple(provider(mine, district) for provider in others)
+    all_rows: list[Mapping[str, Any]] = [*pv_rows, *[r for o in extra for r in o.rows]]
     computed = {r["id"]: r for r in all_rows if r["yield_status"] == "computed"}
-    refs = {"pv": reference, **{o.category: o.reference for o in extra}}
+    refs: dict[str, Mapping[str, Any]] = {"pv": reference, **{o.category: o.reference for o in extra}}
     metric_ref = {m: "pv" for m in ENERGY_METRICS} | {o.metric: o.category for o in extra}
     gaps = target_gaps(projects, targets, parents)
     gaps = gaps[(gaps["adcode"] == adcode) & gaps["metric"].isin(ENERGY_METRICS + tuple(o.metric for o in extra))]
-    target_rows = [_target_row({str(k): v for k, v in g.items()}, computed, refs, metric_ref)
-                   for g in gaps.to_dict("records")]
-    by_cat = _by_category(list(computed.values()))
-    total = combined(by_cat.values())
+    target_rows = tuple(_target_row({str(k): v for k, v in g.items()}, computed, refs, metric_ref)
+                        for g in gaps.to_dict("records"))
+    total = combined(_by_category(list(computed.values())).values())
     categories = ["pv", *[o.category for o in extra]]
-    out: dict[str, Any] = {
-        "adcode": adcode,
-        "name_zh": district["name_zh"],
-        "pv_projects": rows,
-        **{f"{o.category}_projects": o.rows for o in extra},
-        "total": {
-            "projects": len(all_rows),
-            "projects_with_yield": len(computed),
-            "capacity_mw": sum(r["capacity_mw"] for r in computed.values()),
-            "annual_energy_mwh": total["energy_p50_mwh"],
-            "annual_energy_mwh_p90_1y": total["energy_p90_1y_mwh"],
-            "annual_energy_mwh_p90_10y": total["energy_p90_10y_mwh"],
-            "by_category": {c: _category_total(c, [r for r in all_rows if r.get("category") == c]) for c in categories},
-        },
-        "reference_yield": reference,
-        **{f"{o.category}_reference_yield": o.reference for o in extra},
-        "targets": target_rows,
-        "assumptions": {"gap": GAP_ASSUMPTION, "energy": TARGET_ENERGY_ASSUMPTION, "p50_p90": P90_ASSUMPTION,
-                        "projects": "each PV project's preset from its subtype: " + ", ".join(
-                            f"{k}->{v}" for k, v in SUBTYPE_PRESETS.items())},
-    }
+    assumptions = {"gap": GAP_ASSUMPTION, "energy": TARGET_ENERGY_ASSUMPTION, "p50_p90": P90_ASSUMPTION,
+                   "projects": "each PV project's preset from its subtype: " + ", ".join(
+                       f"{k}->{v}" for k, v in SUBTYPE_PRESETS.items())}
     for o in extra:
-        out["assumptions"].update(o.assumptions)
-    return out
+        assumptions.update(o.assumptions)
+    return DistrictYield(
+        adcode=adcode, name_zh=district["name_zh"], pv_projects=tuple(pv_rows), others=extra,
+        total=DistrictTotal(
+            projects=len(all_rows), projects_with_yield=len(computed),
+            capacity_mw=sum(r["capacity_mw"] for r in computed.values()),
+            annual_energy_mwh=total["energy_p50_mwh"], annual_energy_mwh_p90_1y=total["energy_p90_1y_mwh"],
+            annual_energy_mwh_p90_10y=total["energy_p90_10y_mwh"],
+            by_category={c: _category_total(c, [r for r in all_rows if r.get("category") == c]) for c in categories},
+        ),
+        reference_yield=reference, targets=target_rows, assumptions=assumptions,
+    )
 
 
-def _category_total(category: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
+                   weather_at: WeatherAt, others: Sequence[OtherProvider] = ()) -> dict[str, Any]:
+    """:func:`district_result` as JSON members (:func:`solar.results.as_json`): what the service and CLI send."""
+    result: dict[str, Any] = as_json(district_result(adcode, projects, targets, districts, weather_at, others))
+    return result
+
+
+def _category_total(category: str, rows: list[Mapping[str, Any]]) -> TechnologyTotal:
     """Projects, capacity and energy (P50/P90) of one technology's rows."""
     computed = [r for r in rows if r["yield_status"] == "computed"]
     e, sd = _by_category(computed).get(category, (0.0, 0.0))
     c = combined([(e, sd)])
-    return {"projects": len(rows), "projects_with_yield": len(computed),
-            "capacity_mw": sum(r["capacity_mw"] for r in computed), "annual_energy_mwh": e,
-            "annual_energy_mwh_p90_1y": c["energy_p90_1y_mwh"], "annual_energy_mwh_p90_10y": c["energy_p90_10y_mwh"]}
+    return TechnologyTotal(projects=len(rows), projects_with_yield=len(computed),
+                           capacity_mw=sum(r["capacity_mw"] for r in computed), annual_energy_mwh=e,
+                           annual_energy_mwh_p90_1y=c["energy_p90_1y_mwh"],
+                           annual_energy_mwh_p90_10y=c["energy_p90_10y_mwh"])

@@ -24,6 +24,7 @@ from pvlib.pvsystem import Array, FixedMount, PVSystem, SingleAxisTrackerMount
 from solar.errors import SolarInputError
 from solar.mounting import Mounting
 from solar.p50p90 import exceedance
+from solar.results import CropLight, SiteYield
 from solar.weather import Weather
 
 #: PAR as a share of broadband global irradiance (a common approximation; it cancels in the ratios
@@ -135,7 +136,7 @@ def check_capacity(capacity_mw: float, most_mw: float = MAX_CAPACITY_MW) -> None
                               f"and <= {most_mw:,.0f})")
 
 
-def site_yield(weather: Weather, capacity_mw: float, m: Mounting) -> dict[str, Any]:
+def site_yield(weather: Weather, capacity_mw: float, m: Mounting) -> SiteYield:
     """Annual and monthly yield of ``capacity_mw`` MWp (DC) mounted as ``m`` at the weather's point.
 
     Parameters
@@ -149,16 +150,16 @@ def site_yield(weather: Weather, capacity_mw: float, m: Mounting) -> dict[str, A
 
     Returns
     -------
-    dict
+    SiteYield
         :func:`summarise`: ``annual_energy_mwh`` [MWh], ``specific_yield_kwh_per_kwp`` [kWh/kWp],
         ``capacity_factor`` [-], ``performance_ratio`` [-], ``poa_kwh_per_m2`` [kWh/m^2],
-        ``monthly_energy_mwh`` [MWh], P50/P90, crop light and the assumptions.
+        ``monthly_energy_mwh`` [MWh], P50/P90, crop light and the assumptions (JSON: :func:`solar.results.as_json`).
     """
     check_capacity(capacity_mw)
     pdc0_w = capacity_mw * 1e6
     mc = model_chain(m, weather, pdc0_w)
     data = weather.data
-    crop: dict[str, Any] = {}
+    crop: CropLight | None = None
     if m.gcr is None:
         mc.run_model(data)
         poa_front = mc.results.total_irrad["poa_global"].to_numpy()
@@ -226,7 +227,7 @@ def rows_irradiance(weather: Weather, m: Mounting) -> tuple[dict[str, np.ndarray
     return front, on_ground
 
 
-def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> dict[str, Any]:
+def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> CropLight:
     """PAR on the ground (mean over the pitch, and by segment) as a share of the open field's PAR.
 
     Parameters
@@ -238,9 +239,8 @@ def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> dict[str, Any
 
     Returns
     -------
-    dict
-        ``crop_light_fraction`` [-], ``crop_light_monthly`` (12 shares [-]), ``crop_light_by_segment``
-        (shares [-]) and ``crop_light_method``.
+    CropLight
+        ``fraction`` [-], ``monthly`` (12 shares [-]), ``by_segment`` (shares [-]) and ``method``.
     """
     data = weather.data
     ghi, dhi = data["ghi"].to_numpy(), data["dhi"].to_numpy()
@@ -261,20 +261,20 @@ def crop_light(weather: Weather, ground: dict[str, np.ndarray]) -> dict[str, Any
     open_month = np.bincount(months - 1, weights=par_open, minlength=12)
     ground_month = np.bincount(months - 1, weights=par_ground.mean(axis=0), minlength=12)
     by_segment = par_ground.sum(axis=1) / par_open.sum()
-    return {
-        "crop_light_fraction": float(par_ground.mean(axis=0).sum() / par_open.sum()),
-        "crop_light_monthly": [float(v) for v in ground_month / open_month],
-        "crop_light_by_segment": [float(v) for v in by_segment],
-        "crop_light_method": (
+    return CropLight(
+        fraction=float(par_ground.mean(axis=0).sum() / par_open.sum()),
+        monthly=tuple(float(v) for v in ground_month / open_month),
+        by_segment=tuple(float(v) for v in by_segment),
+        method=(
             f"pvlib ANTS-2D ground irradiance on {GROUND_SEGMENTS} equal segments of the row pitch (segment 0 "
             "starts under the row's centre line); PAR = 0.5 x GHI, diffuse share of PAR from Spitters (1986) "
             "with daily mean zenith and daily diffuse fraction; share of open-field PAR"
         ),
-    }
+    )
 
 
 def summarise(weather: Weather, capacity_mw: float, m: Mounting, ac_w: np.ndarray, poa_front: np.ndarray,
-              crop: dict[str, Any]) -> dict[str, Any]:
+              crop: CropLight | None) -> SiteYield:
     """The per-site result with its figures and assumptions (hourly data are 1 h steps: W summed = Wh).
 
     Parameters
@@ -289,12 +289,12 @@ def summarise(weather: Weather, capacity_mw: float, m: Mounting, ac_w: np.ndarra
         Hourly AC power [W].
     poa_front : numpy.ndarray
         Hourly front plane-of-array irradiance [W/m^2].
-    crop : dict
-        :func:`crop_light` (empty when not agrivoltaic).
+    crop : CropLight or None
+        :func:`crop_light` (None when not agrivoltaic).
 
     Returns
     -------
-    dict
+    SiteYield
         ``annual_energy_mwh`` [MWh], ``specific_yield_kwh_per_kwp`` [kWh/kWp], ``capacity_factor`` [-] (AC
         energy over DC capacity x hours), ``performance_ratio`` [-], ``poa_kwh_per_m2`` and
         ``ghi_kwh_per_m2`` [kWh/m^2], ``monthly_energy_mwh`` [MWh], ``energy_p50_mwh``,
@@ -306,36 +306,39 @@ def summarise(weather: Weather, capacity_mw: float, m: Mounting, ac_w: np.ndarra
     poa_kwh = float(np.nansum(poa_front)) / 1000
     specific = energy_mwh * 1000 / (capacity_mw * 1000)
     monthly = np.bincount(weather.local_months - 1, weights=ac_w, minlength=12) / 1e6
-    result: dict[str, Any] = {
-        "latitude": weather.latitude,
-        "longitude": weather.longitude,
-        "capacity_mw": capacity_mw,
-        "mounting": m.name,
-        "annual_energy_mwh": energy_mwh,
-        "specific_yield_kwh_per_kwp": specific,
-        "capacity_factor": energy_mwh / (capacity_mw * hours),
-        "performance_ratio": specific / poa_kwh if poa_kwh > 0 else 0.0,
-        "poa_kwh_per_m2": poa_kwh,
-        "ghi_kwh_per_m2": float(weather.data["ghi"].sum()) / 1000,
-        "monthly_energy_mwh": [float(v) for v in monthly],
-        "crop_light_fraction": crop.get("crop_light_fraction"),
-        "weather_source": weather.source,
-        "is_estimate": weather.is_estimate,
-        "weather_clipped_hours": len(weather.clipped),
-        "assumptions": {
+    variability = weather.variability
+    p = exceedance(energy_mwh, specific, variability.ghi_annual_std_pct if variability else None,
+                   variability.source if variability else "the interannual variability at this point is unknown "
+                   "(outside the station network)")
+    return SiteYield(
+        latitude=weather.latitude,
+        longitude=weather.longitude,
+        capacity_mw=capacity_mw,
+        mounting=m.name,
+        annual_energy_mwh=energy_mwh,
+        specific_yield_kwh_per_kwp=specific,
+        capacity_factor=energy_mwh / (capacity_mw * hours),
+        performance_ratio=specific / poa_kwh if poa_kwh > 0 else 0.0,
+        poa_kwh_per_m2=poa_kwh,
+        ghi_kwh_per_m2=float(weather.data["ghi"].sum()) / 1000,
+        monthly_energy_mwh=tuple(float(v) for v in monthly),
+        weather_source=weather.source,
+        is_estimate=weather.is_estimate,
+        weather_clipped_hours=len(weather.clipped),
+        assumptions={
             "capacity": "capacity is DC (MWp); capacity factor is AC energy over DC capacity x hours",
             "performance_ratio": "AC energy / (front plane-of-array irradiation x DC capacity at 1 kW/m2)",
             "weather": list(weather.assumptions),
             "mounting": m.assumptions(),
             "accuracy": "PVWatts-type models: about +-10 % annual, +-30 % monthly, on real weather",
             "weather_clipped": list(weather.clipped),
+            "p50_p90": p["p50_p90"],
         },
-    }
-    variability = weather.variability
-    p = exceedance(energy_mwh, specific, variability.ghi_annual_std_pct if variability else None,
-                   variability.source if variability else "the interannual variability at this point is unknown "
-                   "(outside the station network)")
-    result["assumptions"]["p50_p90"] = p.pop("p50_p90")
-    result.update(p)
-    result.update({k: v for k, v in crop.items() if k != "crop_light_fraction"})
-    return result
+        energy_p50_mwh=p["energy_p50_mwh"],
+        energy_p90_1y_mwh=p["energy_p90_1y_mwh"],
+        energy_p90_10y_mwh=p["energy_p90_10y_mwh"],
+        specific_yield_p90_1y_kwh_per_kwp=p["specific_yield_p90_1y_kwh_per_kwp"],
+        specific_yield_p90_10y_kwh_per_kwp=p["specific_yield_p90_10y_kwh_per_kwp"],
+        interannual_std_pct=p["interannual_std_pct"],
+        crop_light=crop,
+    )

@@ -12,6 +12,11 @@ from api.app import create_app
 from api.keys import add_key
 from api.problems import Problem
 from api.settings import Settings
+from api.workers import clean, weather_at
+from geo.store.file import read_table
+from solar.portfolio import district_result
+from solar.results import DistrictYield, ProjectYield, SiteYield, as_json
+from wind.portfolio import wind_provider
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +129,29 @@ def test_yield_answers_match_their_models(client):
     _validated(models.ReferenceYield, district.json()["reference_yield"])
     pid = next(r.id for r in summary.pv_projects if r.yield_status == "computed")
     _validated(models.ProjectYield, client.get(f"/collections/projects/items/{pid}/yield").json())
+
+
+def test_the_service_sends_the_typed_results_as_json(client):
+    """The district yield the service sends is :func:`solar.results.as_json` of the typed result, member for member."""
+    store = client.app.state.service.settings.store
+    projects, targets, districts = (read_table(store, n) for n in ("projects", "targets", "districts"))
+    result = district_result("430682", projects, targets, districts, weather_at(DATA), (wind_provider(DATA),))
+    assert isinstance(result, DistrictYield) and all(isinstance(r, ProjectYield) for r in result.pv_projects)
+    served = client.get("/analysis/districts/430682/yield").json()
+    assert clean(as_json(result)) == served
+    assert list(served) == ["adcode", "name_zh", "pv_projects", "wind_projects", "total", "reference_yield",
+                            "wind_reference_yield", "targets", "assumptions"]
+    row = next(r for r in result.pv_projects if r.site is not None)
+    assert isinstance(row.site, SiteYield) and row["annual_energy_mwh"] == row.site.annual_energy_mwh
+    members = list(as_json(row))  # the project's identity, the site's figures, then status, note and technology
+    assert members[:9] == ["id", "name_zh", "subtype", "district_adcode", "capacity_mw", "mounting", "lon", "lat",
+                           "location_precision"]
+    assert members[-3:] == ["yield_status", "location_note", "category"]
+    assert members.index("crop_light_fraction") == members.index("monthly_energy_mwh") + 1
+
+
+def test_agrivoltaic_crop_light_is_last_in_the_json(client):
+    body = client.post("/analysis/yield", json={"lat": 29.37, "lon": 113.1, "capacity_mw": 1.0,
+                                                "mounting": "agrivoltaic_fixed"}).json()
+    assert list(body)[-3:] == ["crop_light_monthly", "crop_light_by_segment", "crop_light_method"]
+    assert 0 < body["crop_light_fraction"] < 1 and len(body["crop_light_monthly"]) == 12

@@ -2,8 +2,9 @@
 
 import argparse
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -14,6 +15,7 @@ from geo.errors import NotFoundError
 from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
 from solar.portfolio import project_yield, project_yields
+from solar.results import as_json
 from solar.site import MAX_SITE_MW, check_capacity, site_yield
 from solar.weather import WEATHER_SOURCES, Weather, check_altitude, check_lat_lon, check_near, load_weather
 from wind import portfolio as wind_portfolio
@@ -59,9 +61,9 @@ MOUNTING_OPTIONS = {"tilt": "tilt", "azimuth": "azimuth", "gcr": "gcr", "height"
                     "albedo": "albedo", "module": "module"}
 
 
-def _print_site(result: dict, as_json: bool) -> None:
-    if as_json:
-        print_json(result)
+def _print_site(result: Mapping[str, Any], json: bool) -> None:
+    if json:
+        print_json(as_json(result))
         return
     estimate = " (planning estimate)" if result["is_estimate"] else ""
     print(f"{result['capacity_mw']:g} MWp {result['mounting']} at {result['latitude']:.4f} N, "
@@ -84,8 +86,8 @@ def _print_site(result: dict, as_json: bool) -> None:
         say(f"  clipped            {result['weather_clipped_hours']} implausible hour(s) of the file (see --json)")
 
 
-def _print_wind(result: dict, as_json: bool) -> None:
-    if as_json:
+def _print_wind(result: Mapping[str, Any], json: bool) -> None:
+    if json:
         print_json(result)
         return
     estimate = " (planning estimate)" if result["is_estimate"] else ""
@@ -143,10 +145,10 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
             raise NotFoundError(f"project: no project with id {args.project!r}")
         row = match.iloc[0]
         wind = row["category"] == "wind"
-        result = (wind_portfolio.project_yield(row, settings.data_dir, wind_options(args)) if wind
-                  else project_yield(row, weather_at))
+        result: Mapping[str, Any] = (wind_portfolio.project_yield(row, settings.data_dir, wind_options(args)) if wind
+                                     else project_yield(row, weather_at))
         if args.json or result["yield_status"] != "computed":
-            print_json(result)
+            print_json(as_json(result))
         else:
             say(f"{result['id']} {result['name_zh']} ({result['location_note']})")
             (_print_wind if wind else _print_site)(result, False)
@@ -195,7 +197,7 @@ def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
     state = command_state(settings)  # builds the default store if missing
     yields = None
     if args.yields:
-        rows = project_yields(state.projects, _weather_at(args, settings))
+        rows = [as_json(r) for r in project_yields(state.projects, _weather_at(args, settings))]
         rows += wind_portfolio.project_yields(state.projects, settings.data_dir)
         yields = pd.DataFrame([r for r in rows if r["yield_status"] == "computed"])
     out = write_map(state.store, Path(args.out), yields=yields, basemap=args.basemap, lang=args.lang,
