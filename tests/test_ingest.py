@@ -234,6 +234,3 @@ def test_quality_on_the_development_set(capsys):
     pv = results["430682_linxiang_carbon_peak"]["pv"]
     assert pv[1] == pv[0] == pv[2]  # every named PV project of the 专栏, with its capacity
 
-
-def test_long_plan_in_a_few_seconds():
-    assert _bench().speed(200) < 5
