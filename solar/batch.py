@@ -316,13 +316,16 @@ def _numpy_kernel(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, c: Constants,
     return out
 
 
-def _site_hour_py(cts, p1s, p2s, czh, szch, szsh, bg, flat, tilt_h, di, dg, d0, d1, scale, i1, i2, i3,
-                  ac_max):  # pragma: no cover - compiled
+def _site_hour_py(cts, p1s, p2s, hour, k):  # pragma: no cover - compiled
     """AC kW per kWp of one site in one hour (:func:`hour_terms`, :func:`inverter_terms`): no division, no branch.
 
+    ``hour`` is the hour's 10 terms (:data:`HOUR_TERMS`), ``k`` the constants ``(scale, i1, i2, i3, ac_max)``.
     exp(-cos/a_r) is (exp(y))**256 with y = -cos/a_r/256 and a degree-6 Taylor series for exp(y): |y| <= 0.08
-    for a_r >= 0.05, so the relative error of the power is below 1e-9, and the loop vectorises.
+    for a_r >= 0.05, so the relative error of the power is below 1e-9, and the loop vectorises. An hour of
+    zeros yields exactly 0 (``ac = -i3``, clipped), so zero hours can pad a month.
     """
+    czh, szch, szsh, bg, flat, tilt_h, di, dg, d0, d1 = hour
+    scale, i1, i2, i3, ac_max = k
     cos_tt = min(max(czh * cts + szch * p1s + szsh * p2s, 0.0), 1.0)
     poa = bg * cos_tt + (flat + tilt_h * cts)
     y = cos_tt * scale
@@ -341,36 +344,66 @@ def _site_hour_py(cts, p1s, p2s, czh, szch, szsh, bg, flat, tilt_h, di, dg, d0, 
     return max(min(ac, ac_max), 0.0)
 
 
-def _numba_kernel_py(cz, szc, szs, beam_gain, sky_flat, sky_tilt, dni_iam, dni_iam_gain, dc0, dc1,  # pragma: no cover
-                     month, ct, p1, p2, a_r, i1, i2, i3, ac_max, out_t):
-    """Add monthly AC kWh per kWp into ``out_t`` (12, sites): hours outside, sites inside (SIMD over sites).
+def _hour_py(t, j):  # pragma: no cover - compiled
+    """The 10 terms of hour ``j`` of a pass, as values (so the site loop needs no load from ``t``)."""
+    return t[j, 0], t[j, 1], t[j, 2], t[j, 3], t[j, 4], t[j, 5], t[j, 6], t[j, 7], t[j, 8], t[j, 9]
 
-    Two hours at a time when they share a month: each site's plane and monthly sum are loaded once for both.
+
+def _numba_kernel_py(passes, pass_month, ct, p1, p2, a_r, i1, i2, i3, ac_max, out_t):  # pragma: no cover - compiled
+    """Add monthly AC kWh per kWp into ``out_t`` (12, sites): passes of 8 hours outside, sites inside (SIMD).
+
+    ``passes`` (passes, 8, 10): 8 hours of one month each (:func:`hour_passes`): each site's plane and monthly
+    sum are loaded once per 8 hours, and the 80 hour terms are values for the whole site loop.
     """
     _prefer_wide_vectors()
-    scale = -1.0 / a_r / 256.0
+    k = (-1.0 / a_r / 256.0, i1, i2, i3, ac_max)
     n = ct.shape[0]
-    hours = cz.shape[0]
-    h = 0
-    while h < hours:
-        a0, a1, a2, a3, a4, a5 = cz[h], szc[h], szs[h], beam_gain[h], sky_flat[h], sky_tilt[h]
-        a6, a7, a8, a9 = dni_iam[h], dni_iam_gain[h], dc0[h], dc1[h]
-        row = out_t[month[h]]
-        if h + 1 < hours and month[h + 1] == month[h]:
-            g = h + 1
-            b0, b1, b2, b3, b4, b5 = cz[g], szc[g], szs[g], beam_gain[g], sky_flat[g], sky_tilt[g]
-            b6, b7, b8, b9 = dni_iam[g], dni_iam_gain[g], dc0[g], dc1[g]
-            for s in range(n):
-                cts, p1s, p2s = ct[s], p1[s], p2[s]
-                row[s] += (_site_hour(cts, p1s, p2s, a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, scale, i1, i2, i3, ac_max)
-                           + _site_hour(cts, p1s, p2s, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, scale, i1, i2, i3,
-                                        ac_max))
-            h += 2
-        else:
-            for s in range(n):
-                row[s] += _site_hour(ct[s], p1[s], p2[s], a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, scale, i1, i2, i3,
-                                     ac_max)
-            h += 1
+    for p in range(passes.shape[0]):
+        t = passes[p]
+        h0, h1, h2, h3 = _hour(t, 0), _hour(t, 1), _hour(t, 2), _hour(t, 3)
+        h4, h5, h6, h7 = _hour(t, 4), _hour(t, 5), _hour(t, 6), _hour(t, 7)
+        row = out_t[pass_month[p]]
+        for s in range(n):
+            cts, p1s, p2s = ct[s], p1[s], p2[s]
+            row[s] += (((_site_hour(cts, p1s, p2s, h0, k) + _site_hour(cts, p1s, p2s, h1, k))
+                        + (_site_hour(cts, p1s, p2s, h2, k) + _site_hour(cts, p1s, p2s, h3, k)))
+                       + ((_site_hour(cts, p1s, p2s, h4, k) + _site_hour(cts, p1s, p2s, h5, k))
+                          + (_site_hour(cts, p1s, p2s, h6, k) + _site_hour(cts, p1s, p2s, h7, k))))
+
+
+#: Hours per pass of the numba kernel over its sites (:func:`hour_passes`).
+PASS_HOURS = 8
+#: The per-hour terms of :class:`HourTerms` in the kernel's order.
+HOUR_TERMS = ("cz", "szc", "szs", "beam_gain", "sky_flat", "sky_tilt", "dni_iam", "dni_iam_gain", "dc0", "dc1")
+
+
+def hour_passes(h: HourTerms, month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hour terms as passes of :data:`PASS_HOURS` hours of one month, each month padded with zero hours.
+
+    Parameters
+    ----------
+    h : HourTerms
+        The per-hour terms (:func:`hour_terms`), one per daylight hour.
+    month : numpy.ndarray
+        Local month of each hour, 0..11 (not necessarily sorted: the year's last UTC hours are January's).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(passes, pass_month)``: shape (passes, 8, 10) in :data:`HOUR_TERMS` order, and each pass's month.
+        An hour of zeros yields exactly 0, so the padding adds nothing.
+    """
+    order = np.argsort(month, kind="stable")
+    per_month = np.bincount(month, minlength=MONTHS)
+    padded = -(-per_month // PASS_HOURS) * PASS_HOURS
+    first = np.concatenate([[0], np.cumsum(per_month)[:-1]])
+    padded_first = np.concatenate([[0], np.cumsum(padded)[:-1]])
+    sorted_month = month[order]
+    where = padded_first[sorted_month] + np.arange(len(order)) - first[sorted_month]
+    table = np.zeros((int(padded.sum()), len(HOUR_TERMS)))
+    table[where] = np.stack([getattr(h, name)[order] for name in HOUR_TERMS], axis=1)
+    pass_month = np.repeat(np.arange(MONTHS), padded // PASS_HOURS)
+    return table.reshape(-1, PASS_HOURS, len(HOUR_TERMS)), pass_month
 
 
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
@@ -398,6 +431,7 @@ def _prefer_wide_vectors_py(typingctx):  # pragma: no cover - runs inside numba'
 
 _prefer_wide_vectors: Any = (numba.extending.intrinsic(_prefer_wide_vectors_py) if numba is not None else None)
 _site_hour: Any = numba.njit(inline="always", fastmath=_FASTMATH)(_site_hour_py) if numba is not None else None
+_hour: Any = numba.njit(inline="always")(_hour_py) if numba is not None else None
 _numba_kernel = (
     numba.njit(cache=True, nogil=True, error_model="numpy", fastmath=_FASTMATH)(_numba_kernel_py)
     if numba is not None else None
@@ -409,15 +443,14 @@ NUMBA_BLOCK_SITES = 4096
 
 def _run_numba(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, c: Constants) -> np.ndarray:
     assert _numba_kernel is not None
-    h = hour_terms(sky, c)
+    passes, pass_month = hour_passes(hour_terms(sky, c), sky.month)
     ct, p1, p2 = site_terms(tilt, azimuth)
     inv = inverter_terms(c)
     out = np.empty((len(tilt), MONTHS))
     for s0 in range(0, len(tilt), NUMBA_BLOCK_SITES):
         sl = slice(s0, s0 + NUMBA_BLOCK_SITES)
         out_t = np.zeros((MONTHS, len(ct[sl])))
-        _numba_kernel(h.cz, h.szc, h.szs, h.beam_gain, h.sky_flat, h.sky_tilt, h.dni_iam, h.dni_iam_gain, h.dc0,
-                      h.dc1, sky.month, ct[sl], p1[sl], p2[sl], c.a_r, *inv, out_t)
+        _numba_kernel(passes, pass_month, ct[sl], p1[sl], p2[sl], c.a_r, *inv, out_t)
         out[sl] = out_t.T
     return out
 

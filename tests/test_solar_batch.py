@@ -170,3 +170,27 @@ def test_numba_kernel_asks_llvm_for_wide_vectors():
     add_one(x)
     assert (x == 1.0).all()
     assert '"prefer-vector-width"="512"' in add_one.inspect_llvm(add_one.signatures[0])
+
+
+def test_hour_passes_keep_every_hour_once_in_its_month_and_pad_with_zero_hours(weathers):
+    sky = prepare_sky(weathers["yueyang"])
+    h = batch.hour_terms(sky, batch.Constants.of(mounting("ground_fixed")))
+    month = sky.month.copy()
+    month[:3] = 11  # months need not be sorted (the year's last UTC hours are January's in China)
+    passes, pass_month = batch.hour_passes(h, month)
+    assert passes.shape[1:] == (batch.PASS_HOURS, len(batch.HOUR_TERMS)) and len(pass_month) == len(passes)
+    for k in range(12):
+        rows = passes[pass_month == k].reshape(-1, len(batch.HOUR_TERMS))
+        want = np.stack([getattr(h, name)[month == k] for name in batch.HOUR_TERMS], axis=1)
+        assert np.array_equal(rows[:len(want)], want)  # the month's hours, in order
+        assert not rows[len(want):].any() and len(rows) - len(want) < batch.PASS_HOURS  # then fewer than 8 zeros
+
+
+@pytest.mark.skipif(batch.numba is None, reason="numba not installed")
+def test_numba_kernel_a_zero_hour_yields_exactly_nothing():
+    m = batch.Constants.of(mounting("ground_fixed"))
+    out = np.zeros((12, 5))
+    ct, p1, p2 = batch.site_terms(np.linspace(0, 90, 5), np.linspace(90, 270, 5))
+    batch._numba_kernel(np.zeros((2, batch.PASS_HOURS, len(batch.HOUR_TERMS))), np.array([0, 11]), ct, p1, p2,
+                        m.a_r, *batch.inverter_terms(m), out)
+    assert not out.any()
