@@ -66,6 +66,7 @@ class Sky:
     wind_speed: np.ndarray
     month: np.ndarray  # 0..11, local standard time
     hours: int  # hours in the year (8760 or 8784), daylight or not
+    passes: PassLayout  # the hours in the numba kernel's passes (one per weather year, shared)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,7 @@ class Daylight:
     month: np.ndarray  # 0..11, local standard time
     hours: int  # hours in the year (8760 or 8784), daylight or not
     altitude_m: float
+    passes: PassLayout  # the hours in the numba kernel's passes
 
 
 def daylight(weather: Weather) -> Daylight:
@@ -105,10 +107,11 @@ def daylight(weather: Weather) -> Daylight:
     ghi, dni, dhi = (data[c].to_numpy(dtype=float) for c in ("ghi", "dni", "dhi"))
     lit = (ghi > 0) | (dni > 0) | (dhi > 0)  # other hours yield exactly 0 in the model
     terms = sun.time_terms(pd.DatetimeIndex(data.index[lit]))  # the time-only ~90 % of the sun's position
+    month = (weather.local_months[lit] - 1).astype(np.int64)
     return Daylight(
         terms=terms, dni=dni[lit], dhi=dhi[lit], ghi=ghi[lit], anisotropy=dni[lit] / terms.dni_extra,
         temp_air=data["temp_air"].to_numpy(dtype=float)[lit], wind_speed=data["wind_speed"].to_numpy(dtype=float)[lit],
-        month=(weather.local_months[lit] - 1).astype(np.int64), hours=len(data), altitude_m=weather.altitude_m,
+        month=month, hours=len(data), altitude_m=weather.altitude_m, passes=pass_layout(month),
     )
 
 
@@ -136,7 +139,7 @@ def skies(day: Daylight, lat: np.ndarray, lon: np.ndarray) -> list[Sky]:
     cz, sz, ca, sa = np.cos(zen), np.sin(zen), np.cos(azi), np.sin(azi)
     return [Sky(cos_zenith=cz[i], sin_zenith=sz[i], cos_azimuth=ca[i], sin_azimuth=sa[i], dni=day.dni, dhi=day.dhi,
                 ghi=day.ghi, anisotropy=day.anisotropy, temp_air=day.temp_air, wind_speed=day.wind_speed,
-                month=day.month, hours=day.hours) for i in range(len(cz))]
+                month=day.month, hours=day.hours, passes=day.passes) for i in range(len(cz))]
 
 
 #: Locations per :func:`skies` call in :func:`scan`: (locations x ~4,400 daylight hours) work arrays of ~1 MB.
@@ -344,24 +347,25 @@ def _site_hour_py(cts, p1s, p2s, hour, k):  # pragma: no cover - compiled
     return max(min(ac, ac_max), 0.0)
 
 
-def _hour_py(t, j):  # pragma: no cover - compiled
-    """The 10 terms of hour ``j`` of a pass, as values (so the site loop needs no load from ``t``)."""
-    return t[j, 0], t[j, 1], t[j, 2], t[j, 3], t[j, 4], t[j, 5], t[j, 6], t[j, 7], t[j, 8], t[j, 9]
+def _hour_py(t, p, j):  # pragma: no cover - compiled
+    """The 10 terms of hour ``j`` of pass ``p``, as values (so the site loop needs no load from ``t``)."""
+    return t[0, p, j], t[1, p, j], t[2, p, j], t[3, p, j], t[4, p, j], t[5, p, j], t[6, p, j], t[7, p, j], \
+        t[8, p, j], t[9, p, j]
 
 
 def _numba_kernel_py(passes, pass_month, ct, p1, p2, a_r, i1, i2, i3, ac_max, out_t):  # pragma: no cover - compiled
     """Add monthly AC kWh per kWp into ``out_t`` (12, sites): passes of 8 hours outside, sites inside (SIMD).
 
-    ``passes`` (passes, 8, 10): 8 hours of one month each (:func:`hour_passes`): each site's plane and monthly
-    sum are loaded once per 8 hours, and the 80 hour terms are values for the whole site loop.
+    ``passes`` (10, passes, 8): 8 hours of one month each (:func:`hour_passes`), ``pass_month`` their month.
+    Each site's plane and monthly sum are loaded once per 8 hours; the 80 hour terms are values for the
+    whole site loop.
     """
     _prefer_wide_vectors()
     k = (-1.0 / a_r / 256.0, i1, i2, i3, ac_max)
     n = ct.shape[0]
-    for p in range(passes.shape[0]):
-        t = passes[p]
-        h0, h1, h2, h3 = _hour(t, 0), _hour(t, 1), _hour(t, 2), _hour(t, 3)
-        h4, h5, h6, h7 = _hour(t, 4), _hour(t, 5), _hour(t, 6), _hour(t, 7)
+    for p in range(passes.shape[1]):
+        h0, h1, h2, h3 = _hour(passes, p, 0), _hour(passes, p, 1), _hour(passes, p, 2), _hour(passes, p, 3)
+        h4, h5, h6, h7 = _hour(passes, p, 4), _hour(passes, p, 5), _hour(passes, p, 6), _hour(passes, p, 7)
         row = out_t[pass_month[p]]
         for s in range(n):
             cts, p1s, p2s = ct[s], p1[s], p2[s]
@@ -377,33 +381,59 @@ PASS_HOURS = 8
 HOUR_TERMS = ("cz", "szc", "szs", "beam_gain", "sky_flat", "sky_tilt", "dni_iam", "dni_iam_gain", "dc0", "dc1")
 
 
-def hour_passes(h: HourTerms, month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The hour terms as passes of :data:`PASS_HOURS` hours of one month, each month padded with zero hours.
+@dataclass(frozen=True)
+class PassLayout:
+    """Where each daylight hour goes in the numba kernel's passes of :data:`PASS_HOURS` hours of one month."""
+
+    slot: np.ndarray  # row of each hour in the (passes x PASS_HOURS) table
+    pass_month: np.ndarray  # month of each pass, 0..11
+    rows: int  # passes x PASS_HOURS: the hours and the zero hours that pad each month
+
+
+def pass_layout(month: np.ndarray) -> PassLayout:
+    """Passes of :data:`PASS_HOURS` hours of one month, each month padded with zero hours (computed once per year).
 
     Parameters
     ----------
-    h : HourTerms
-        The per-hour terms (:func:`hour_terms`), one per daylight hour.
     month : numpy.ndarray
-        Local month of each hour, 0..11 (not necessarily sorted: the year's last UTC hours are January's).
+        Local month of each daylight hour, 0..11 (not necessarily sorted: the year's last UTC hours are
+        January's in China).
 
     Returns
     -------
-    tuple of numpy.ndarray
-        ``(passes, pass_month)``: shape (passes, 8, 10) in :data:`HOUR_TERMS` order, and each pass's month.
-        An hour of zeros yields exactly 0, so the padding adds nothing.
+    PassLayout
+        Each hour's row in the table of passes (its month's hours in order), and each pass's month.
     """
     order = np.argsort(month, kind="stable")
     per_month = np.bincount(month, minlength=MONTHS)
     padded = -(-per_month // PASS_HOURS) * PASS_HOURS
     first = np.concatenate([[0], np.cumsum(per_month)[:-1]])
     padded_first = np.concatenate([[0], np.cumsum(padded)[:-1]])
-    sorted_month = month[order]
-    where = padded_first[sorted_month] + np.arange(len(order)) - first[sorted_month]
-    table = np.zeros((int(padded.sum()), len(HOUR_TERMS)))
-    table[where] = np.stack([getattr(h, name)[order] for name in HOUR_TERMS], axis=1)
-    pass_month = np.repeat(np.arange(MONTHS), padded // PASS_HOURS)
-    return table.reshape(-1, PASS_HOURS, len(HOUR_TERMS)), pass_month
+    slot = np.empty(len(month), dtype=np.int64)
+    slot[order] = padded_first[month[order]] + np.arange(len(order)) - first[month[order]]
+    return PassLayout(slot, np.repeat(np.arange(MONTHS), padded // PASS_HOURS), int(padded.sum()))
+
+
+def hour_passes(h: HourTerms, layout: PassLayout) -> np.ndarray:
+    """The hour terms laid out for the numba kernel: passes of 8 hours of one month, months padded with zeros.
+
+    Parameters
+    ----------
+    h : HourTerms
+        The per-hour terms (:func:`hour_terms`), one per daylight hour.
+    layout : PassLayout
+        Where each hour goes (:func:`pass_layout`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (10, passes, 8), terms in :data:`HOUR_TERMS` order; an hour of zeros yields exactly 0, so the
+        padding adds nothing.
+    """
+    table = np.zeros((len(HOUR_TERMS), layout.rows))
+    for i, name in enumerate(HOUR_TERMS):
+        table[i, layout.slot] = getattr(h, name)
+    return table.reshape(len(HOUR_TERMS), -1, PASS_HOURS)
 
 
 _FASTMATH = {"nsz", "arcp", "contract", "afn", "reassoc"}
@@ -443,14 +473,14 @@ NUMBA_BLOCK_SITES = 4096
 
 def _run_numba(sky: Sky, tilt: np.ndarray, azimuth: np.ndarray, c: Constants) -> np.ndarray:
     assert _numba_kernel is not None
-    passes, pass_month = hour_passes(hour_terms(sky, c), sky.month)
+    passes = hour_passes(hour_terms(sky, c), sky.passes)
     ct, p1, p2 = site_terms(tilt, azimuth)
     inv = inverter_terms(c)
     out = np.empty((len(tilt), MONTHS))
     for s0 in range(0, len(tilt), NUMBA_BLOCK_SITES):
         sl = slice(s0, s0 + NUMBA_BLOCK_SITES)
         out_t = np.zeros((MONTHS, len(ct[sl])))
-        _numba_kernel(passes, pass_month, ct[sl], p1[sl], p2[sl], c.a_r, *inv, out_t)
+        _numba_kernel(passes, sky.passes.pass_month, ct[sl], p1[sl], p2[sl], c.a_r, *inv, out_t)
         out[sl] = out_t.T
     return out
 

@@ -124,6 +124,10 @@ def test_skies_of_one_weather_year_are_the_skies_of_each_location(weathers):
     for sky, lat, lon in zip(many, lats, lons, strict=True):
         one = prepare_sky(weather, float(lat), float(lon))
         for field in dataclasses.fields(one):
+            if field.name == "passes":
+                assert sky.passes is many[0].passes  # one per weather year
+                assert np.array_equal(sky.passes.slot, one.passes.slot) and sky.passes.rows == one.passes.rows
+                continue
             np.testing.assert_allclose(getattr(sky, field.name), getattr(one, field.name), rtol=1e-15, atol=0)
     assert not np.array_equal(many[0].cos_zenith, many[2].cos_zenith)
 
@@ -177,13 +181,14 @@ def test_hour_passes_keep_every_hour_once_in_its_month_and_pad_with_zero_hours(w
     h = batch.hour_terms(sky, batch.Constants.of(mounting("ground_fixed")))
     month = sky.month.copy()
     month[:3] = 11  # months need not be sorted (the year's last UTC hours are January's in China)
-    passes, pass_month = batch.hour_passes(h, month)
-    assert passes.shape[1:] == (batch.PASS_HOURS, len(batch.HOUR_TERMS)) and len(pass_month) == len(passes)
+    layout = batch.pass_layout(month)
+    passes = batch.hour_passes(h, layout)
+    assert passes.shape == (len(batch.HOUR_TERMS), len(layout.pass_month), batch.PASS_HOURS)
     for k in range(12):
-        rows = passes[pass_month == k].reshape(-1, len(batch.HOUR_TERMS))
-        want = np.stack([getattr(h, name)[month == k] for name in batch.HOUR_TERMS], axis=1)
-        assert np.array_equal(rows[:len(want)], want)  # the month's hours, in order
-        assert not rows[len(want):].any() and len(rows) - len(want) < batch.PASS_HOURS  # then fewer than 8 zeros
+        rows = passes[:, layout.pass_month == k].reshape(len(batch.HOUR_TERMS), -1)
+        want = np.stack([getattr(h, name)[month == k] for name in batch.HOUR_TERMS])
+        assert np.array_equal(rows[:, :want.shape[1]], want)  # the month's hours, in order
+        assert not rows[:, want.shape[1]:].any() and rows.shape[1] - want.shape[1] < batch.PASS_HOURS  # <8 zeros
 
 
 @pytest.mark.skipif(batch.numba is None, reason="numba not installed")
@@ -191,6 +196,6 @@ def test_numba_kernel_a_zero_hour_yields_exactly_nothing():
     m = batch.Constants.of(mounting("ground_fixed"))
     out = np.zeros((12, 5))
     ct, p1, p2 = batch.site_terms(np.linspace(0, 90, 5), np.linspace(90, 270, 5))
-    batch._numba_kernel(np.zeros((2, batch.PASS_HOURS, len(batch.HOUR_TERMS))), np.array([0, 11]), ct, p1, p2,
+    batch._numba_kernel(np.zeros((len(batch.HOUR_TERMS), 2, batch.PASS_HOURS)), np.array([0, 11]), ct, p1, p2,
                         m.a_r, *batch.inverter_terms(m), out)
     assert not out.any()
