@@ -14,10 +14,10 @@ import pytest
 from conftest import DATA, REPO
 
 from geo.ingest.projects import projects_in
-from geo.ingest.propose import propose
+from geo.ingest.propose import propose, read_plan_text
 from geo.ingest.targets import targets_in
 from geo.ingest.text import parse_document
-from geo.plans import span_text
+from geo.registry.plans import span_text
 
 FIXTURES = REPO / "tests" / "fixtures" / "ingest"
 
@@ -47,10 +47,12 @@ def test_quality_on_other_provinces_wording():
     assert found / cur >= 0.85 and right / prop >= 0.75
 
 
-@pytest.mark.parametrize("plan", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.stem)
-def test_every_quote_is_at_its_line(plan):
-    proposal = propose(plan, DATA, plan.name.split("_")[0])
-    lines = tuple(plan.read_text(encoding="utf-8").split("\n"))
+@pytest.mark.parametrize(("plan", "adcode"),
+                         [(p, a) for p, a, _, _ in [*_bench().held_out_set(), *_bench().blind_set()]],
+                         ids=lambda p: getattr(p, "stem", ""))
+def test_every_quote_is_at_its_line(plan, adcode):
+    proposal = propose(plan, DATA, adcode)
+    lines = tuple(read_plan_text(plan)[0].split("\n"))  # UTF-8 or GB18030
     assert proposal.projects and proposal.targets
     for row in [*proposal.projects, *proposal.targets]:
         assert row.quote and row.quote in span_text(lines, row.line), (row.line, row.quote)

@@ -11,7 +11,7 @@ from geo.capacity import POWER_UNITS_MW
 
 NUMBER = r"(\d+(?:\.\d+)?)"
 _POWER_UNITS = "|".join(re.escape(u) for u in sorted(POWER_UNITS_MW, key=len, reverse=True))
-POWER = re.compile(rf"{NUMBER}({_POWER_UNITS}|mw|Mw|gw)[pP]?(?!时|h|H|瓦时|焦|元|字节|吨|帕)")
+POWER = re.compile(rf"{NUMBER}({_POWER_UNITS}|mw|Mw|gw)[pP]?(?!时|h|H|瓦时|焦|元|字节|吨|帕|伏安|VA)")
 ENERGY_UNITS_MWH = {"亿千瓦时": 100000.0, "万千瓦时": 10.0, "千瓦时": 0.001, "兆瓦时": 1.0, "吉瓦时": 1000.0,
                     "GWh": 1000.0,
                     "MWh": 1.0, "kWh": 0.001, "KWh": 0.001, "万kWh": 10.0, "度": 0.001}

@@ -23,6 +23,14 @@ MAX_CAP_ITEM = 20  # characters of a listed name that ends in its own capacity (
 # a substation listed short after one with its voltage: "220kV中心变和滨湖变"
 VOLTAGE_START = re.compile(r"\d{2,4}(?:kV|KV|千伏)")
 BARE_SUBSTATION = re.compile(r"^[\u4e00-\u9fff]{2,5}?变(?![电压频化革成为得])")
+# a list closed by 等, a count and a kind before the shared head: "…一期等4项风电续建项目", "…等12座小水电站"
+LISTED_COUNT = re.compile(
+    r"(?P<last>[^等]+?)等(?P<count>[\d一二三四五六七八九十两]+[个项座处家])?(?P<kind>[^\d等]{0,6})")
+LISTED_STATUS = re.compile(r"新开工|续建|在建|前期|重点|新建")
+# how many a list names, inside the last name: "甲、乙两个分散式风电项目"
+LIST_COUNT = re.compile(r"[两二三四五六七八九十\d]个")
+# a place at the start of a name, ending in its level: 羊山镇, 城南乡, 浮云街道
+PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:镇|乡|街道|村|社区|苏木|嘎查)")
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,7 @@ class Item:
     clause_end: int
     inherited: bool = False
     own_capacity: bool = False
+    listed: bool = False  # one of a list closed by 等 and a count or kind: energy may be said once for all
 
 
 def _strip_lead(text: str, start: int) -> int:
@@ -90,7 +99,7 @@ def _items(text: str, lo: int, hi: int, inside: list[bool] | None = None) -> lis
                 left = text[a : a + m.start()]
                 right = text[a + m.end() : b]
                 ends_head = _ends_head(left)
-                short_name = (listed or patterns.HEAD.search(right)) and 0 < len(left) <= MAX_SHARED \
+                short_name = (listed or patterns.HEAD.search(right)) and 1 < len(left) <= MAX_SHARED \
                     and not patterns.ENERGY_WORD.search(left) and patterns.HEAD.search(right) is not None
                 left_short = patterns.SHORT_SUBSTATION.search(left)
                 short_pair = left_short is not None and left_short.end() == len(left) \
@@ -199,6 +208,18 @@ def _sentence_items(text: str) -> list[Item]:
             before_head = re.sub(r"(\d(?:kV|KV|千伏))等", r"\1", before_head)
             if before_head != (inner[: m_head.start()] if m_head else inner):
                 name = re.sub(r"(\d(?:kV|KV|千伏))等", r"\1", name)
+            counted = _counted_kind(before_head)
+            if counted is not None and m_head is not None:
+                # "甲一期、乙二期等4项风电续建项目", "甲、乙等风电项目前期工作", "甲、乙等12座小水电站增效扩容改造"
+                last, kind = counted
+                head_word = kind + inner[m_head.start() :] + text[end:tail_end]
+                listed_items = sorted({*pending, *loose, (a, a + len(last))})
+                for pa, pb in listed_items:
+                    if _listed_name(text[pa:pb]):
+                        items.append(Item(text[pa:pb] + head_word, pa, pb, pb, pb, clause_lo, k, inherited=True,
+                                          listed=True))
+                pending, loose = [], []
+                continue
             listed_kind = re.fullmatch(r"(.+?)等(?:重点|相关|一批)?", before_head)
             if listed_kind and not pending and is_specific(listed_kind.group(1)) \
                     and not patterns.HEAD.search(listed_kind.group(1)) and text[a + len(before_head) :].startswith(
@@ -231,6 +252,14 @@ def _sentence_items(text: str) -> list[Item]:
                 for pa, pb in pending:
                     items.append(Item(text[pa:pb] + shared, pa, pb, pb, pb, clause_lo, k, inherited=True,
                                       own_capacity=True))
+            elif pending and (shared_place := _place_rest([text[pa:pb] for pa, pb in pending], text[a:end])):
+                # "甲镇、乙镇采煤沉陷区光伏治理项目", "甲、乙两个分散式风电项目": places sharing what follows
+                place_own, rest = shared_place
+                for pa, pb in pending:
+                    items.append(Item(text[pa:pb] + rest + text[end:tail_end], pa, pb, pb, pb, clause_lo, k,
+                                      inherited=True))
+                items[-len(pending) - 1] = Item(place_own + rest + text[end:tail_end], a, end, tail_end, b, clause_lo,
+                                                k)
             elif pending and core_len <= MAX_SHARED + 6:
                 voltage = re.match(r"\d{2,4}(?:kV|KV|千伏)", text[pending[0][0]:pending[0][1]])
                 prefix = voltage.group() if voltage else ""
@@ -249,6 +278,44 @@ def _sentence_items(text: str) -> list[Item]:
             pending = []
         clause_lo = k + 1
     return items
+
+
+def _counted_kind(before_head: str) -> tuple[str, str] | None:
+    """``(last listed name, kind)`` where the words before a head close a list with 等 and a count or a kind.
+
+    "…一期等4项风电续建", "…等风电", "…等12座小": the kind without words of status; else None.
+    """
+    m = LISTED_COUNT.fullmatch(before_head)
+    if m is None or not (m.group("count") or patterns.ENERGY_WORD.search(m.group("kind"))):
+        return None
+    if not _listed_name(m.group("last")):
+        return None
+    return m.group("last"), LISTED_STATUS.sub("", m.group("kind"))
+
+
+def _listed_name(text: str) -> bool:
+    """Whether a listed item is a name (甲石河一期, 泉上坑源), not a technology (太阳能、风能等新能源发电项目)."""
+    return is_specific(text) and not patterns.HEAD.search(text) \
+        and len(patterns.ENERGY_WORD.sub("", text)) >= patterns.MIN_SPECIFIC
+
+
+def _place_rest(pending: list[str], name: str) -> tuple[str, str] | None:
+    """``(the named item's own place, the words it shares)`` when the names listed before it share its words.
+
+    They do when all are places sharing what follows the last one's place ("甲镇、乙镇采煤沉陷区光伏治理项目"), or
+    when a count says they are a list ("甲、乙两个分散式风电项目"); else None.
+    """
+    counted = LIST_COUNT.search(name[: MAX_SHARED + 2])
+    if counted and counted.start() >= 2:
+        own, rest = name[: counted.start()], name[counted.end() :]
+    else:
+        place = PLACE_PREFIX.match(name)
+        if place is None or not all(PLACE_PREFIX.fullmatch(p) for p in pending):
+            return None
+        own, rest = place.group(), name[place.end() :]
+    if not patterns.ENERGY_WORD.search(rest) or not patterns.HEAD.search(rest):
+        return None
+    return own, rest
 
 
 def _capacity(doc: Document, sent: Span, lo: int, hi: int) -> tuple[str, float] | None:
@@ -326,7 +393,9 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
     items_all = _sentence_items(text)
     for item in items_all:
         name = item.name.rstrip("等")
-        if not patterns.ENERGY_WORD.search(name) or patterns.NOT_FACILITY.search(name):
+        says_energy = patterns.ENERGY_WORD.search(name) or (
+            item.listed and patterns.ENERGY_WORD.search(text[item.clause_start : item.clause_end]))
+        if not says_energy or patterns.NOT_FACILITY.search(name):
             continue
         clause = text[item.clause_start : item.clause_end]
         if patterns.PRODUCT_LIST.search(clause) or patterns.RESTRICTED.search(text[item.clause_start : item.end]):
