@@ -18,9 +18,9 @@ from api.keys import ApiKey, check_key
 from api.models import Edits
 from api.problems import problem_docs
 from api.service import Service, Snapshot
-from geo import vocab
 from geo.coords import COORD_SYSTEMS
-from geo.records import ID_PATTERN
+from geo.registry import vocab
+from geo.registry.records import ID_PATTERN
 from geo.store.edits import (
     MAX_CAPACITY_MW,
     MAX_VOLTAGE_KV,

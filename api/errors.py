@@ -9,7 +9,7 @@ here: the CLI imports it without the web stack.
 from geo.capacity import CapacityParseError
 from geo.coords import CoordinateError
 from geo.errors import NotFoundError, RegistryError, StoreError
-from geo.export import OutputPathError
+from geo.files import OutputPathError
 from geo.ingest.errors import IngestError
 from geo.store.edits import ConflictError, EditError, ScopeError, StaleEditError
 from grid.errors import GridInputError

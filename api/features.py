@@ -24,7 +24,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from api.state import StoreState
-from geo.frames import plain
+from geo.store.frames import plain
 
 COORD_DECIMALS = 6  # RFC 7946: ~0.1 m, far below any location precision here
 LIMIT_DEFAULT = 10

@@ -23,7 +23,7 @@ from api.models import Collections, Conformance, Landing
 from api.params import ITEMS_PARAMS, MAX_VALUE_CHARS, VOCABULARIES, wants_html
 from api.problems import problem_docs
 from geo.errors import NotFoundError
-from geo.frames import plain
+from geo.store.frames import plain
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"

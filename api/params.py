@@ -7,8 +7,8 @@ from starlette.requests import Request
 
 from api.errors import BadRequest
 from api.features import DISTRICT_FILTER, LIMIT_DEFAULT, LIMIT_MAX, Query, Spec
-from geo import vocab
 from geo.districts import LEVELS
+from geo.registry import vocab
 from layers.i18n import LANGS, negotiate
 
 FORMATS = ("json", "geojson", "html")

@@ -22,10 +22,10 @@ from api.settings import Settings
 from api.state import StoreState, load_state
 from geo.districts import District, districts_of_frame
 from geo.errors import StoreError
-from geo.frames import cast_ints
 from geo.rollup import units_within
 from geo.store.edits import EditResult, record_edit
 from geo.store.file import read_rows, table_names
+from geo.store.frames import cast_ints
 
 log = logging.getLogger("planner.api")
 Marks = tuple[str | None, int]  # the store's build generation and its highest edit id

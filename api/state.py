@@ -9,9 +9,9 @@ import pandas as pd
 
 from api.settings import Settings
 from geo.errors import StoreError
-from geo.frames import cast_ints
 from geo.store.build import build
 from geo.store.file import check_store, read_table
+from geo.store.frames import cast_ints
 
 
 @dataclass(frozen=True)

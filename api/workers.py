@@ -45,7 +45,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
-from geo.frames import plain
+from geo.store.frames import plain
 from solar.mounting import Mounting
 from solar.portfolio import project_yield, project_yields
 from solar.results import as_json
@@ -81,7 +81,7 @@ class TaskFailed(Exception):
 
 
 def clean(obj: Any) -> Any:
-    """JSON-ready values: NaN → None everywhere, numpy → Python (:func:`geo.frames.plain` per cell)."""
+    """JSON-ready values: NaN → None everywhere, numpy → Python (:func:`geo.store.frames.plain` per cell)."""
     if isinstance(obj, dict):
         return {k: clean(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):

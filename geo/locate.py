@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from geo.districts import District, representative_point
 from geo.gazetteer import SOURCE, Entry, Gazetteer
-from geo.records import Location, Place, Project
+from geo.registry.records import Location, Place, Project
 from geo.resolve import Resolution, describe, is_facility, resolve
 
 GAZETTEER_REF = "data/gazetteer/cn_places_wgs84.csv.gz"

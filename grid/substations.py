@@ -6,7 +6,7 @@ Both readers return the same frame, in EPSG:4326, one row per substation:
 id                  registry project id, or the file's ``id`` column, else ``<file stem>-<n>``
 name_zh             the name as written
 voltage_kv          float [kV]; NaN when the plan (or the file) gives none
-location_precision  ``surveyed``, ``site``, ``village``, ``township``, ``district`` (geo.vocab)
+location_precision  ``surveyed``, ``site``, ``village``, ``township``, ``district`` (geo.registry.vocab)
 location_source     where the coordinate comes from (gazetteer row, district point, ``file:line``)
 source              ``registry``, or the user file's name
 geometry            Point (lon, lat) [degrees, WGS-84]
@@ -30,7 +30,7 @@ import shapely
 
 from geo.coords import COORD_SYSTEMS, CoordinateError, check_lonlat, to_wgs84
 from geo.crs import STORE_CRS
-from geo.vocab import LOCATION_PRECISIONS
+from geo.registry.vocab import LOCATION_PRECISIONS
 from grid.errors import GridInputError
 
 #: Columns of every substations frame, in order.

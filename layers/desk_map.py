@@ -9,8 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from geo import vocab
 from geo.export import FORMULA_PREFIXES
+from geo.registry import vocab
 from geo.store.edits import POINT_PRECISIONS
 from layers.base_data import PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
 from layers.i18n import messages, vocab_labels

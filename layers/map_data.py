@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
-from geo.frames import cast_ints
 from geo.store.file import read_table
+from geo.store.frames import cast_ints
 
 YIELD_COLUMNS = ("id", "specific_yield_kwh_per_kwp", "annual_energy_mwh")
 PROJECT_COLUMNS = ("id", "name_zh", "name_en", "category", "subtype", "capacity_raw", "capacity_mw", "voltage_kv",

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from branca.element import Element, Figure, MacroElement
 
-from geo.export import atomic_write
+from geo.files import atomic_write
 from layers.base_data import read_plants, read_townships
 from layers.desk_map import desk_payload
 from layers.html_safety import html_text, script_json

@@ -22,7 +22,7 @@ from branca.element import Figure
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geo.export import atomic_write
+from geo.files import atomic_write
 from layers.html_safety import html_text
 from layers.legend import NOT_OFFICIAL_EN, NOT_OFFICIAL_ZH
 from layers.planner_map import LEAFLET_ASSETS, RawHtml

@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from geo.gazetteer import read_gazetteer  # noqa: E402
-from geo.places import PLACE_COLUMNS  # noqa: E402
+from geo.registry.places import PLACE_COLUMNS  # noqa: E402
 from geo.resolve import resolve  # noqa: E402
 
 path = ROOT / "data" / "places.csv"

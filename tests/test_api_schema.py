@@ -28,8 +28,8 @@ from schemathesis.core.parameters import ParameterLocation
 from api.app import create_app
 from api.keys import add_key
 from api.settings import Settings
-from geo import vocab
 from geo.export import LAYERS
+from geo.registry import vocab
 from geo.store.edits import read_edits
 from geo.store.file import read_table
 

@@ -14,9 +14,9 @@ from live_server import copy_store
 from api.app import create_app
 from api.cli import main
 from api.settings import Settings
+from geo.registry.dataset import load_valid
 from geo.store.edits import record_edit
 from geo.store.file import read_table
-from geo.validate import load_valid
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ import csv
 
 import pytest
 
-from geo.frames import projects_frame, targets_frame
-from geo.validate import load
+from geo.registry.dataset import load
+from geo.store.frames import projects_frame, targets_frame
 
 LX = "430682_linxiang_carbon_peak"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.export import OutputPathError, atomic_write
-from geo.frames import places_frame, plans_frame, projects_frame, targets_frame
-from geo.records import ID_PATTERN, ID_RULE, is_id
-from geo.validate import load, load_valid
+from geo.files import OutputPathError, atomic_write
+from geo.registry.dataset import load, load_valid
+from geo.registry.records import ID_PATTERN, ID_RULE, is_id
+from geo.store.frames import places_frame, plans_frame, projects_frame, targets_frame
 
 
 def _write(text: str):
@@ -99,7 +99,7 @@ def test_atomic_write_refuses_a_symlink_swapped_in_while_writing(tmp_path):
 KILLED_WRITER = """
 import os, signal, sys
 from pathlib import Path
-from geo.export import atomic_write
+from geo.files import atomic_write
 
 def write(tmp):
     tmp.write_text("partial", encoding="utf-8")

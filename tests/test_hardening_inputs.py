@@ -26,7 +26,7 @@ from affine import Affine
 from conftest import DATA
 
 from geo.districts import read_districts
-from geo.validate import load
+from geo.registry.dataset import load
 from solar.errors import SolarInputError
 from solar.mounting import mounting
 from solar.site import site_yield

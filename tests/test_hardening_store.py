@@ -25,11 +25,11 @@ from api.app import create_app
 from api.keys import add_key
 from api.settings import Settings
 from geo.errors import StoreError
-from geo.frames import projects_frame
+from geo.registry.dataset import load_valid
 from geo.store.build import build
 from geo.store.edits import StaleEditError, apply_edits, read_edits, record_edit
 from geo.store.file import read_table, store_lock
-from geo.validate import load_valid
+from geo.store.frames import projects_frame
 
 ITEMS = "/collections/projects/items"
 

@@ -15,8 +15,8 @@ from geo.ingest.projects import projects_in
 from geo.ingest.propose import propose
 from geo.ingest.targets import targets_in
 from geo.ingest.text import decode_plan, parse_document
-from geo.plans import span_text
-from geo.validate import load
+from geo.registry.dataset import load
+from geo.registry.plans import span_text
 
 
 def _doc(text: str):

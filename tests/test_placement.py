@@ -5,8 +5,8 @@ import math
 import pytest
 from conftest import DATA
 
-from geo.frames import projects_frame
-from geo.validate import load
+from geo.registry.dataset import load
+from geo.store.frames import projects_frame
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from conftest import DATA
 
-from geo.validate import load_valid
+from geo.registry.dataset import load_valid
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 import shapely
 
 from api.features import DISTRICT_FILTER, SPECS, Query, feature_bytes, make_collection, select
-from geo.frames import plain
+from geo.store.frames import plain
 
 
 def brute(coll, frame, geoms, q, units_within):

@@ -8,10 +8,10 @@ import pytest
 from conftest import DATA
 
 from geo.errors import NotFoundError, RegistryError
+from geo.registry.dataset import load_valid
 from geo.store.build import build
 from geo.store.edits import EditError, read_edits, record_edit
 from geo.store.file import read_table
-from geo.validate import load_valid
 
 
 def test_store_is_a_geopackage_qgis_can_open(built_store):

@@ -6,7 +6,7 @@ import pytest
 from conftest import DATA
 
 from api.cli import main
-from geo.validate import load
+from geo.registry.dataset import load
 
 LX = "430682_linxiang_carbon_peak"
 GOOD = {  # a valid row: 临湘市忠防镇10万千瓦农光互补 at plan line 366

@@ -13,9 +13,9 @@ from api.settings import Settings
 from api.state import command_state
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
+from geo.registry.dataset import load
 from geo.rollup import rollup, target_gaps, units_within
 from geo.store.build import build
-from geo.validate import load
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:

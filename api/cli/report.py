@@ -7,7 +7,7 @@ from pathlib import Path
 from api.cli.output import say
 from api.settings import Settings
 from api.state import command_state
-from geo.export import atomic_write
+from geo.files import atomic_write
 from layers.i18n import LANGS
 from layers.report import report_html
 from layers.report_data import report_input

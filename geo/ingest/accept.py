@@ -2,7 +2,7 @@
 
 ``ingest`` writes, beside the two proposed files, the plan text as UTF-8 (``<plan_id>.txt``: the line
 numbers the quotes cite) and its metadata (``<plan_id>.plan.csv``, the columns of ``plans.csv``). A proposal
-is checked by :func:`geo.validate.load` on a scratch data folder holding just that plan and its rows (the
+is checked by :func:`geo.registry.dataset.load` on a scratch data folder holding just that plan and its rows (the
 data folder's boundaries, gazetteer and places linked in); accepting copies the text, appends the metadata
 to ``plans/plans.csv`` and copies the rows to ``registry/``, then validates the whole data folder, and undoes
 all of it when that fails.
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from geo.errors import Problem
 from geo.ingest.errors import IngestError
-from geo.validate import load
+from geo.registry.dataset import load
 
 
 def proposal_files(out_dir: Path, plan_id: str) -> dict[str, Path]:

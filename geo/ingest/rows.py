@@ -7,7 +7,7 @@ CURATION_VALUES = ("proposed", "confirmed")
 
 @dataclass
 class ProjectRow:
-    """A proposed project row (columns of ``geo.registry.PROJECT_COLUMNS``)."""
+    """A proposed project row (columns of ``geo.registry.read.PROJECT_COLUMNS``)."""
 
     name_zh: str
     category: str
@@ -35,7 +35,7 @@ class ProjectRow:
 
 @dataclass
 class TargetRow:
-    """A proposed target row (columns of ``geo.registry.TARGET_COLUMNS``)."""
+    """A proposed target row (columns of ``geo.registry.read.TARGET_COLUMNS``)."""
 
     metric: str
     value: float

@@ -1,7 +1,7 @@
 """A plan's text, decoded and normalised for matching, every character keeping its place in the original.
 
 The registry cites a plan by line and exact quote, where a quote spanning lines is the lines' text stripped
-and joined (:func:`geo.plans.span_text`). So the document is held as that join (``joined``) and each
+and joined (:func:`geo.registry.plans.span_text`). So the document is held as that join (``joined``) and each
 normalised character knows its offset in it: a match in the normalised text is cited as the original
 characters between its first and last offset (``N`` or ``N-M``), spaces and traditional characters as written.
 
@@ -128,7 +128,7 @@ def _breaks_after(prev: str, prev_raw: str) -> bool:
 
 
 def parse_document(text: str, encoding: str = "utf-8") -> Document:
-    """Split ``text`` into lines (as :func:`geo.plans.plan_lines` does) and normalised paragraphs."""
+    """Split ``text`` into lines (as :func:`geo.registry.plans.plan_lines` does) and normalised paragraphs."""
     lines = tuple(text.split("\n"))
     stripped = [s.strip() for s in lines]
     starts, pos = [], 0

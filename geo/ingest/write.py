@@ -1,6 +1,6 @@
 """Write proposed rows as registry files: ``<stem>.projects.csv`` and ``<stem>.targets.csv``, atomically.
 
-The columns are the registry's own (``geo.registry.PROJECT_COLUMNS``, ``TARGET_COLUMNS``) followed by
+The columns are the registry's own (``geo.registry.read.PROJECT_COLUMNS``, ``TARGET_COLUMNS``) followed by
 ``curation`` (``proposed`` on every row: a person changes it to ``confirmed``), UTF-8, one header row.
 """
 
@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from geo.ingest.rows import ProjectRow, TargetRow
-from geo.registry import PROJECT_COLUMNS, TARGET_COLUMNS
+from geo.registry.read import PROJECT_COLUMNS, TARGET_COLUMNS
 
 
 def _cell(value: object) -> str:

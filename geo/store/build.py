@@ -13,10 +13,10 @@ import pyogrio
 
 from geo.districts import districts_frame
 from geo.errors import StoreError
-from geo.frames import places_frame, plans_frame, projects_frame, targets_frame
+from geo.registry.dataset import Dataset, load_valid
 from geo.store.edits import SkippedEdit, apply_edits
 from geo.store.file import BUILD_WAIT_S, FORMAT, META_DDL, check_store, read_rows, store_lock, swap_in, table_names
-from geo.validate import Dataset, load_valid
+from geo.store.frames import places_frame, plans_frame, projects_frame, targets_frame
 
 EDITS_DDL = """
 CREATE TABLE IF NOT EXISTS edits (

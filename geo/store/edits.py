@@ -19,12 +19,13 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import gpkg, vocab
 from geo.coords import COORD_SYSTEMS, CoordinateError, to_wgs84
 from geo.districts import District, contains, representative_point
 from geo.errors import NotFoundError, StoreError
-from geo.frames import assign_districts, cast_ints, plain
+from geo.registry import vocab
+from geo.store import gpkg
 from geo.store.file import EDIT_WAIT_S, connect, read_rows, store_lock
+from geo.store.frames import assign_districts, cast_ints, plain
 
 MAX_CAPACITY_MW = 100_000  # the largest plants are ~22,500 MW (三峡): a larger value is a typo or a unit slip
 MAX_VOLTAGE_KV = 1_200  # China's highest transmission voltage is ±1,100 kV DC / 1,000 kV AC

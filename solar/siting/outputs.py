@@ -1,7 +1,7 @@
 """Files of a siting run: Cloud-Optimised GeoTIFFs, candidate sites, the supply curve and the report.
 
 Every file is written to a temporary name beside its destination and renamed over it
-(:func:`geo.export.atomic_write`), so an interrupted run leaves the old file or a complete new one.
+(:func:`geo.files.atomic_write`), so an interrupted run leaves the old file or a complete new one.
 
 - Rasters (GDAL's ``COG`` driver: tiled, DEFLATE, internal overviews; the candidate grid's CRS,
   the area's UTM zone):
@@ -29,7 +29,8 @@ import pyogrio
 import rasterio
 from affine import Affine
 
-from geo.export import atomic_write, write_csv
+from geo.export import write_csv
+from geo.files import atomic_write
 from solar.siting.cells import CandidateGrid
 from solar.siting.report import plain, report_markdown
 from solar.siting.rules import EXCLUSION_CODES, EXCLUSION_NODATA

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.frames import plain as plain_cell
 from geo.rollup import GAP_ASSUMPTION
+from geo.store.frames import plain as plain_cell
 from solar.mounting import Mounting
 from solar.siting.cells import CandidateGrid
 from solar.siting.rules import EXCLUSION_CODES, NO_SLOPE, RuleSet

@@ -10,7 +10,7 @@ import shapely
 
 from geo.crs import STORE_CRS
 from geo.districts import District, county_containing
-from geo.validate import Dataset
+from geo.registry.dataset import Dataset
 
 PROJECT_FIELDS = (
     "id", "name_zh", "name_en", "category", "subtype", "capacity_raw", "capacity_mw", "energy_mwh",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from geo.errors import Problem, RegistryError
 from geo.files import not_regular_file
-from geo.records import Plan
+from geo.registry.records import Plan
 
 
 def read_plans(plans_dir: Path) -> dict[str, Plan]:

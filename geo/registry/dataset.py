@@ -14,10 +14,10 @@ from geo.districts import Boundaries, District, contains, read_boundaries
 from geo.errors import Problem, RegistryError
 from geo.gazetteer import read_gazetteer
 from geo.locate import locate
-from geo.places import read_places
-from geo.plans import read_plans
-from geo.records import Location, Place, Plan, data_ref
-from geo.registry import Registry, read_registry
+from geo.registry.places import read_places
+from geo.registry.plans import read_plans
+from geo.registry.read import Registry, read_registry
+from geo.registry.records import Location, Place, Plan, data_ref
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ and are converted to WGS-84 on load.
 
 from pathlib import Path
 
-from geo import vocab
 from geo.coords import COORD_SYSTEMS, CoordinateError, to_wgs84
 from geo.errors import Problem
-from geo.records import Place
-from geo.rows import read_csv_rows
+from geo.registry import vocab
+from geo.registry.records import Place
+from geo.registry.rows import read_csv_rows
 
 PLACE_COLUMNS = ("name_zh", "kind", "district_adcode", "lon", "lat", "crs", "precision", "source", "note")
 PLACE_KINDS = ("township", "village", "site", "locality")

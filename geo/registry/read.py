@@ -2,7 +2,7 @@
 
 Reading checks each cell (length, control characters, the id's form, types, codes, capacity against its
 raw string, the quote at its plan line); cross-file checks (duplicate ids, districts, places, points inside
-districts) are in ``geo.validate``.
+districts) are in ``geo.registry.dataset``.
 """
 
 import csv
@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from geo import vocab
 from geo.capacity import CapacityParseError, parse_capacity_mw
 from geo.errors import Problem
-from geo.plans import plan_lines, span_text
-from geo.records import ID_RULE, Project, Provenance, Target, data_ref, is_id
-from geo.rows import RowReader, read_csv_rows
+from geo.registry import vocab
+from geo.registry.plans import plan_lines, span_text
+from geo.registry.records import ID_RULE, Project, Provenance, Target, data_ref, is_id
+from geo.registry.rows import RowReader, read_csv_rows
 
 PROVENANCE_COLUMNS = ("line", "quote", "note")
 PROJECT_COLUMNS = (
@@ -64,7 +64,7 @@ def _cells_ok(r: RowReader) -> bool:
 
 
 def _rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> Iterator[RowReader]:
-    """The rows of ``path``, as :func:`geo.rows.read_csv_rows` yields them.
+    """The rows of ``path``, as :func:`geo.registry.rows.read_csv_rows` yields them.
 
     A row the csv module cannot read (a cell over its size limit) ends the file with one Problem at the
     line where that row starts, instead of a traceback.

@@ -1,0 +1,1 @@
+"""The registry: records, vocabularies, row reading, plans, places, reading the CSVs and the dataset loader."""
