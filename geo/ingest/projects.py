@@ -27,6 +27,8 @@ BARE_SUBSTATION = re.compile(r"^[\u4e00-\u9fff]{2,5}?变(?![电压频化革成�
 LISTED_COUNT = re.compile(
     r"(?P<last>[^等]+?)等(?P<count>[\d一二三四五六七八九十两]+[个项座处家])?(?P<kind>[^\d等]{0,6})")
 LISTED_STATUS = re.compile(r"新开工|续建|在建|前期|重点|新建")
+# a new time frame between a name and a figure: the figure is a target ("…试点，到2025年，…装机达到15万千瓦")
+TARGET_AHEAD = re.compile(r"[到至]20\d\d年|20\d\d年[底末前]")
 # how many a list names, inside the last name: "甲、乙两个分散式风电项目"
 LIST_COUNT = re.compile(r"[两二三四五六七八九十\d]个")
 # a place at the start of a name, ending in its level: 羊山镇, 城南乡, 浮云街道
@@ -380,9 +382,36 @@ def projects_in(doc: Document) -> list[ProjectRow]:
     """Every project row the rules find in ``doc``, in text order, without ids, districts and places."""
     rows: list[ProjectRow] = []
     for paragraph in doc.paragraphs:
-        for sent in sentences(paragraph):
-            rows.extend(_sentence_rows(doc, sent))
+        found = [(sent, _sentence_rows(doc, sent)) for sent in sentences(paragraph)]
+        _table_capacity(doc, paragraph, found)
+        rows.extend(row for _, sent_rows in found for row in sent_rows)
     return rows
+
+
+def _table_capacity(doc: Document, paragraph: Span, found: list[tuple[Span, list[ProjectRow]]]) -> None:
+    """A table row's capacity written in a cell of its own ("北四家子风电场<tab>20万千瓦<tab>新建").
+
+    The one project of the row, without a capacity, takes the one cell that is only a power figure; its quote
+    runs from the name's cell to that cell.
+    """
+    raw_line = doc.lines[doc.line_of(paragraph.index[0]) - 1] if paragraph.index else ""
+    if "\t" not in raw_line and not re.search(r"\S[ \u3000]{2,}\S", raw_line.strip()):
+        return
+    cells = [s for s, _ in found if (figs := figures.power_figures(s.text.rstrip("；。"))) and len(figs) == 1
+             and figs[0].start == 0 and figs[0].end == len(s.text.rstrip("；。"))]
+    named = [(s, r) for s, rows in found for r in rows]
+    if len(cells) != 1 or len(named) != 1 or named[0][1].capacity_mw is not None:
+        return
+    (name_cell, row), cell = named[0], cells[0]
+    cell_len = len(cell.text.rstrip("；。"))
+    cap = _capacity(doc, cell, 0, cell_len)
+    if cap is None:
+        return
+    row.capacity_raw, row.capacity_mw = cap
+    lo, hi = paragraph.index.index(name_cell.index[0]), paragraph.index.index(cell.index[0]) + cell_len
+    if lo < hi:
+        quote_span = paragraph[lo:hi]
+        row.line, row.quote = doc.cite(quote_span)
 
 
 def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
@@ -446,10 +475,19 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
         row.status = _status(context)
         row.target_year = _year(text[item.clause_start :]) or _year(context)
         out.append((item, row))
+    for n, (item, row) in enumerate(out):  # "…抽水蓄能电站，站点初拟装机容量120万kW": the next clause sizes it
+        size = patterns.SIZE_CLAUSE.match(text[item.clause_end + 1 :]) if item.clause_end < len(text) else None
+        later = any(i.start > item.clause_end for i, _ in out)
+        if size and row.capacity_mw is None and row.count is None and not later:
+            cap = _capacity(doc, sent, item.clause_end + 1 + size.start(1), len(text))
+            if cap:
+                row.capacity_raw, row.capacity_mw = cap
+                out[n] = (Item(item.name, item.start, item.end, item.tail_end, item.clause_end + 1 + size.end(),
+                               item.clause_start, item.clause_end, item.inherited), row)
     if len(out) == 1 and out[0][1].capacity_mw is None and out[0][1].count is None:
         item, row = out[0]
         m = re.search(r"(?:装机|规模|容量|总装机)[^，。；]{0,8}?(\d)", text[item.tail_end :])
-        if m:
+        if m and not TARGET_AHEAD.search(text[item.tail_end : item.tail_end + m.start()]):
             cap = _capacity(doc, sent, item.tail_end + m.start(1), len(text))
             if cap:
                 row.capacity_raw, row.capacity_mw = cap
