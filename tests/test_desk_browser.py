@@ -38,7 +38,7 @@ def browser():
 @pytest.fixture
 def visit(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block",
-                                  accept_downloads=True)
+                                  accept_downloads=True, locale="zh-CN")  # a planner's browser
     yield Visit(context.new_page())
     context.close()
 
@@ -145,3 +145,124 @@ def test_report_page_renders_and_prints(visit, built_store, tmp_path):
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     visit.assert_clean()
+
+
+# --- the map served by the running service: click for a yield, edit from the map ---
+
+@pytest.fixture(scope="module")
+def served(built_store, tmp_path_factory):
+    """The real service (uvicorn) on a copy of the store, with an API key for edits."""
+    from live_server import copy_store, serve
+
+    from api.keys import add_key
+
+    store = copy_store(built_store, tmp_path_factory.mktemp("served"))
+    key = add_key(store, "desk-browser")
+    with serve(store) as server:
+        server.key = key  # type: ignore[attr-defined]
+        yield server
+
+
+def open_served(visit, url: str):
+    page = visit.page
+    page.goto(f"{url}/map")  # the context's locale is zh-CN: the service answers in Chinese
+    page.wait_for_function("window.plannerDeskReady === true", timeout=30_000)
+    return page
+
+
+def click_at(page, lat: float, lon: float):
+    """A real mouse click on the map at (lat, lon)."""
+    box = page.locator("#" + page.evaluate("plannerMap.map.getContainer().id")).bounding_box()
+    pt = page.evaluate("([lat, lon]) => { const p = plannerMap.map.latLngToContainerPoint([lat, lon]);"
+                       " return [p.x, p.y]; }", [lat, lon])
+    page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
+
+
+def test_click_for_a_yield_on_the_served_map(visit, served):
+    page = open_served(visit, served.url)
+    page.locator(".desk-yield-toggle").click()
+    page.evaluate("plannerMap.map.setView([29.30, 113.62], 11, {animate: false})")  # farmland east of 临湘's seat
+    click_at(page, 29.30, 113.62)
+    form = page.locator(".desk-yield-form")
+    form.wait_for()
+    mountings = form.locator("select.desk-yield-mounting option").all_inner_texts()
+    assert "地面光伏（固定支架）" in mountings and "ground_fixed" not in mountings  # words, not codes
+    form.locator("select.desk-yield-mounting").select_option("agrivoltaic_fixed")
+    form.locator(".desk-yield-capacity").fill("10")
+    form.locator(".desk-yield-run").click()
+    table = form.locator(".desk-yield-out table")
+    table.wait_for(timeout=120_000)  # a cold typical year and pvlib run in the service's pool
+    text = table.inner_text()
+    assert "P50" in text and "P90（一年）" in text and "P90（十年平均）" in text
+    p50 = page.evaluate("() => document.querySelector('.desk-yield-out td').textContent")
+    mwh = float(p50.replace(",", "").removesuffix(" MWh"))
+    assert 6_000 < mwh < 16_000  # 10 MW in Hunan: 600-1,600 full-load hours
+    lat, lon = (float(v) for v in form.locator(".pp-coord").inner_text().split(","))
+    assert abs(lat - 29.30) < 1e-3 and abs(lon - 113.62) < 1e-3  # the clicked point (to a pixel), on 临湘's polygon
+    visit.assert_clean()
+
+
+def edit_form(page, project_id: str):
+    """Open a project's popup and its edit form; the form has read the project's edit version."""
+    page.evaluate("id => plannerMap.layers.projects.focus(id)", project_id)
+    page.locator(".leaflet-popup .desk-edit-open").click()
+    form = page.locator(f'.leaflet-popup form.desk-edit[data-id="{project_id}"]')
+    form.wait_for()
+    page.wait_for_function("() => performance.getEntriesByType('resource')"
+                           ".some(e => e.name.includes('/edits?project_id='))")
+    page.wait_for_timeout(300)  # the version's answer is read
+    return form
+
+
+def test_edit_from_the_map_moves_a_point_and_refuses_a_stale_edit(browser, visit, served):
+    import httpx
+
+    pid = "lx-pv-01"
+    before = httpx.get(f"{served.url}/collections/projects/items/{pid}").json()
+    lon, lat = before["geometry"]["coordinates"]
+    # a second planner opens the same project's form first, and saves later: their version is stale by then
+    other_context = browser.new_context(viewport={"width": 1400, "height": 900}, service_workers="block",
+                                        locale="zh-CN")
+    other = Visit(other_context.new_page())
+    try:
+        other_page = open_served(other, served.url)
+        stale_form = edit_form(other_page, pid)
+
+        page = open_served(visit, served.url)
+        form = edit_form(page, pid)
+        form.locator(".desk-edit-key").fill(served.key)
+        form.locator("select.desk-edit-status").select_option("under_construction")
+        form.locator("select.desk-edit-precision").select_option("village")
+        form.locator(".desk-edit-move").click()
+        new_lat, new_lon = round(lat - 0.02, 6), round(lon + 0.02, 6)  # ~2 km south-east, clear of the symbols
+        page.evaluate("([lat, lon]) => plannerMap.map.setView([lat, lon], 12, {animate: false})",
+                      [new_lat, new_lon])  # stops the popup's auto-pan, so the click lands where it is aimed
+        click_at(page, new_lat, new_lon)
+        form = page.locator(f'.leaflet-popup form.desk-edit[data-id="{pid}"]')
+        form.wait_for()
+        where = form.locator(".desk-edit-where").inner_text()
+        assert where, "the picked point is not shown in the form"
+        form.locator(".desk-edit-save").click()
+        page.wait_for_function("() => /已保存/.test(document.querySelector('.desk-edit-msg').textContent)",
+                               timeout=30_000)
+        after = httpx.get(f"{served.url}/collections/projects/items/{pid}").json()
+        assert after["properties"]["status"] == "under_construction"
+        assert after["properties"]["location_precision"] == "village"
+        got_lon, got_lat = after["geometry"]["coordinates"]
+        assert abs(got_lon - new_lon) < 2e-4 and abs(got_lat - new_lat) < 2e-4  # the clicked point (a pixel)
+        edits = httpx.get(f"{served.url}/edits", params={"project_id": pid}).json()
+        assert edits["numberMatched"] >= 1 and "desk-browser" in json.dumps(edits, ensure_ascii=False)
+
+        stale_form.locator(".desk-edit-key").fill(served.key)
+        stale_form.locator("select.desk-edit-status").select_option("proposed")
+        stale_form.locator(".desk-edit-save").click()
+        other_page.wait_for_function("() => document.querySelector('.desk-edit-msg.error') !== null", timeout=30_000)
+        message = other_page.locator(".desk-edit-msg").inner_text()
+        assert "他人已先修改此项目" in message
+        assert httpx.get(f"{served.url}/collections/projects/items/{pid}").json()["properties"]["status"] == \
+            "under_construction"  # the stale edit changed nothing
+        visit.assert_clean()
+        other.errors = [e for e in other.errors if "412" not in e]  # the browser logs the refused request
+        other.assert_clean()
+    finally:
+        other_context.close()

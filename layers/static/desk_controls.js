@@ -297,12 +297,26 @@ var PlannerDesk = (function () {
     buildBase(pm, desk);
     buildPrint(pm, desk);
     onChange();
+    fitLegend(pm);
+    pm.map.on("resize", function () { fitLegend(pm); });
     fitToProjects(pm);
     if (desk.service && window.PlannerDeskEdit) { window.PlannerDeskEdit.init(pm, desk); }
     window.plannerDesk = { shownGeoJSON: function () { return shownGeoJSON(pm); }, shownCSV: function () { return shownCSV(pm); },
       visible: function () { return visibleItems(pm).length; } };
     window.plannerDeskReady = true;
     return pm;
+  }
+
+  /* The legend (bottom left) never covers the panels above it (top left): its height is what they leave. */
+  function fitLegend(pm) {
+    var legend = document.getElementById("planner-legend");
+    var corner = pm.map.getContainer().querySelector(".leaflet-top.leaflet-left");
+    if (!legend || !corner) { return; }
+    var mapBox = pm.map.getContainer().getBoundingClientRect();
+    var above = corner.getBoundingClientRect().bottom - mapBox.top;
+    var below = legend.getBoundingClientRect().bottom;
+    var room = mapBox.height - above - (mapBox.bottom - below) - 16;
+    legend.style.maxHeight = Math.max(80, room) + "px";
   }
 
   /* The opening view: the projects' true points (and their district outlines' labels) with room for the panel

@@ -58,7 +58,8 @@ window.PlannerDeskEdit = (function () {
     move.type = "button";
     var where = el("div", "pp-coord desk-edit-where", null, form);
     var ghost = null;
-    move.addEventListener("click", function () {
+    move.addEventListener("click", function (ev) {
+      L.DomEvent.stopPropagation(ev);  // this click is not the new point (the popup closes, so the map would take it)
       pm.map.closePopup();
       pm.map.getContainer().classList.add("desk-yield-on");
       pickHandler = function (latlng) {
@@ -68,7 +69,9 @@ window.PlannerDeskEdit = (function () {
         if (ghost) { ghost.remove(); }
         ghost = L.circleMarker(latlng, { radius: 7, color: "#d50000", weight: 2, fillOpacity: 0.2 }).addTo(pm.map);
         where.textContent = latlng.lng.toFixed(6) + ", " + latlng.lat.toFixed(6);
-        it.marker.openPopup();
+        // the form itself again (the marker's own popup would be built afresh, without what was entered)
+        L.popup({ maxWidth: 380, minWidth: 240, offset: [it.dx || 0, (it.dy || 0) - it.radius] })
+          .setLatLng(it.marker.getLatLng()).setContent(container).openOn(pm.map);
       };
     });
     var save = el("button", "desk-edit-save", M["map.edit_save"], form);
@@ -140,7 +143,15 @@ window.PlannerDeskEdit = (function () {
       if (!it || !root || root.querySelector(".desk-edit-open")) { return; }
       var b = el("button", "desk-edit-open", desk.messages["map.edit"], root);
       b.type = "button";
-      b.addEventListener("click", function () { b.remove(); editForm(pm, desk, it, root); e.popup.update(); });
+      b.addEventListener("click", function (ev) {
+        L.DomEvent.stopPropagation(ev);  // a click on a node taken out of the page would reach the map and close the popup
+        b.remove();
+        editForm(pm, desk, it, root);
+        // the popup shows this node while open (update() would rebuild it from the marker's function, form lost)
+        var content = e.popup.getContent();
+        e.popup.setContent(root);
+        e.popup.once("remove", function () { e.popup.setContent(content); });
+      });
     });
     pm.map.on("click", function (e) { if (pickHandler) { pickHandler(e.latlng); } });
   }

@@ -518,6 +518,12 @@ var PlannerMap = (function () {
         style: style(key),
         onEachFeature: function (feature, layer) {
           layer.bindPopup(feature.properties.popup_html, { maxWidth: 460, autoPanPaddingTopLeft: [60, 50] });
+          // Leaflet's popup handler stops the click; while the map takes clicks (click-for-yield, or a point being
+          // moved: desk_controls.js and desk_edit.js mark the container "desk-yield-on") the click goes on to the map
+          layer.off("click", layer._openPopup, layer);
+          layer.on("click", function (e) {
+            if (!ctx.map.getContainer().classList.contains("desk-yield-on")) { layer._openPopup(e); }
+          });
           layer.bindTooltip(tooltip(key), { sticky: true });
         }
       });
