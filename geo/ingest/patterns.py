@@ -95,12 +95,19 @@ GENERIC = re.compile(
     r"光伏|发电|风电|风力|储能|电站|项目|工程|基地|试点|设施|系统|充电|换电|桩|站|电网|配电网|线路|管道|管网|"
     r"天然气|燃气|氢能|生物质|供热|变电|输变电|电力|能源|等|及|和|与|的|、|\d+(?:\.\d+)?(?:万千瓦|千瓦|兆瓦|MW|kV|千伏|万|个|座)?|"
     r"一定比例|一体化|互补|农光|渔光|水电|火电|煤电|核电|升压|开关|配网|主网|农网|[A-Za-z]+|[“”\"（）()]|"
-    r"电动汽车|新能源汽车|汽车|电动|集中式|分散式|快充|慢充|专用|公交|老化|老旧|虚拟电厂|智能电网|以上|其中|设备|油气")
+    r"电动汽车|新能源汽车|汽车|电动|集中式|分散式|快充|慢充|专用|公交|老化|老旧|虚拟电厂|智能电网|以上|其中|设备|油气|"
+    r"集电|双回|单回|输电")
 # a name with one of these is an industry, a product or a task, not an energy facility
 NOT_FACILITY = re.compile(
     r"制造|装备|生产线|产线|产业(?!园|新城|集聚区|开发区)|产品|材料|招商|检查|清理|整改|企业|研发|培训|宣传")
 # a clause that lists products or equipment, not facilities: "…、箱式变电站等产品"
 PRODUCT_LIST = re.compile(r"等(?:产品|设备|装备|材料|零部件|部件|器件)")
+# a name that is a plan, a period, a batch or a heading, not a facility: "《方案》…四大工程",
+# "“十四五”期间规划风电项目", "第二批新能源项目"; or a class of facilities: "35千伏及以上变电站"
+NOT_A_NAME = re.compile(r"《|十[三四五]五”?(?:期间|规划|第)|第[一二三四五六七八九十\d]+批|"
+                        r"[一二三四五六七八九十两\d]+大(?:工程|行动)|\d(?:kV|KV|千伏)及?以[上下](?:变电站|变电所|线路)$")
+# what a project connects to is not a project: "最终接入…500kV某某变", "“π”接某某光伏电站至某某光伏电站"
+CONNECTED_TO = re.compile(r"接入|并入|接至|送至|π”?接|T接")
 # words before a name that restrict or forbid it: "严格限制新上燃煤项目"
 RESTRICTED = re.compile(r"限制|禁止|严控|严禁|不得|不再|控制新")
 # stock statements, not projects: "全市共有220kV变电站6座"
@@ -109,7 +116,7 @@ STOCK = re.compile(r"共有|现有|已有|拥有|累计|全市有|全县有|全�
 PROGRAMME_HEAD = re.compile(rf"(?:工程|项目|基地|系统|试点|示范|{GRID_WORKS})$")
 BUILD_BEFORE = re.compile(r"(?:建设|推进|实施|推动|开展|启动|加快|完成)$")
 # a build verb inside a candidate name, after a place: "在县城建设换电站" (the name is what follows)
-PLACE_THEN_VERB = re.compile(r"^[^\d]{2,6}?(?:新建|建设|建成|布局)(?=.)")
+PLACE_THEN_VERB = re.compile(r"^[^\d]{2,12}?(?:新建|建设|建成|布局)(?=.)")
 MIN_SPECIFIC = 2  # characters left after the generic words: fewer and the name is a programme
 
 # (pattern, status) on the text before and around a name; first match wins

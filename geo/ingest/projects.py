@@ -424,7 +424,8 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
         name = item.name.rstrip("等")
         says_energy = patterns.ENERGY_WORD.search(name) or (
             item.listed and patterns.ENERGY_WORD.search(text[item.clause_start : item.clause_end]))
-        if not says_energy or patterns.NOT_FACILITY.search(name):
+        if not says_energy or patterns.NOT_FACILITY.search(name) or patterns.NOT_A_NAME.search(name) \
+                or patterns.CONNECTED_TO.search(text[item.clause_start : item.start]):
             continue
         clause = text[item.clause_start : item.clause_end]
         if patterns.PRODUCT_LIST.search(clause) or patterns.RESTRICTED.search(text[item.clause_start : item.end]):
@@ -461,6 +462,9 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
         if not is_specific(name) and (not (has_figure or programme)
                                       or patterns.STOCK.search(text[item.clause_start : item.start])):
             continue
+        if not is_specific(name) and not cap and TARGET_AHEAD.search(text[: item.start]) \
+                and re.match(r"\d+(?:\.\d+)?(?:万)?[个座台条处]?(?:公里|千米)?(?:以上|左右)", tail):
+            continue  # "到2025年，全县建成公共充电桩600个以上": a target, not works
         if not is_specific(name):
             row.category, row.subtype = ("grid_programme", "") if category in ("substation", "transmission") \
                 else (category, subtype)
