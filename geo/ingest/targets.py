@@ -9,6 +9,7 @@ wording around the figure (不低于 / 以上 -> >=, 控制在 / 以内 -> <=, �
 import re
 
 from geo.capacity import POWER_UNITS_MW
+from geo.ingest.patterns import HEAD, SIZE_CLAUSE
 from geo.ingest.rows import TargetRow
 from geo.ingest.text import Document, Span, sentences
 
@@ -19,8 +20,13 @@ FORWARD = re.compile(r"(?<!截)至20\d\d|到20\d\d|20\d\d年(?:前|底|末)?(?:�
 PAST = re.compile(r"截至|截止|同比|比上年|已[经]?|完成了|实现了|达到了|年末全|现状|基期")
 _UNITS = "|".join(re.escape(u) for u in sorted(POWER_UNITS_MW, key=len, reverse=True))
 FIGURE = re.compile(
-    rf"(\d+(?:\.\d+)?)(?:(%)|({_UNITS})(?!时|h)|(万吨标准煤|吨标准煤|万吨标煤)|(万立方米|立方米)|(公里|千米)|(万)?(个|座|台|辆|处|家|条)|"
-    r"(万吨|吨)(?!标|二氧化碳|CO)|(万公顷|公顷)|(万亩|亩))")
+    rf"(\d+(?:\.\d+)?)(?:(%)|({_UNITS})(?!时|h|伏安)|(万吨标准煤|吨标准煤|万吨标煤)|(万立方米|立方米)|(公里|千米)|(万)?(个|座|台|辆|处|家|条)|"
+    r"(万吨|吨)(?!标|二氧化碳|CO)|(万公顷|公顷)|(万亩|亩)|(万千伏安|千伏安|兆伏安|MVA|kVA))")
+MVA_UNITS = {"万千伏安": 10.0, "千伏安": 0.001, "kVA": 0.001, "兆伏安": 1.0, "MVA": 1.0}
+# a figure that is a project's own size or throughput, not a target: "…工程（全长23.6公里）", "建成后年消纳秸秆25万吨",
+# "日处理垃圾600吨"
+THROUGHPUT = re.compile(r"(?:建成|投产|投运)后|年(?:消纳|处理|消耗|发电|产|减排|节约|供)|日处理")
+BRACKET_AFTER_HEAD = re.compile(r"(?:项目|电站|电厂|风电场|工程|改造|线路|站)（[^（）]*$")
 # a power figure that rates equipment (60kW以上快充桩, 1MW以上的用户), not an installed capacity
 RATING = re.compile(r"^(?:及?以上|以下)?的?(?:快充|慢充|充电|直流|交流|桩|用户|企业|机组|锅炉|工商业)")
 # an ``other`` target is kept only when what it measures is about energy, carbon, transport, buildings, waste or
@@ -60,6 +66,7 @@ METRICS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple((re.compile(p), m,
     (r"可再生能源|清洁能源", "renewable_capacity_mw", "MW"),
     (r"火电|煤电|燃煤", "coal_capacity_mw", "MW"),
     (r"总装机|电力装机|电源装机|装机", "total_power_capacity_mw", "MW"),
+    (r"变电容量|主变容量|变压器容量", "transformer_capacity_mva", "MVA"),
     (r"能源消费总量|能耗总量", "energy_consumption_tce", "tce"),
     (r"森林蓄积", "forest_stock_m3", "m3"),
     (r"充电桩|快充桩|慢充桩|充电设施|充电基础设施|充电终端", "charging_piles_count", "count"),
@@ -90,6 +97,8 @@ PROJECT_SIZE_BEFORE = re.compile(r"(?:项目|电站|电厂|风电场|工程)（[
 MEASURED_AFTER = re.compile(r"^(?:及?以上|以下|左右)?的([^，。；]{2,16})")
 # a forward word that makes a clause a target without a year: "力争农作物秸秆综合利用率达到95%以上"
 ASPIRATION = re.compile(r"力争|确保|目标")
+LINE_AFTER = re.compile(r"\d{2,4}(?:kV|KV|千伏)(?:及以下)?(?:线路|线)")
+SHORT_PARAGRAPH = 40  # characters: a shorter paragraph is a title or a headline
 PERIOD_END = {"十四五": 2025, "十五五": 2030, "十三五": 2020}
 
 
@@ -112,6 +121,8 @@ def _kind(m: re.Match[str]) -> tuple[str, float]:
         return "ha", n * (10000 if m.group(10).startswith("万") else 1)
     if m.group(11):
         return "mu", n * (10000 if m.group(11).startswith("万") else 1)
+    if m.group(12):
+        return "MVA", n * MVA_UNITS[m.group(12)]
     return "count", n * (10000 if m.group(7) else 1)
 
 
@@ -201,7 +212,7 @@ def _table_targets(doc: Document) -> list[TargetRow]:
 def targets_in(doc: Document) -> list[TargetRow]:
     """Every target row the rules find in ``doc``, in text order, without ids and adcodes."""
     rows: list[TargetRow] = []
-    seen: set[tuple[str, float, int | None, str]] = set()
+    seen: dict[tuple[str, float, int | None, str], tuple[int, int]] = {}  # key -> (row index, paragraph length)
     for paragraph in doc.paragraphs:
         context_year: int | None = None
         for sent in sentences(paragraph):
@@ -212,8 +223,11 @@ def targets_in(doc: Document) -> list[TargetRow]:
             for row in _sentence_targets(doc, sent, context_year):
                 key = (row.metric, row.value, row.year, row.quote if row.metric == "other" else "")
                 if key not in seen:
-                    seen.add(key)
+                    seen[key] = (len(rows), len(paragraph))
                     rows.append(row)
+                elif seen[key][1] < SHORT_PARAGRAPH <= len(paragraph):  # a headline, then the body that says it
+                    rows[seen[key][0]] = row
+                    seen[key] = (seen[key][0], len(paragraph))
     for row in _table_targets(doc):
         if not any(r.line == row.line and r.value == row.value for r in rows):
             rows.append(row)
@@ -251,8 +265,14 @@ def _sentence_targets(doc: Document, sent: Span, context_year: int | None) -> li
             lo = prev
         if (kind == "MW" and RATING.match(text[m.end() :])) or text[m.start() - 1 : m.start()] == "“":
             continue
-        if m.group(8) == "条" and "线" not in before[-12:]:
-            continue  # 条 counts lines (线路24条), not streets or rules
+        if m.group(8) == "条" and "线" not in before[-12:] and not LINE_AFTER.match(text[m.end() :]):
+            continue  # 条 counts lines (线路24条, 25条10千伏线路), not streets or rules
+        if kind == "count" and before.endswith("项目"):
+            continue  # "规划风电项目9个": how many projects a plan lists, not a target
+        if THROUGHPUT.search(text[k0 : m.start()]) or BRACKET_AFTER_HEAD.search(text[: m.start()]):
+            continue
+        if kind == "MW" and SIZE_CLAUSE.match(text[k0:]) and HEAD.search(text[max(0, k0 - 12) : k0]):
+            continue  # "…抽水蓄能电站，规划装机容量4×30万千瓦": the facility's size
         if kind == "MW" and (PROJECT_SIZE_AFTER.match(text[m.end() :]) or PROJECT_SIZE_BEFORE.search(before)):
             continue
         measured_after = MEASURED_AFTER.match(text[m.end() :])

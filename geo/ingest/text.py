@@ -7,10 +7,11 @@ characters between its first and last offset (``N`` or ``N-M``), spaces and trad
 
 Normalisation is one character for one (or dropped, for white space): full-width letters, digits and
 punctuation to half-width, then the half-width sentence punctuation a pasted page uses to the full-width
-forms the rules look for (``,`` -> ``，``, ``;`` -> ``；``, ``(`` -> ``（``; ``.`` -> ``。`` unless inside a
-number), traditional characters to simplified (:mod:`geo.ingest.hanzi`). Hard-wrapped lines are joined into
-paragraphs; a paragraph ends after sentence punctuation, before a list marker (一、, （二）, 3., 专栏), at a
-short line (a heading, a page's boilerplate) and around a table row (a tab or a run of spaces).
+forms the rules look for (``,`` -> ``，``, ``;`` -> ``；``, ``(`` -> ``（``, a news page's ``…`` -> ``。``;
+``.`` -> ``。`` unless inside a number), traditional characters to simplified (:mod:`geo.ingest.hanzi`).
+Hard-wrapped lines are joined into paragraphs; a paragraph ends after sentence punctuation, before a list
+marker (一、, （二）, 3., 专栏), at a short line (a heading, a page's boilerplate) and around a table
+row (a tab or a run of spaces).
 """
 
 import bisect
@@ -22,7 +23,7 @@ from geo.ingest.hanzi import TRADITIONAL_TO_SIMPLIFIED
 
 ENCODINGS = ("utf-8", "gb18030")
 PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？", "～": "~", "〜": "~",
-         "﹪": "%", "【": "【", "「": "“", "」": "”"}
+         "﹪": "%", "【": "【", "「": "“", "」": "”", "…": "。"}
 DROPPED = {"\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad"}
 SENTENCE_END = "。！？；"
 LIST_MARKER = re.compile(
