@@ -1,15 +1,20 @@
-"""What the map and the report draw for orientation, from shipped data only: townships and existing plants.
+"""What the map and the report draw for orientation, from shipped data only: townships, lakes and existing plants.
 
-Township points with names come from ``data/gazetteer`` (Vonng/adcode, CC BY 4.0), existing coal and wind
-plants from ``data/plants`` (Global Energy Monitor, CC BY 4.0).
+Township points with names come from ``data/gazetteer`` (Vonng/adcode, CC BY 4.0), lakes from
+``data/siting/lakes_ne10m.gpkg`` (Natural Earth 10 m, public domain; built by ``scripts/build_siting_layers.py``),
+existing coal and wind plants from ``data/plants`` (Global Energy Monitor, CC BY 4.0).
 
-No shipped data holds rivers, lakes or settlement outlines (the boundaries are admin units only), so the
-base layer has none; the county outlines, township names and plants are what orients the map.
+No shipped data holds rivers (no licence-clean offline source: ``data/siting/README.md``) or settlement
+outlines; the county outlines, lakes, township names and plants are what orients the map.
 """
 
 import csv
+import json
 from pathlib import Path
 from typing import Any
+
+import pyogrio
+import shapely
 
 from geo.gazetteer import read_gazetteer
 
@@ -17,6 +22,9 @@ PLANTS_FILE = Path("plants") / "existing_plants.csv"
 PLANT_ATTRIBUTION = ("Global Coal Plant Tracker (July 2023) and Global Wind Power Tracker (May 2023), "
                      "Global Energy Monitor, CC BY 4.0")
 TOWNSHIP_ATTRIBUTION = "Vonng/adcode (CC BY 4.0), 2016 names"
+LAKES_FILE = Path("siting") / "lakes_ne10m.gpkg"
+LAKE_ATTRIBUTION = "Natural Earth 10 m lakes (public domain)"
+LAKE_GRID_DEG = 1e-4  # [deg] coordinates on a ~10 m grid: far finer than the 1:10 million outlines, half the bytes
 
 
 def short_name(name: str) -> str:
@@ -59,3 +67,26 @@ def read_plants(data_dir: Path, bounds: tuple[float, float, float, float] | None
                         "statuses": r["statuses"], "start_year": r["start_year"], "lon": lon, "lat": lat,
                         "accuracy": r["location_accuracy"], "source": r["source"]})
     return out
+
+
+def read_lakes(data_dir: Path, bounds: tuple[float, float, float, float]) -> dict[str, Any]:
+    """The lakes within ``bounds`` (minx, miny, maxx, maxy), clipped to it, as a GeoJSON FeatureCollection.
+
+    Each feature's properties: ``name_zh`` and ``name`` (Natural Earth's; empty for unnamed lakes). No
+    features when the file is not shipped.
+    """
+    path = data_dir / LAKES_FILE
+    if not path.is_file():
+        return {"type": "FeatureCollection", "features": []}
+    frame = pyogrio.read_dataframe(path, layer="lakes", bbox=bounds)
+    box = shapely.box(*bounds)
+    features = []
+    for name, name_zh, geom in zip(frame.get("name", [None] * len(frame)), frame.get("name_zh", [None] * len(frame)),
+                                   frame.geometry, strict=True):
+        clipped = shapely.set_precision(shapely.intersection(geom, box), LAKE_GRID_DEG)
+        if clipped.is_empty:
+            continue
+        features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(clipped)),
+                         "properties": {"name": name if isinstance(name, str) else "",
+                                        "name_zh": name_zh if isinstance(name_zh, str) else ""}})
+    return {"type": "FeatureCollection", "features": features}

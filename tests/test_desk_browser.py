@@ -109,7 +109,7 @@ def test_csv_download_neutralises_as_the_exports_do(visit, desk_map):
 
 def test_base_layer_and_print_layout(visit, desk_map):
     page = open_desk(visit, desk_map)
-    assert visit.count(".desk-plant") > 0 and visit.count(".desk-town") > 50
+    assert visit.count(".desk-plant") > 0 and visit.count(".desk-town") > 50 and visit.count("path.desk-lake") > 0
     page.locator(".desk-plant").first.click(force=True)
     popup = page.locator(".desk-plant-popup")
     popup.wait_for()
@@ -122,6 +122,8 @@ def test_base_layer_and_print_layout(visit, desk_map):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.keyboard.press("Escape")
     page.screenshot(path=str(SCREENSHOTS / "desk_map.png"))
+    page.evaluate("plannerMap.map.setView([29.30, 112.95], 10, {animate: false})")  # 洞庭湖, names shown from zoom 10
+    assert "洞庭湖" in page.locator(".desk-lake-label").all_inner_texts()
     visit.assert_clean()
 
 

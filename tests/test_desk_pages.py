@@ -1,10 +1,14 @@
 """The planner's desk without a browser: catalogue, language choice, landing page, reports, CLI report, If-Match."""
 
+import json
 import re
 import shutil
 from importlib import resources
 
 import pytest
+import shapely
+import shapely.geometry
+from conftest import REPO
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -46,6 +50,20 @@ def test_page_scripts_take_their_words_from_the_catalogue():
         literals = re.findall(r'"(?:[^"\\\n]|\\.)*"', code)
         assert [s for s in literals if cjk.search(s)] == [], name
     assert set(MOUNTING_LABELS) == set(PRESETS) and set(vocab_labels("zh")["mounting"]) == set(PRESETS)
+
+
+def test_lakes_of_the_base_layer_are_clipped_named_and_small():
+    from layers.base_data import read_lakes
+
+    bounds = (112.6, 28.4, 114.3, 29.9)  # 岳阳市 and a margin
+    lakes = read_lakes(REPO / "data", bounds)
+    names = {f["properties"]["name_zh"] for f in lakes["features"]}
+    assert "洞庭湖" in names
+    shapes = [shapely.geometry.shape(f["geometry"]) for f in lakes["features"]]
+    assert all(shapely.box(*bounds).buffer(1e-6).contains(g) for g in shapes)  # clipped to what the map shows
+    assert len(json.dumps(lakes)) < 60_000  # a small part of the page
+    assert read_lakes(REPO / "data", (100.0, 40.0, 100.1, 40.1))["features"] == []
+    assert read_lakes(REPO / "no-such-data", bounds)["features"] == []
 
 
 def test_csv_rule_of_the_page_is_the_exports_rule():

@@ -150,6 +150,22 @@ var PlannerDesk = (function () {
   function buildBase(pm, desk) {
     var M = desk.messages;
     var control = pm.control;
+    if (desk.lakes && desk.lakes.features.length) {
+      // above the district fills (a choropleth would hide them), below the projects; never catches a click
+      var pane = pm.map.createPane("deskLakes");
+      pane.style.zIndex = 410;
+      pane.style.pointerEvents = "none";
+      var lakes = L.geoJSON(desk.lakes, { pane: "deskLakes", interactive: false,
+        style: { color: "#6b9ac4", weight: 1, fillColor: "#a9cbe8", fillOpacity: 0.85, className: "desk-lake" },
+        onEachFeature: function (f, layer) {
+          var name = desk.lang === "en" ? f.properties.name || f.properties.name_zh : f.properties.name_zh || f.properties.name;
+          if (name) {
+            layer.bindTooltip(name, { permanent: true, direction: "center", className: "desk-town-label desk-lake-label" });
+          }
+        } });
+      control.addOverlay(lakes, M["map.base_lakes"]);
+      lakes.addTo(pm.map);
+    }
     if (desk.townships.length) {
       var towns = L.layerGroup();
       desk.townships.forEach(function (t) {
@@ -196,7 +212,7 @@ var PlannerDesk = (function () {
       control.addOverlay(plants, M["map.base_plants"]);
       plants.addTo(pm.map);
     }
-    pm.map.attributionControl.addAttribution("GEM (CC BY 4.0) · Vonng/adcode (CC BY 4.0)");
+    pm.map.attributionControl.addAttribution("GEM (CC BY 4.0) · Vonng/adcode (CC BY 4.0) · Natural Earth");
   }
 
   /* ---------- click for a yield (service) ---------- */
