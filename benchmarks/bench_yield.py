@@ -8,12 +8,12 @@ run), the sun's position per row, the kernel, and the sum to annual kWh per kWp.
 spread over 0.5 degrees. Tilt and azimuth vary per site, so every site is a distinct computation.
 
 Prints, per engine and size: wall and CPU seconds end to end (median of ``--repeat``), the skies' time
-(the weather year's daylight and the rows' sun positions alone, timed separately the same way), sites/s
-and the ratio to ModelChain (its per-site time measured in the same run on ``--modelchain-sample`` sites,
-median of ``--repeat``); ns per site·daylight-hour of all but the skies; peak traced memory of the largest
-size (a separate, untimed pass). The machine is shared: the 1-minute load before and after is printed;
-ratios within one run are what to compare. CPU-time ratios are printed too (steadier when others load the
-machine).
+(the weather year's daylight and the rows' sun positions alone, timed in turn with the end-to-end runs),
+sites/s and the ratio to ModelChain (its per-site time measured in the same run on ``--modelchain-sample``
+sites, median of ``--repeat``); ns per site·daylight-hour of all but the skies (CPU time), and of the numba
+kernel alone (one sky, the largest size); peak traced memory of the largest size (a separate, untimed
+pass). The machine is shared: the 1-minute load before and after is printed; ratios within one run are
+what to compare. CPU-time ratios are printed too (steadier when others load the machine).
 
     .venv/bin/python benchmarks/bench_yield.py [--rows 100] [--modelchain-sample 20] [--repeat 3] [--json]
 
@@ -80,6 +80,19 @@ def timed(fn: Any, repeat: int) -> tuple[float, float, Any]:
     return statistics.median(walls), statistics.median(cpus), out
 
 
+def timed_pair(fn: Any, other: Any, repeat: int) -> tuple[tuple[float, float, Any], tuple[float, float, Any]]:
+    """:func:`timed` of two functions, their calls alternating so that both see the same load."""
+    first, second = [], []
+    for _ in range(repeat):
+        first.append(timed(fn, 1))
+        second.append(timed(other, 1))
+
+    def median(runs: list[tuple[float, float, Any]]) -> tuple[float, float, Any]:
+        return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), runs[-1][2]
+
+    return median(first), median(second)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100, help="grid rows (skies) the sites are spread over")
@@ -125,19 +138,19 @@ def main() -> None:
     print(f"{'engine':<7}{'sites':>9}{'wall s':>9}{'CPU s':>8}{'skies s':>9}{'sites/s':>10}{'x MC wall':>11}"
           f"{'x MC CPU':>10}{'ns/site-h':>11}", file=out)
     cases = []
-    sky_wall, _, made = timed(functools.partial(skies_alone, weather, lats, LON0), args.repeat)
-    assert made == args.rows
     for engine in engines:
         for n_sites in sizes:
             tilt, az = rng.uniform(5, 35, n_sites), rng.uniform(120, 240, n_sites)
             lat, lon = lats[np.arange(n_sites) % args.rows], LON0 + rng.uniform(-0.25, 0.25, n_sites)
             run = functools.partial(end_to_end, weather, lat, lon, tilt, az, engine)
-            wall, cpu, annual = timed(run, args.repeat)
-            assert np.isfinite(annual).all() and (annual > 500).all()
-            kernel_ns = (wall - sky_wall) / (n_sites * hours) * 1e9
+            skies_run = functools.partial(skies_alone, weather, lats, LON0)
+            (wall, cpu, annual), (sky_wall, sky_cpu, made) = timed_pair(run, skies_run, args.repeat)
+            assert np.isfinite(annual).all() and (annual > 500).all() and made == args.rows
+            kernel_ns = (cpu - sky_cpu) / (n_sites * hours) * 1e9  # CPU time: steadier on a shared machine
             case = {"engine": engine, "sites": n_sites, "end_to_end_s": wall, "end_to_end_cpu_s": cpu,
-                    "skies_s": sky_wall, "sites_per_s": n_sites / wall, "ratio": mc_site * n_sites / wall,
-                    "ratio_cpu": mc_site_cpu * n_sites / cpu, "kernel_ns_per_site_hour": kernel_ns}
+                    "skies_s": sky_wall, "skies_cpu_s": sky_cpu, "sites_per_s": n_sites / wall,
+                    "ratio": mc_site * n_sites / wall, "ratio_cpu": mc_site_cpu * n_sites / cpu,
+                    "kernel_ns_per_site_hour": kernel_ns}
             cases.append(case)
             print(f"{engine:<7}{n_sites:>9,}{wall:>9.3f}{cpu:>8.3f}{sky_wall:>9.3f}{n_sites / wall:>10,.0f}"
                   f"{case['ratio']:>11,.0f}{case['ratio_cpu']:>10,.0f}{kernel_ns:>11.2f}", file=out)
@@ -149,6 +162,14 @@ def main() -> None:
         tracemalloc.stop()
         result[f"{engine}_peak_traced_mb"] = peak
         print(f"{engine}: peak traced memory at {n_sites:,} sites {peak:.0f} MB", file=out)
+
+    if "numba" in engines:  # the kernel alone: one sky, the largest size, no sun positions or grouping
+        n_sites = sizes[-1]
+        tilt, az = rng.uniform(5, 35, n_sites), rng.uniform(120, 240, n_sites)
+        _, k_cpu, _ = timed(functools.partial(monthly_kwh_per_kwp, sky, tilt, az, m, engine="numba"), args.repeat)
+        result["numba_kernel_alone_ns_per_site_hour"] = k_cpu / (n_sites * hours) * 1e9
+        print(f"numba kernel alone (one sky, {n_sites:,} sites, CPU): "
+              f"{result['numba_kernel_alone_ns_per_site_hour']:.2f} ns per site·daylight-hour", file=out)
 
     def at(engine: str, n_sites: int) -> dict[str, Any] | None:
         return next((c for c in cases if c["engine"] == engine and c["sites"] == n_sites), None)
