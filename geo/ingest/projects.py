@@ -424,8 +424,7 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
         name = item.name.rstrip("等")
         says_energy = patterns.ENERGY_WORD.search(name) or (
             item.listed and patterns.ENERGY_WORD.search(text[item.clause_start : item.clause_end]))
-        if not says_energy or patterns.NOT_FACILITY.search(name) or patterns.NOT_A_NAME.search(name) \
-                or patterns.CONNECTED_TO.search(text[item.clause_start : item.start]):
+        if not says_energy or patterns.NOT_FACILITY.search(name) or patterns.NOT_A_NAME.search(name):
             continue
         clause = text[item.clause_start : item.clause_end]
         if patterns.PRODUCT_LIST.search(clause) or patterns.RESTRICTED.search(text[item.clause_start : item.end]):
@@ -438,6 +437,9 @@ def _sentence_rows(doc: Document, sent: Span) -> list[ProjectRow]:
         if verb and not patterns.HEAD.search(verb.group()) and not patterns.ENERGY_WORD.search(verb.group()) \
                 and patterns.HEAD.search(name[verb.end() :]):
             name = name[verb.end() :]  # "县城建设换电站": a place and a verb, then the name
+        written = text[item.clause_start : item.end]
+        if patterns.CONNECTED_TO.search(written[: max(written.rfind(name[:4]), item.start - item.clause_start)]):
+            continue
         category, subtype = classify(name)
         row = ProjectRow(name_zh=name, category=category, subtype=subtype)
         cap = _capacity(doc, sent, item.start, item.tail_end) if not item.inherited or item.own_capacity else None
