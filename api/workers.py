@@ -48,10 +48,11 @@ import pandas as pd
 from geo.store.frames import plain
 from solar.mounting import Mounting
 from solar.portfolio import project_yield, project_yields
-from solar.results import as_json
+from solar.results import ProjectYield, as_json
 from solar.site import site_yield
 from solar.weather import Weather, typical_year
 from wind import portfolio as wind_portfolio
+from wind.results import WindProjectYield
 from wind.site import site_yield as wind_site_yield
 from wind.turbines import turbine
 
@@ -113,22 +114,22 @@ def wind_site_task(data_dir: Path, site: dict[str, Any], options: wind_portfolio
     resource = wind_portfolio.resource_at(data_dir, site["lat"], site["lon"], options)
     result = wind_site_yield(resource, turbine(options.turbine, options.hub_height_m), site["capacity_mw"],
                              dict(options.losses))
-    return orjson.dumps(clean({**site, **result}))
+    return orjson.dumps(clean({**site, **as_json(result)}))
 
 
 def project_task(data_dir: Path, project: dict[str, Any]) -> bytes:
     """Yield of one registry project (its row as a dict): PV with pvlib, wind with windpowerlib."""
     row = pd.Series(project)
     if row["category"] == "wind":
-        return orjson.dumps(clean(wind_portfolio.project_yield(row, data_dir)))
+        return orjson.dumps(clean(as_json(wind_portfolio.project_yield(row, data_dir))))
     return orjson.dumps(clean(as_json(project_yield(row, weather_at(data_dir)))))
 
 
 def district_task(data_dir: Path, adcode: str, projects: pd.DataFrame, targets: pd.DataFrame,
                   districts: pd.DataFrame) -> bytes:
     """A district's PV and wind projects, totals and targets in energy (:func:`wind.portfolio.district_yield`)."""
-    return orjson.dumps(clean(wind_portfolio.district_yield(adcode, projects, targets, districts,
-                                                            weather_at(data_dir), data_dir)))
+    return orjson.dumps(clean(as_json(wind_portfolio.district_yield(adcode, projects, targets, districts,
+                                                                    weather_at(data_dir), data_dir))))
 
 
 def pv_layer_task(data_dir: Path, projects: pd.DataFrame) -> bytes:
@@ -137,14 +138,14 @@ def pv_layer_task(data_dir: Path, projects: pd.DataFrame) -> bytes:
     Monthly series are left out; a wind farm's ``specific_yield_kwh_per_kwp`` is its full-load hours (kWh/kW).
     """
     features = []
-    rows = [as_json(r) for r in project_yields(projects, weather_at(data_dir))]
-    rows += wind_portfolio.project_yields(projects, data_dir)
-    for r in rows:
-        if r["yield_status"] != "computed":
+    results: list[ProjectYield | WindProjectYield] = [*project_yields(projects, weather_at(data_dir)),
+                                                      *wind_portfolio.project_yields(projects, data_dir)]
+    for r in results:
+        if r.yield_status != "computed":
             continue
-        props = {k: v for k, v in clean(r).items() if k not in LAYER_DROP}
-        features.append({"type": "Feature", "id": r["id"], "properties": props,
-                         "geometry": {"type": "Point", "coordinates": [round(r["lon"], 6), round(r["lat"], 6)]}})
+        props = {k: v for k, v in clean(as_json(r)).items() if k not in LAYER_DROP}
+        features.append({"type": "Feature", "id": r.id, "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [round(r.lon, 6), round(r.lat, 6)]}})
     return orjson.dumps({"type": "FeatureCollection", "name": "pv_yield", "features": features})
 
 

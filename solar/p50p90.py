@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+
+from solar.results import CombinedEnergy, Exceedance
 
 #: The standard normal quantile of 0.9 (scipy.stats.norm.ppf(0.9)).
 Z_P90 = 1.2815515655446004
@@ -41,44 +42,81 @@ LEAVES_OUT = (
 
 
 def p90_factors(std_pct: float) -> tuple[float, float]:
-    """P90/P50 for one year and for a ten-year mean, from the interannual SD [% of the mean]."""
+    """P90/P50 for one year and for a ten-year mean, from the interannual SD.
+
+    Parameters
+    ----------
+    std_pct : float
+        Interannual SD of the annual yield [% of P50].
+
+    Returns
+    -------
+    tuple of float
+        P90/P50 for one year [-] and for a ten-year mean [-].
+    """
     s = std_pct / 100
     return 1 - Z_P90 * s, 1 - Z_P90 * s / math.sqrt(YEARS)
 
 
 def exceedance(energy_mwh: float, specific_kwh_per_kwp: float, std_pct: float | None,
-               source: str, leaves_out: str = LEAVES_OUT) -> dict[str, Any]:
-    """P50/P90 fields of a result (``None`` with the reason when the variability is unknown).
+               source: str, leaves_out: str = LEAVES_OUT) -> Exceedance:
+    """P50/P90 of one annual yield (P90s ``None``, with the reason, when the variability is unknown).
 
-    ``specific_kwh_per_kwp`` is the yield per kW of capacity (for wind: full-load hours, kWh/kW).
+    Parameters
+    ----------
+    energy_mwh : float
+        The typical year's annual energy, the P50 [MWh].
+    specific_kwh_per_kwp : float
+        The same per kW of capacity [kWh/kWp] (wind: full-load hours [kWh/kW]).
+    std_pct : float or None
+        Interannual SD of the annual yield [% of P50]; None when unknown.
+    source : str
+        Where ``std_pct`` comes from (or why it is unknown), for the stated method.
+    leaves_out : str
+        What the P90 leaves out, for the stated method.
+
+    Returns
+    -------
+    Exceedance
+        ``energy_p50_mwh``, ``energy_p90_1y_mwh``, ``energy_p90_10y_mwh`` [MWh], the P90s per kW [kWh/kWp],
+        ``interannual_std_pct`` [%] and ``p50_p90``, the method in words.
     """
     if std_pct is None:
-        return {"energy_p50_mwh": energy_mwh, "energy_p90_1y_mwh": None, "energy_p90_10y_mwh": None,
-                "specific_yield_p90_1y_kwh_per_kwp": None, "specific_yield_p90_10y_kwh_per_kwp": None,
-                "interannual_std_pct": None,
-                "p50_p90": f"P50 = this year's yield; no P90: {source}"}
+        return Exceedance(energy_p50_mwh=energy_mwh, energy_p90_1y_mwh=None, energy_p90_10y_mwh=None,
+                          specific_yield_p90_1y_kwh_per_kwp=None, specific_yield_p90_10y_kwh_per_kwp=None,
+                          interannual_std_pct=None, p50_p90=f"P50 = this year's yield; no P90: {source}")
     one, ten = p90_factors(std_pct)
-    return {
-        "energy_p50_mwh": energy_mwh,
-        "energy_p90_1y_mwh": energy_mwh * one,
-        "energy_p90_10y_mwh": energy_mwh * ten,
-        "specific_yield_p90_1y_kwh_per_kwp": specific_kwh_per_kwp * one,
-        "specific_yield_p90_10y_kwh_per_kwp": specific_kwh_per_kwp * ten,
-        "interannual_std_pct": std_pct,
-        "p50_p90": f"{METHOD}; {source}; {leaves_out}",
-    }
+    return Exceedance(
+        energy_p50_mwh=energy_mwh,
+        energy_p90_1y_mwh=energy_mwh * one,
+        energy_p90_10y_mwh=energy_mwh * ten,
+        specific_yield_p90_1y_kwh_per_kwp=specific_kwh_per_kwp * one,
+        specific_yield_p90_10y_kwh_per_kwp=specific_kwh_per_kwp * ten,
+        interannual_std_pct=std_pct,
+        p50_p90=f"{METHOD}; {source}; {leaves_out}",
+    )
 
 
-def combined(parts: Iterable[tuple[float, float | None]]) -> dict[str, float | None]:
-    """P50 and P90s of a sum of independent parts, each ``(P50 MWh, SD MWh)`` (its own correlated sum).
+def combined(parts: Iterable[tuple[float, float | None]]) -> CombinedEnergy:
+    """P50 and P90s of a sum of independent parts (each its own correlated sum).
 
     The parts' SDs add in quadrature (independent resources); a part with an unknown SD (``None``) makes the
-    P90s unknown. Returns ``energy_p50_mwh``, ``energy_p90_1y_mwh``, ``energy_p90_10y_mwh``, ``std_mwh``.
+    P90s unknown.
+
+    Parameters
+    ----------
+    parts : iterable of (float, float or None)
+        Each part's P50 [MWh] and interannual SD [MWh] (None when unknown).
+
+    Returns
+    -------
+    CombinedEnergy
+        ``energy_p50_mwh``, ``energy_p90_1y_mwh``, ``energy_p90_10y_mwh`` and ``std_mwh`` [MWh] of the sum.
     """
     items = list(parts)
     p50 = sum(e for e, _ in items)
     if any(sd is None for _, sd in items):
-        return {"energy_p50_mwh": p50, "energy_p90_1y_mwh": None, "energy_p90_10y_mwh": None, "std_mwh": None}
+        return CombinedEnergy(energy_p50_mwh=p50, energy_p90_1y_mwh=None, energy_p90_10y_mwh=None, std_mwh=None)
     sd = math.sqrt(sum((s or 0.0) ** 2 for _, s in items))
-    return {"energy_p50_mwh": p50, "energy_p90_1y_mwh": p50 - Z_P90 * sd,
-            "energy_p90_10y_mwh": p50 - Z_P90 * sd / math.sqrt(YEARS), "std_mwh": sd}
+    return CombinedEnergy(energy_p50_mwh=p50, energy_p90_1y_mwh=p50 - Z_P90 * sd,
+                          energy_p90_10y_mwh=p50 - Z_P90 * sd / math.sqrt(YEARS), std_mwh=sd)

@@ -9,7 +9,7 @@ yield: ground-mounted fixed PV (``ground_fixed``) at the district's representati
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -24,11 +24,13 @@ from solar.results import (
     DistrictTotal,
     DistrictYield,
     OtherYields,
+    ProjectFigures,
     ProjectYield,
+    ReferenceFigures,
     ReferenceYield,
+    SiteFigures,
     TargetEnergy,
     TechnologyTotal,
-    as_json,
 )
 from solar.site import site_yield
 from solar.weather import Weather
@@ -61,7 +63,27 @@ def _point(row: pd.Series) -> tuple[float, float]:
 
 
 def project_yield(project: pd.Series, weather_at: WeatherAt) -> ProjectYield:
-    """Yield of one PV project from the store (needs ``capacity_mw``, ``subtype``, ``lon``, ``lat``)."""
+    """Yield of one PV project from the store: its subtype's preset at its location, precision stated.
+
+    Parameters
+    ----------
+    project : pandas.Series
+        The store's row: ``id``, ``name_zh``, ``category``, ``subtype``, ``district_adcode``,
+        ``capacity_mw`` [MWp], ``lon``, ``lat`` [degrees], ``location_precision``.
+    weather_at : callable
+        ``(lat, lon)`` [degrees] -> the weather year at that point.
+
+    Returns
+    -------
+    ProjectYield
+        The project's identity, ``yield_status`` ("computed" or why there is no yield) and, when computed, its
+        ``site`` yield (``annual_energy_mwh`` [MWh], ``specific_yield_kwh_per_kwp`` [kWh/kWp], P50/P90).
+
+    Raises
+    ------
+    geo.errors.NotFoundError
+        For a project that is not PV.
+    """
     pid = project["id"]
     if project["category"] != "pv":
         raise NotFoundError(f"project {pid}: category {project['category']!r} is not PV, no yield to compute")
@@ -84,13 +106,40 @@ def project_yield(project: pd.Series, weather_at: WeatherAt) -> ProjectYield:
 
 
 def project_yields(projects: pd.DataFrame, weather_at: WeatherAt) -> list[ProjectYield]:
-    """A yield (or the reason there is none) for every PV project, in registry order."""
+    """A yield (or the reason there is none) for every PV project, in registry order.
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        The store's projects (any category; only ``pv`` rows are taken), columns as :func:`project_yield`'s.
+    weather_at : callable
+        ``(lat, lon)`` [degrees] -> the weather year at that point.
+
+    Returns
+    -------
+    list of ProjectYield
+        One per PV project (:func:`project_yield`).
+    """
     pv = projects[projects["category"] == "pv"]
     return [project_yield(row, weather_at) for _, row in pv.iterrows()]
 
 
 def reference_yield(district: pd.Series, weather_at: WeatherAt) -> ReferenceYield:
-    """The ground_fixed specific yield at a district's representative point."""
+    """The ground_fixed specific yield at a district's representative point: what missing PV MW are valued at.
+
+    Parameters
+    ----------
+    district : pandas.Series
+        The district's row, with its ``geometry`` (EPSG:4326).
+    weather_at : callable
+        ``(lat, lon)`` [degrees] -> the weather year at that point.
+
+    Returns
+    -------
+    ReferenceYield
+        The point (``lat``, ``lon`` [degrees]), ``specific_yield_kwh_per_kwp`` [kWh/kWp] and its P90s,
+        ``interannual_std_pct`` [%], the weather's source and the P50/P90 method.
+    """
     point = district.geometry.representative_point()
     r = site_yield(weather_at(point.y, point.x), 1.0, mounting(REFERENCE_PRESET))
     return ReferenceYield(
@@ -106,38 +155,52 @@ def reference_yield(district: pd.Series, weather_at: WeatherAt) -> ReferenceYiel
 OtherProvider = Callable[[pd.DataFrame, pd.Series], OtherYields]
 
 
-def _sd_mwh(row: Mapping[str, Any]) -> float | None:
+def _computed(row: ProjectFigures) -> SiteFigures:
+    """A project's yield; only projects whose ``yield_status`` is "computed" have one."""
+    if row.site is None:
+        raise ValueError(f"project {row.id}: no yield ({row.yield_status})")
+    return row.site
+
+
+def _sd_mwh(row: ProjectFigures) -> float | None:
     """A project's interannual SD of energy [MWh] (None when unknown)."""
-    s = row.get("interannual_std_pct")
-    return None if s is None or pd.isna(s) else row["annual_energy_mwh"] * s / 100
+    site = _computed(row)
+    s = site.interannual_std_pct
+    return None if s is None or pd.isna(s) else site.annual_energy_mwh * s / 100
 
 
-def _by_category(rows: Sequence[Mapping[str, Any]]) -> dict[str, tuple[float, float | None]]:
+def _by_category(rows: Sequence[ProjectFigures]) -> dict[str, tuple[float, float | None]]:
     """(P50 MWh, SD MWh) per category: one weather per technology in a district, so SDs add within it."""
     out: dict[str, tuple[float, float | None]] = {}
     for r in rows:
-        e, sd = out.get(r["category"], (0.0, 0.0))
+        category = str(r.category)
+        e, sd = out.get(category, (0.0, 0.0))
         one = _sd_mwh(r)
-        out[r["category"]] = (e + r["annual_energy_mwh"], None if sd is None or one is None else sd + one)
+        out[category] = (e + _computed(r).annual_energy_mwh, None if sd is None or one is None else sd + one)
     return out
+
+
+def _capacity_mw(rows: Sequence[ProjectFigures]) -> float:
+    """The capacity of projects with a computed yield [MW]."""
+    return sum(_computed(r).capacity_mw for r in rows)
 
 
 def _energy_fields(prefix: str, parts: dict[str, tuple[float, float | None]]) -> dict[str, float | None]:
     """``<prefix>``, ``<prefix>_p90_1y``, ``<prefix>_p90_10y`` in GWh from per-category (P50, SD) MWh."""
     c = combined(parts.values())
-    p90_1y, p90_10y = c["energy_p90_1y_mwh"], c["energy_p90_10y_mwh"]
-    return {prefix: (c["energy_p50_mwh"] or 0.0) / 1e3,
+    p90_1y, p90_10y = c.energy_p90_1y_mwh, c.energy_p90_10y_mwh
+    return {prefix: (c.energy_p50_mwh or 0.0) / 1e3,
             f"{prefix}_p90_1y": None if p90_1y is None else p90_1y / 1e3,
             f"{prefix}_p90_10y": None if p90_10y is None else p90_10y / 1e3}
 
 
-def _target_row(g: dict[str, Any], computed: dict[str, Mapping[str, Any]], refs: dict[str, Mapping[str, Any]],
+def _target_row(g: dict[str, Any], computed: dict[str, ProjectFigures], refs: dict[str, ReferenceFigures],
                 metric_ref: dict[str, str]) -> TargetEnergy:
     """One capacity target in MW and in energy (see :data:`TARGET_ENERGY_ASSUMPTION`)."""
     row: dict[str, Any] = {k: (None if pd.isna(v) else v) for k, v in g.items() if k != "assumption"}
     named_ids = [i for i in str(g["named_projects"] or "").split(",") if i]
     with_yield = [computed[i] for i in named_ids if i in computed]
-    named_yield_mw = sum(r["capacity_mw"] for r in with_yield)
+    named_yield_mw = _capacity_mw(with_yield)
     named = _by_category(with_yield)
     missing_mw = max(float(g["gap_mw"]), 0.0)
     ref_cat = metric_ref.get(str(g["metric"]), "pv")
@@ -149,8 +212,8 @@ def _target_row(g: dict[str, Any], computed: dict[str, Mapping[str, Any]], refs:
     row.update(_energy_fields("named_energy_gwh", named))
     missing: dict[str, tuple[float, float | None]] = {}
     if ref is not None:
-        e = missing_mw * ref["specific_yield_kwh_per_kwp"]  # MW x kWh/kW = MWh
-        s = ref.get("interannual_std_pct")
+        e = missing_mw * ref.specific_yield_kwh_per_kwp  # MW x kWh/kW = MWh
+        s = ref.interannual_std_pct
         missing[ref_cat] = (e, None if s is None else e * s / 100)
         row.update(_energy_fields("missing_energy_gwh", missing))
     else:
@@ -173,12 +236,33 @@ def _target_row(g: dict[str, Any], computed: dict[str, Mapping[str, Any]], refs:
     return TargetEnergy(**row)
 
 
-def district_result(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
+def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
                     weather_at: WeatherAt, others: Sequence[OtherProvider] = ()) -> DistrictYield:
     """A district's PV projects and other technologies' (``others``: wind), totals, and targets in energy.
 
     A city includes its counties. Totals and every capacity target's named, missing and target energy carry
     P50/P90 (:data:`P90_ASSUMPTION`, :data:`TARGET_ENERGY_ASSUMPTION`).
+
+    Parameters
+    ----------
+    adcode : str
+        The district (a city's code includes its counties).
+    projects, targets : pandas.DataFrame
+        The store's projects (``capacity_mw`` [MW]) and capacity targets (``target_mw`` [MW]).
+    districts : geopandas.GeoDataFrame
+        The store's districts (``adcode``, ``name_zh``, ``parent_adcode``, geometry in EPSG:4326).
+    weather_at : callable
+        ``(lat, lon)`` [degrees] -> the weather year at that point.
+    others : sequence of callable
+        Providers of other technologies' yields, ``(the district's projects, the district's row)`` ->
+        :class:`solar.results.OtherYields` (wind: :func:`wind.portfolio.wind_provider`).
+
+    Returns
+    -------
+    DistrictYield
+        PV rows, the others' rows and references, ``total`` (``capacity_mw`` [MW], ``annual_energy_mwh`` and
+        its P90s [MWh], by technology), the PV ``reference_yield`` [kWh/kWp], ``targets`` in MW and energy
+        [GWh] with P90s, and the assumptions (JSON: :func:`solar.results.as_json`).
 
     Raises
     ------
@@ -196,9 +280,9 @@ def district_result(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, 
     pv_rows = [replace(r, category="pv") for r in project_yields(mine, weather_at)]
     reference = reference_yield(district, weather_at)
     extra = tuple(provider(mine, district) for provider in others)
-    all_rows: list[Mapping[str, Any]] = [*pv_rows, *[r for o in extra for r in o.rows]]
-    computed = {r["id"]: r for r in all_rows if r["yield_status"] == "computed"}
-    refs: dict[str, Mapping[str, Any]] = {"pv": reference, **{o.category: o.reference for o in extra}}
+    all_rows: list[ProjectFigures] = [*pv_rows, *[r for o in extra for r in o.rows]]
+    computed = {r.id: r for r in all_rows if r.yield_status == "computed"}
+    refs: dict[str, ReferenceFigures] = {"pv": reference, **{o.category: o.reference for o in extra}}
     metric_ref = {m: "pv" for m in ENERGY_METRICS} | {o.metric: o.category for o in extra}
     gaps = target_gaps(projects, targets, parents)
     gaps = gaps[(gaps["adcode"] == adcode) & gaps["metric"].isin(ENERGY_METRICS + tuple(o.metric for o in extra))]
@@ -215,28 +299,21 @@ def district_result(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, 
         adcode=adcode, name_zh=district["name_zh"], pv_projects=tuple(pv_rows), others=extra,
         total=DistrictTotal(
             projects=len(all_rows), projects_with_yield=len(computed),
-            capacity_mw=sum(r["capacity_mw"] for r in computed.values()),
-            annual_energy_mwh=total["energy_p50_mwh"], annual_energy_mwh_p90_1y=total["energy_p90_1y_mwh"],
-            annual_energy_mwh_p90_10y=total["energy_p90_10y_mwh"],
-            by_category={c: _category_total(c, [r for r in all_rows if r.get("category") == c]) for c in categories},
+            capacity_mw=_capacity_mw(list(computed.values())),
+            annual_energy_mwh=total.energy_p50_mwh, annual_energy_mwh_p90_1y=total.energy_p90_1y_mwh,
+            annual_energy_mwh_p90_10y=total.energy_p90_10y_mwh,
+            by_category={c: _category_total(c, [r for r in all_rows if r.category == c]) for c in categories},
         ),
         reference_yield=reference, targets=target_rows, assumptions=assumptions,
     )
 
 
-def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
-                   weather_at: WeatherAt, others: Sequence[OtherProvider] = ()) -> dict[str, Any]:
-    """:func:`district_result` as JSON members (:func:`solar.results.as_json`): what the service and CLI send."""
-    result: dict[str, Any] = as_json(district_result(adcode, projects, targets, districts, weather_at, others))
-    return result
-
-
-def _category_total(category: str, rows: list[Mapping[str, Any]]) -> TechnologyTotal:
+def _category_total(category: str, rows: list[ProjectFigures]) -> TechnologyTotal:
     """Projects, capacity and energy (P50/P90) of one technology's rows."""
-    computed = [r for r in rows if r["yield_status"] == "computed"]
+    computed = [r for r in rows if r.yield_status == "computed"]
     e, sd = _by_category(computed).get(category, (0.0, 0.0))
     c = combined([(e, sd)])
     return TechnologyTotal(projects=len(rows), projects_with_yield=len(computed),
-                           capacity_mw=sum(r["capacity_mw"] for r in computed), annual_energy_mwh=e,
-                           annual_energy_mwh_p90_1y=c["energy_p90_1y_mwh"],
-                           annual_energy_mwh_p90_10y=c["energy_p90_10y_mwh"])
+                           capacity_mw=_capacity_mw(computed), annual_energy_mwh=e,
+                           annual_energy_mwh_p90_1y=c.energy_p90_1y_mwh,
+                           annual_energy_mwh_p90_10y=c.energy_p90_10y_mwh)

@@ -1,44 +1,22 @@
 """Typed yield results (frozen dataclasses) and :func:`as_json`, the one place they become JSON.
 
-:func:`solar.site.site_yield`, :mod:`solar.portfolio`'s project, reference and district yields return these;
-the service (:mod:`api.workers`), the CLI's ``--json`` output and the district report take their JSON from
-:func:`as_json`, so the members, their order and their values are written once. Every figure carries its unit
-in its name, as in the JSON.
-
-A result also reads as a read-only mapping of its JSON members (``result["annual_energy_mwh"]``), for code
-that reads results by key.
+:func:`solar.site.site_yield`, :mod:`solar.portfolio`'s project, reference and district yields and
+:mod:`solar.p50p90`'s P50/P90 return these; :mod:`wind.results` adds wind's and registers them with
+:func:`as_json`. The service (:mod:`api.workers`), the CLI's ``--json`` output and the district report take
+their JSON from :func:`as_json`, so the members, their order and their values are written once. Code reads a
+result by attribute; every figure carries its unit in its name, as in the JSON.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Protocol
 
 
-class JsonView(Mapping[str, Any]):
-    """A result's JSON members (:func:`as_json`), read by key; computed once per result."""
-
-    def _members(self) -> dict[str, Any]:
-        cached: dict[str, Any] | None = self.__dict__.get("_json")
-        if cached is None:
-            cached = as_json(self)
-            self.__dict__["_json"] = cached  # a frozen dataclass: a cache, not a field
-        return cached
-
-    def __getitem__(self, key: str) -> Any:
-        return self._members()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._members())
-
-    def __len__(self) -> int:
-        return len(self._members())
-
-
-@dataclass(frozen=True, eq=False)
-class CropLight(JsonView):
+@dataclass(frozen=True)
+class CropLight:
     """PAR on the ground between and under the rows, as shares [-] of the open field's (agrivoltaic presets)."""
 
     fraction: float  # mean over the row pitch and the year [-]
@@ -47,8 +25,8 @@ class CropLight(JsonView):
     method: str
 
 
-@dataclass(frozen=True, eq=False)
-class SiteYield(JsonView):
+@dataclass(frozen=True)
+class SiteYield:
     """Yield of one PV site on one weather year, with its P50/P90 and the assumptions behind it."""
 
     latitude: float  # [degrees]
@@ -75,8 +53,8 @@ class SiteYield(JsonView):
     crop_light: CropLight | None = None  # agrivoltaic presets only
 
 
-@dataclass(frozen=True, eq=False)
-class ProjectYield(JsonView):
+@dataclass(frozen=True)
+class ProjectYield:
     """A registry PV project's yield at its location (precision stated), or why it has none (``yield_status``).
 
     Identity columns are the store's values as they are; ``site`` is the yield of its subtype's preset.
@@ -97,8 +75,8 @@ class ProjectYield(JsonView):
     category: str | None = None  # set in a district's rows, where technologies mix
 
 
-@dataclass(frozen=True, eq=False)
-class ReferenceYield(JsonView):
+@dataclass(frozen=True)
+class ReferenceYield:
     """1 kWp of the reference mounting at a district's representative point: what missing MW are valued at."""
 
     lat: float  # [degrees]
@@ -113,8 +91,8 @@ class ReferenceYield(JsonView):
     weather: list[str]
 
 
-@dataclass(frozen=True, eq=False)
-class TechnologyTotal(JsonView):
+@dataclass(frozen=True)
+class TechnologyTotal:
     """Projects, capacity and energy (P50/P90) of a district's projects of one technology."""
 
     projects: int
@@ -125,15 +103,15 @@ class TechnologyTotal(JsonView):
     annual_energy_mwh_p90_10y: float | None  # [MWh]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class DistrictTotal(TechnologyTotal):
     """All of a district's projects, and by technology."""
 
     by_category: dict[str, TechnologyTotal] | None = None
 
 
-@dataclass(frozen=True, eq=False)
-class TargetEnergy(JsonView):
+@dataclass(frozen=True)
+class TargetEnergy:
     """A capacity target in MW (:func:`geo.rollup.target_gaps`' row) and in energy [GWh], P50 and P90."""
 
     target_id: Any
@@ -163,25 +141,71 @@ class TargetEnergy(JsonView):
     target_energy_gwh_p90_10y: float | None
 
 
+class SiteFigures(Protocol):
+    """What a district's totals read of a site's yield: PV's :class:`SiteYield` or wind's."""
+
+    @property
+    def capacity_mw(self) -> float:
+        """Capacity [MW] (PV: DC [MWp])."""
+
+    @property
+    def annual_energy_mwh(self) -> float:
+        """Annual energy, P50 [MWh]."""
+
+    @property
+    def interannual_std_pct(self) -> float | None:
+        """Interannual SD of the annual energy [% of P50]; None when unknown."""
+
+
+class ProjectFigures(Protocol):
+    """What a district's totals read of a project's yield: PV's :class:`ProjectYield` or wind's."""
+
+    @property
+    def id(self) -> Any:
+        """The project's registry id."""
+
+    @property
+    def category(self) -> str | None:
+        """The technology (``pv``, ``wind``); PV rows carry it in a district's result."""
+
+    @property
+    def yield_status(self) -> str:
+        """``computed``, or the reason there is no yield."""
+
+    @property
+    def site(self) -> SiteFigures | None:
+        """The site yield, when computed."""
+
+
+class ReferenceFigures(Protocol):
+    """What a target's missing MW are valued at: 1 kW of a technology at a district's representative point."""
+
+    @property
+    def specific_yield_kwh_per_kwp(self) -> float:
+        """Specific yield [kWh/kWp] (wind: full-load hours [kWh/kW])."""
+
+    @property
+    def interannual_std_pct(self) -> float | None:
+        """Interannual SD of the annual energy [% of P50]; None when unknown."""
+
+
 @dataclass(frozen=True)
 class OtherYields:
     """Yields of another technology's projects in a district (wind), computed by its package and handed in.
 
-    ``rows`` are per project, as JSON members like :class:`ProjectYield`'s (``id``, ``yield_status``,
-    ``capacity_mw``, ``annual_energy_mwh``, ``interannual_std_pct``); ``reference`` is the yield of 1 MW of the
-    technology at the district's representative point (``specific_yield_kwh_per_kwp`` [kWh/kW], its P90s,
-    ``interannual_std_pct``).
+    ``rows`` are its project results and ``reference`` the yield of 1 MW of the technology at the district's
+    representative point; both are serialised by :func:`as_json` (their package registers their types).
     """
 
     category: str
     metric: str  # the capacity metric of this technology alone, e.g. wind_capacity_mw
-    rows: list[dict[str, Any]]
-    reference: dict[str, Any]
+    rows: tuple[ProjectFigures, ...]
+    reference: ReferenceFigures
     assumptions: dict[str, str]
 
 
-@dataclass(frozen=True, eq=False)
-class DistrictYield(JsonView):
+@dataclass(frozen=True)
+class DistrictYield:
     """A district's PV projects and other technologies', totals with P50/P90, and its targets in energy."""
 
     adcode: str
@@ -193,9 +217,51 @@ class DistrictYield(JsonView):
     targets: tuple[TargetEnergy, ...]
     assumptions: dict[str, str]
 
+    def other(self, category: str) -> OtherYields:
+        """The yields of the technology ``category`` handed in (``others``); KeyError when there is none."""
+        for o in self.others:
+            if o.category == category:
+                return o
+        raise KeyError(f"no {category} yields in the district's result (have: "
+                       f"{', '.join(o.category for o in self.others) or 'none'})")
 
-def _members(result: Any) -> dict[str, Any]:
-    """A flat result's fields in order, as they are."""
+
+@dataclass(frozen=True)
+class Exceedance:
+    """P50 and P90s of one annual yield, with the method behind them (:func:`solar.p50p90.exceedance`)."""
+
+    energy_p50_mwh: float  # [MWh]
+    energy_p90_1y_mwh: float | None  # [MWh]; None when the interannual variability is unknown
+    energy_p90_10y_mwh: float | None  # [MWh]
+    specific_yield_p90_1y_kwh_per_kwp: float | None  # [kWh/kWp] (wind: [kWh/kW])
+    specific_yield_p90_10y_kwh_per_kwp: float | None  # [kWh/kWp]
+    interannual_std_pct: float | None  # [% of P50]
+    p50_p90: str  # the method, the source of the variability and what it leaves out
+
+
+@dataclass(frozen=True)
+class CombinedEnergy:
+    """P50 and P90s of a sum of independent parts (:func:`solar.p50p90.combined`)."""
+
+    energy_p50_mwh: float  # [MWh]
+    energy_p90_1y_mwh: float | None  # [MWh]; None when a part's SD is unknown
+    energy_p90_10y_mwh: float | None  # [MWh]
+    std_mwh: float | None  # SD of the sum [MWh]
+
+
+def members(result: Any) -> dict[str, Any]:
+    """A flat result's fields in order, as they are (no unit changes: the units are in the names).
+
+    Parameters
+    ----------
+    result : dataclass
+        A result instance.
+
+    Returns
+    -------
+    dict
+        Field name -> value, in field order.
+    """
     return {f.name: getattr(result, f.name) for f in fields(result)}
 
 
@@ -203,8 +269,23 @@ def _members(result: Any) -> dict[str, Any]:
 def as_json(result: Any) -> Any:
     """The JSON members of a result, in their documented order (values as they are: NaN stays NaN).
 
-    The one serialisation of :mod:`solar.results`: the service, the CLI's ``--json`` and the report use it.
+    The one serialisation of typed results: the service, the CLI's ``--json`` and the report use it.
+
+    Parameters
+    ----------
+    result : object
+        A result of :mod:`solar.results` or :mod:`wind.results`; a flat result without a registered form
+        (:class:`ReferenceYield`, :class:`TargetEnergy`, :class:`Exceedance`, ...) gives its fields in order.
+        Anything else is returned as it is.
+
+    Returns
+    -------
+    dict or object
+        The members, with their units in their names (``annual_energy_mwh`` [MWh],
+        ``specific_yield_kwh_per_kwp`` [kWh/kWp], ...); sequences of months as lists.
     """
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        return members(result)
     return result
 
 
@@ -216,7 +297,7 @@ def _(result: CropLight) -> dict[str, Any]:
 
 @as_json.register
 def _(result: SiteYield) -> dict[str, Any]:
-    out = _members(result)
+    out = members(result)
     out["monthly_energy_mwh"] = list(result.monthly_energy_mwh)
     crop = out.pop("crop_light")
     figures = list(out.items())
@@ -225,37 +306,47 @@ def _(result: SiteYield) -> dict[str, Any]:
     return {**dict(figures), **(as_json(crop) if crop is not None else {})}
 
 
-@as_json.register
-def _(result: ProjectYield) -> dict[str, Any]:
-    out = {k: v for k, v in _members(result).items()
-           if k not in ("yield_status", "site", "location_note", "category")}
+def project_members(result: Any, trailing: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The JSON members of a project's result (PV's :class:`ProjectYield`, wind's): identity, figures, status.
+
+    Parameters
+    ----------
+    result : dataclass
+        A project result with the fields ``yield_status``, ``site`` (its site yield or None) and
+        ``location_note``; its other fields are the project's identity (``capacity_mw`` [MW], ``lon``, ``lat``
+        [degrees], ...).
+    trailing : tuple of str
+        Fields written last, after ``location_note``, and only when set.
+
+    Returns
+    -------
+    dict
+        The identity in field order, the site's members not already there (the project's capacity and preset
+        stay where they are), ``yield_status``, then ``location_note`` and ``trailing`` when set.
+    """
+    last = ("location_note", *trailing)
+    out = {k: v for k, v in members(result).items() if k not in ("yield_status", "site", *last)}
     if result.site is not None:
         for k, v in as_json(result.site).items():
-            out.setdefault(k, v)  # the project's capacity and preset stay where they are
+            out.setdefault(k, v)
     out["yield_status"] = result.yield_status
-    if result.location_note is not None:
-        out["location_note"] = result.location_note
-    if result.category is not None:
-        out["category"] = result.category
+    for k in last:
+        if getattr(result, k) is not None:
+            out[k] = getattr(result, k)
     return out
 
 
 @as_json.register
-def _(result: ReferenceYield) -> dict[str, Any]:
-    return _members(result)
+def _(result: ProjectYield) -> dict[str, Any]:
+    return project_members(result, trailing=("category",))
 
 
 @as_json.register
 def _(result: TechnologyTotal) -> dict[str, Any]:
-    out = _members(result)
+    out = members(result)
     if isinstance(result, DistrictTotal):
         out["by_category"] = {c: as_json(t) for c, t in (result.by_category or {}).items()}
     return out
-
-
-@as_json.register
-def _(result: TargetEnergy) -> dict[str, Any]:
-    return _members(result)
 
 
 @as_json.register
@@ -264,10 +355,10 @@ def _(result: DistrictYield) -> dict[str, Any]:
         "adcode": result.adcode,
         "name_zh": result.name_zh,
         "pv_projects": [as_json(r) for r in result.pv_projects],
-        **{f"{o.category}_projects": o.rows for o in result.others},
+        **{f"{o.category}_projects": [as_json(r) for r in o.rows] for o in result.others},
         "total": as_json(result.total),
         "reference_yield": as_json(result.reference_yield),
-        **{f"{o.category}_reference_yield": o.reference for o in result.others},
+        **{f"{o.category}_reference_yield": as_json(o.reference) for o in result.others},
         "targets": [as_json(t) for t in result.targets],
         "assumptions": result.assumptions,
     }

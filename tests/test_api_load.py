@@ -34,6 +34,7 @@ from api.keys import add_key
 from api.settings import Settings
 from api.workers import AnalysisPool, PoolBusy, clean, weather
 from solar.mounting import mounting
+from solar.results import as_json
 from solar.site import site_yield
 from solar.weather import typical_year
 from wind.portfolio import district_yield
@@ -104,7 +105,7 @@ def in_process(body: dict[str, Any]) -> Any:
     m = mounting(body["mounting"], **{names[k]: v for k, v in body.items() if k in names})
     w = typical_year(DATA, round(body["lat"], 4), round(body["lon"], 4), None)
     echo = {k: body[k] for k in ("lat", "lon", "capacity_mw", "mounting")}
-    return orjson.loads(orjson.dumps(clean({**echo, **site_yield(w, body["capacity_mw"], m)})))
+    return orjson.loads(orjson.dumps(clean({**echo, **as_json(site_yield(w, body["capacity_mw"], m))})))
 
 
 # -- the real service under a burst -------------------------------------------------------------------------
@@ -183,7 +184,7 @@ def test_a_district_yield_through_the_pool_is_the_one_computed_in_process(server
         state = client.app.state.service.snapshot.state  # type: ignore[attr-defined]
         expected = district_yield(DISTRICT, state.projects, state.targets, state.districts,
                                   lambda lat, lon: weather(DATA, round(lat, 4), round(lon, 4), None), DATA)
-    assert served == orjson.loads(orjson.dumps(clean(expected)))
+    assert served == orjson.loads(orjson.dumps(clean(as_json(expected))))
     assert served["total"]["projects_with_yield"] > 0
 
 

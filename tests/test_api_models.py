@@ -1,6 +1,7 @@
 """The service's dependencies (snapshot, checked query parameters) and response models against real answers."""
 
 import shutil
+from collections.abc import Mapping
 
 import pytest
 from conftest import DATA
@@ -14,9 +15,11 @@ from api.problems import Problem
 from api.settings import Settings
 from api.workers import clean, weather_at
 from geo.store.file import read_table
-from solar.portfolio import district_result
+from solar.portfolio import district_yield
 from solar.results import DistrictYield, ProjectYield, SiteYield, as_json
+from wind.portfolio import project_yield as wind_project_yield
 from wind.portfolio import wind_provider
+from wind.results import WindProjectYield, WindReferenceYield, WindSiteYield
 
 
 @pytest.fixture(scope="module")
@@ -135,19 +138,41 @@ def test_the_service_sends_the_typed_results_as_json(client):
     """The district yield the service sends is :func:`solar.results.as_json` of the typed result, member for member."""
     store = client.app.state.service.settings.store
     projects, targets, districts = (read_table(store, n) for n in ("projects", "targets", "districts"))
-    result = district_result("430682", projects, targets, districts, weather_at(DATA), (wind_provider(DATA),))
+    result = district_yield("430682", projects, targets, districts, weather_at(DATA), (wind_provider(DATA),))
     assert isinstance(result, DistrictYield) and all(isinstance(r, ProjectYield) for r in result.pv_projects)
+    assert isinstance(result.other("wind").reference, WindReferenceYield)
     served = client.get("/analysis/districts/430682/yield").json()
     assert clean(as_json(result)) == served
     assert list(served) == ["adcode", "name_zh", "pv_projects", "wind_projects", "total", "reference_yield",
                             "wind_reference_yield", "targets", "assumptions"]
     row = next(r for r in result.pv_projects if r.site is not None)
-    assert isinstance(row.site, SiteYield) and row["annual_energy_mwh"] == row.site.annual_energy_mwh
+    assert isinstance(row.site, SiteYield) and as_json(row)["annual_energy_mwh"] == row.site.annual_energy_mwh
     members = list(as_json(row))  # the project's identity, the site's figures, then status, note and technology
     assert members[:9] == ["id", "name_zh", "subtype", "district_adcode", "capacity_mw", "mounting", "lon", "lat",
                            "location_precision"]
     assert members[-3:] == ["yield_status", "location_note", "category"]
     assert members.index("crop_light_fraction") == members.index("monthly_energy_mwh") + 1
+
+
+def test_a_wind_farm_is_sent_as_the_json_of_its_typed_result(client):
+    """A wind farm's yield is :func:`solar.results.as_json` of its typed result: identity, figures, status."""
+    store = client.app.state.service.settings.store
+    projects = read_table(store, "projects")
+    row = projects[projects["id"] == "hc-wind-01"].iloc[0]
+    result = wind_project_yield(row, DATA)
+    assert isinstance(result, WindProjectYield) and isinstance(result.site, WindSiteYield)
+    assert not isinstance(result, Mapping) and not isinstance(result.site, Mapping)  # read by attribute only
+    served = client.get("/collections/projects/items/hc-wind-01/yield").json()
+    assert clean(as_json(result)) == served
+    members = list(served)
+    assert members[:10] == ["id", "name_zh", "category", "subtype", "district_adcode", "capacity_mw", "lon", "lat",
+                            "location_precision", "latitude"]
+    assert members[-2:] == ["yield_status", "location_note"]
+    assert members.index("interannual_std_pct") > members.index("assumptions") > members.index("is_estimate")
+    site = as_json(result.site)
+    assert next(iter(site)) == "category" and site["category"] == "wind"
+    assert site["monthly_energy_mwh"] == list(result.site.monthly_energy_mwh)
+    assert served["capacity_mw"] == result.capacity_mw == result.site.capacity_mw == 62.4
 
 
 def test_agrivoltaic_crop_light_is_last_in_the_json(client):

@@ -29,41 +29,41 @@ def ground(yueyang):
 
 
 def sy(weather, name="ground_fixed", **overrides):
-    return site_yield(weather, 1.0, mounting(name, **overrides))["specific_yield_kwh_per_kwp"]
+    return site_yield(weather, 1.0, mounting(name, **overrides)).specific_yield_kwh_per_kwp
 
 
 def test_ground_fixed_near_yueyang_lands_where_the_station_data_put_it(ground):
     # GHI is the blend of the 4 nearest CDSRD stations at the CSWD level, inside the ground-based range
     # 1,116-1,203 kWh/m2 (data_facts §4). A 20 deg south plane in a diffuse-rich sky gains 0-10 % over GHI;
     # PVWatts-type PR with 14 % losses is 0.75-0.85. So:
-    assert 1116 <= ground["ghi_kwh_per_m2"] <= 1203
-    assert 1.00 <= ground["poa_kwh_per_m2"] / ground["ghi_kwh_per_m2"] <= 1.10
-    assert 0.75 <= ground["performance_ratio"] <= 0.85
+    assert 1116 <= ground.ghi_kwh_per_m2 <= 1203
+    assert 1.00 <= ground.poa_kwh_per_m2 / ground.ghi_kwh_per_m2 <= 1.10
+    assert 0.75 <= ground.performance_ratio <= 0.85
     # the best estimate from real station years (data_facts §4: ~920 kWh/kWp for ground-fixed 20 deg)
-    assert ground["specific_yield_kwh_per_kwp"] == pytest.approx(920, rel=0.03)
+    assert ground.specific_yield_kwh_per_kwp == pytest.approx(920, rel=0.03)
     # consistency of the figures
-    assert ground["annual_energy_mwh"] == pytest.approx(ground["specific_yield_kwh_per_kwp"])  # 1 MWp
-    assert ground["capacity_factor"] == pytest.approx(ground["annual_energy_mwh"] / 8760)
-    assert sum(ground["monthly_energy_mwh"]) == pytest.approx(ground["annual_energy_mwh"])
-    assert len(ground["monthly_energy_mwh"]) == 12 and np.argmax(ground["monthly_energy_mwh"]) in (6, 7)
-    assert ground["is_estimate"] and "offline typical year" in ground["weather_source"]
-    assert ground["crop_light_fraction"] is None
-    assert ground["assumptions"]["mounting"]["losses_pct"] == pytest.approx(14.08, abs=0.01)
-    assert ground["energy_p90_1y_mwh"] < ground["energy_p90_10y_mwh"] < ground["energy_p50_mwh"]
+    assert ground.annual_energy_mwh == pytest.approx(ground.specific_yield_kwh_per_kwp)  # 1 MWp
+    assert ground.capacity_factor == pytest.approx(ground.annual_energy_mwh / 8760)
+    assert sum(ground.monthly_energy_mwh) == pytest.approx(ground.annual_energy_mwh)
+    assert len(ground.monthly_energy_mwh) == 12 and np.argmax(ground.monthly_energy_mwh) in (6, 7)
+    assert ground.is_estimate and "offline typical year" in ground.weather_source
+    assert ground.crop_light is None
+    assert ground.assumptions["mounting"]["losses_pct"] == pytest.approx(14.08, abs=0.01)
+    assert ground.energy_p90_1y_mwh < ground.energy_p90_10y_mwh < ground.energy_p50_mwh
 
 
 def test_huaihua_yields_less_than_yueyang(ground):
     huaihua = site_yield(typical_year(DATA, 27.56337, 110.00404), 1.0, mounting("ground_fixed"))
     # best estimate from real station years at 鹤城: 840-850 kWh/kWp (data_facts §4)
-    assert huaihua["specific_yield_kwh_per_kwp"] == pytest.approx(845, rel=0.03)
-    assert huaihua["specific_yield_kwh_per_kwp"] < ground["specific_yield_kwh_per_kwp"]
+    assert huaihua.specific_yield_kwh_per_kwp == pytest.approx(845, rel=0.03)
+    assert huaihua.specific_yield_kwh_per_kwp < ground.specific_yield_kwh_per_kwp
 
 
 def test_rooftop_yields_less_than_ground(yueyang, ground):
     roof = site_yield(yueyang, 1.0, mounting("rooftop"))
     # flatter (10 deg) and hotter (close-mounted): below ground-mounted, but not by much
-    assert 0.9 * ground["specific_yield_kwh_per_kwp"] < roof["specific_yield_kwh_per_kwp"]
-    assert roof["specific_yield_kwh_per_kwp"] < ground["specific_yield_kwh_per_kwp"]
+    assert 0.9 * ground.specific_yield_kwh_per_kwp < roof.specific_yield_kwh_per_kwp
+    assert roof.specific_yield_kwh_per_kwp < ground.specific_yield_kwh_per_kwp
 
 
 def test_numbers_move_the_right_way_with_tilt(yueyang):
@@ -89,27 +89,27 @@ def test_bifacial_and_tracking_gain(yueyang):
 
 def test_agrivoltaic_crop_light(yueyang):
     r = site_yield(yueyang, 1.0, mounting("agrivoltaic_fixed"))
-    assert 0.5 < r["crop_light_fraction"] < 0.95
-    assert len(r["crop_light_monthly"]) == 12 and all(0 < v < 1 for v in r["crop_light_monthly"])
-    segments = r["crop_light_by_segment"]
-    assert len(segments) == 10 and min(segments) < r["crop_light_fraction"] < max(segments)
-    assert np.mean(segments) == pytest.approx(r["crop_light_fraction"], rel=1e-9)
-    assert "Spitters" in r["crop_light_method"]
+    assert 0.5 < r.crop_light.fraction < 0.95
+    assert len(r.crop_light.monthly) == 12 and all(0 < v < 1 for v in r.crop_light.monthly)
+    segments = r.crop_light.by_segment
+    assert len(segments) == 10 and min(segments) < r.crop_light.fraction < max(segments)
+    assert np.mean(segments) == pytest.approx(r.crop_light.fraction, rel=1e-9)
+    assert "Spitters" in r.crop_light.method
     denser = site_yield(yueyang, 1.0, mounting("agrivoltaic_fixed", gcr=0.5))
-    assert denser["crop_light_fraction"] < r["crop_light_fraction"] - 0.1
+    assert denser.crop_light.fraction < r.crop_light.fraction - 0.1
     tracking = site_yield(yueyang, 1.0, mounting("agrivoltaic_tracking"))
-    assert 0.4 < tracking["crop_light_fraction"] < 0.95
+    assert 0.4 < tracking.crop_light.fraction < 0.95
 
 
 @pytest.mark.parametrize("name", ["pvgis_tmy_yueyang.json", "yueyang.epw"])
 def test_pvgis_and_epw_fixtures_drive_the_yield(name):
     r = site_yield(read_weather_file(FIXTURES / name), 1.0, mounting("ground_fixed"))
-    assert not r["is_estimate"] and name in r["weather_source"]
+    assert not r.is_estimate and name in r.weather_source
     # both fixtures hold one year (the earlier offline year at 1,250 kWh/m2, 3 decimals): read in their own
     # time zones they give the same yield (1,005.6 kWh/kWp when that year was the default, within 0.2 %);
     # an 8 h slip would move the sun to the night and change it by far more
-    assert r["specific_yield_kwh_per_kwp"] == pytest.approx(1005.6, rel=0.002)
-    assert r["ghi_kwh_per_m2"] == pytest.approx(1250, abs=0.5)
+    assert r.specific_yield_kwh_per_kwp == pytest.approx(1005.6, rel=0.002)
+    assert r.ghi_kwh_per_m2 == pytest.approx(1250, abs=0.5)
 
 
 def test_hand_checkable_synthetic_file(tmp_path):
@@ -132,9 +132,9 @@ def test_hand_checkable_synthetic_file(tmp_path):
     zeta = dc / (1 / 1.2)  # inverter sized at DC/AC 1.2
     ac = 0.96 / 0.9637 * (-0.0162 * zeta - 0.0059 / zeta + 0.9858) * dc  # PVWatts inverter
     hours = 9 * 365
-    assert r["specific_yield_kwh_per_kwp"] == pytest.approx(ac * hours, rel=1e-9)
-    assert r["monthly_energy_mwh"][0] == pytest.approx(ac * 9 * 31, rel=1e-9)  # kW/kWp x h = MWh per MWp
-    assert r["poa_kwh_per_m2"] == pytest.approx(0.5 * hours, rel=1e-9)
+    assert r.specific_yield_kwh_per_kwp == pytest.approx(ac * hours, rel=1e-9)
+    assert r.monthly_energy_mwh[0] == pytest.approx(ac * 9 * 31, rel=1e-9)  # kW/kWp x h = MWh per MWp
+    assert r.poa_kwh_per_m2 == pytest.approx(0.5 * hours, rel=1e-9)
 
 
 def test_bad_input_names_the_field(yueyang):

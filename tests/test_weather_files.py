@@ -46,10 +46,10 @@ def test_one_hour_of_dhi_1014_is_clipped_and_reported(tmp_path):
     assert "dhi 1014" in w.clipped[0] and "clipped to" in w.clipped[0]
     assert w.data["dhi"].iloc[row] == pytest.approx(min(ghi, 1000.0))  # no more than the hour's GHI
     r = site_yield(w, 1.0, mounting("ground_fixed"))
-    assert r["weather_clipped_hours"] == 1 and r["assumptions"]["weather_clipped"] == list(w.clipped)
+    assert r.weather_clipped_hours == 1 and r.assumptions["weather_clipped"] == list(w.clipped)
     # the year's yield barely moves (one hour of 8,760)
     base = site_yield(clean, 1.0, mounting("ground_fixed"))
-    assert r["specific_yield_kwh_per_kwp"] == pytest.approx(base["specific_yield_kwh_per_kwp"], rel=2e-3)
+    assert r.specific_yield_kwh_per_kwp == pytest.approx(base.specific_yield_kwh_per_kwp, rel=2e-3)
 
 
 def test_dhi_far_above_ghi_is_clipped_to_ghi(tmp_path):

@@ -139,10 +139,10 @@ def test_yields_move_to_where_the_station_data_put_them():
     yueyang = site_yield(typical_year(DATA, *YUEYANG), 1.0, g)
     hecheng = site_yield(typical_year(DATA, *HECHENG), 1.0, g)
     # data_facts §4: best estimates from real station years, ~920 at 岳阳, 840-850 at 鹤城
-    assert yueyang["specific_yield_kwh_per_kwp"] == pytest.approx(920, rel=0.03)
-    assert hecheng["specific_yield_kwh_per_kwp"] == pytest.approx(845, rel=0.03)
+    assert yueyang.specific_yield_kwh_per_kwp == pytest.approx(920, rel=0.03)
+    assert hecheng.specific_yield_kwh_per_kwp == pytest.approx(845, rel=0.03)
     # ground-based annual GHI at 岳阳: 1,116-1,203 kWh/m2
-    assert 1116 <= yueyang["ghi_kwh_per_m2"] <= 1203
+    assert 1116 <= yueyang.ghi_kwh_per_m2 <= 1203
 
 
 #: Real hourly CSWD station years (issue 13): the old default gave 1,005.5 / 1,002.1 / 1,004.5 / 884.7 kWh/kWp
@@ -155,7 +155,7 @@ REAL_YEARS = {"南县 57574": ((29.3667, 112.40), 1005.5 / 1.17), "长沙 57687"
 def test_hunan_stations_within_8_percent_of_their_real_years():
     errors = []
     for (lat, lon), real in REAL_YEARS.values():
-        y = site_yield(typical_year(DATA, lat, lon), 1.0, mounting("ground_fixed"))["specific_yield_kwh_per_kwp"]
+        y = site_yield(typical_year(DATA, lat, lon), 1.0, mounting("ground_fixed")).specific_yield_kwh_per_kwp
         errors.append(y / real - 1)
     assert max(abs(e) for e in errors) < 0.08
     assert abs(np.mean(errors)) < 0.05  # measured: +1.8, +7.2, +7.95, -0.4 %: mean +4.1 % (see README)
@@ -177,12 +177,12 @@ def test_p50_p90_from_the_stations_interannual_spread():
     # 57680 汨罗: SD of annual GHI 7.3 % over 48 years (source README); at its own point the weight is ~1
     w = typical_year(DATA, 28.80, 113.0667)
     r = site_yield(w, 10.0, mounting("ground_fixed"))
-    assert r["interannual_std_pct"] == pytest.approx(7.27, abs=0.1)
-    assert r["energy_p50_mwh"] == r["annual_energy_mwh"]
-    assert r["energy_p90_1y_mwh"] == pytest.approx(r["annual_energy_mwh"] * (1 - Z_P90 * 0.0727), rel=2e-3)
-    assert r["energy_p90_10y_mwh"] == pytest.approx(r["annual_energy_mwh"] * (1 - Z_P90 * 0.0727 / 10 ** 0.5),
+    assert r.interannual_std_pct == pytest.approx(7.27, abs=0.1)
+    assert r.energy_p50_mwh == r.annual_energy_mwh
+    assert r.energy_p90_1y_mwh == pytest.approx(r.annual_energy_mwh * (1 - Z_P90 * 0.0727), rel=2e-3)
+    assert r.energy_p90_10y_mwh == pytest.approx(r.annual_energy_mwh * (1 - Z_P90 * 0.0727 / 10 ** 0.5),
                                                     rel=1e-3)
-    assert "leaves out model uncertainty" in r["assumptions"]["p50_p90"] and "soiling" in r["assumptions"]["p50_p90"]
+    assert "leaves out model uncertainty" in r.assumptions["p50_p90"] and "soiling" in r.assumptions["p50_p90"]
     one, ten = p90_factors(6.0)
     assert one == pytest.approx(0.9231, abs=1e-4) and ten == pytest.approx(0.9757, abs=1e-4)
 
@@ -193,12 +193,12 @@ def test_a_file_gets_the_networks_spread_or_says_it_has_none(tmp_path):
     fixtures = Path(__file__).parent / "fixtures"
     w = load_weather(str(fixtures / "yueyang.epw"), *YUEYANG, data_dir=DATA, cache_dir=tmp_path)
     r = site_yield(w, 1.0, mounting("ground_fixed"))
-    assert r["energy_p90_1y_mwh"] < r["energy_p50_mwh"] and "not from the file" in r["assumptions"]["p50_p90"]
+    assert r.energy_p90_1y_mwh < r.energy_p50_mwh and "not from the file" in r.assumptions["p50_p90"]
     from solar.weather import Weather
 
     abroad = Weather(w.data, 37.5, 127.0, 50.0, "a file", False)
     r = site_yield(abroad, 1.0, mounting("ground_fixed"))
-    assert r["energy_p90_1y_mwh"] is None and "no P90" in r["assumptions"]["p50_p90"]
+    assert r.energy_p90_1y_mwh is None and "no P90" in r.assumptions["p50_p90"]
 
 
 def test_siting_and_the_batch_engine_use_the_same_weather():

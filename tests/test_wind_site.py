@@ -33,7 +33,7 @@ def test_weibull_integral_matches_windpowerlib_modelchain_on_a_sampled_year():
     # hours run through windpowerlib's own ModelChain: the mean power must agree with the quantile integral
     res = flat(5.5, height=10.0, alt=500.0, temp=15.0)
     t = generic()
-    ours = site_yield(res, t, 3.0, {k: 0.0 for k in LOSSES})["annual_energy_mwh"]
+    ours = site_yield(res, t, 3.0, {k: 0.0 for k in LOSSES}).annual_energy_mwh
     rng = np.random.default_rng(16)
     scale = 5.5 / math.gamma(1.5)
     speeds = scale * rng.weibull(2.0, 400_000)
@@ -52,7 +52,7 @@ def test_weibull_integral_against_an_independent_quadrature():
     mean, k, alt, temp_c = 5.0, 2.0, 300.0, 12.0
     t = generic()
     ours = site_yield(flat(mean, height=t.hub_height_m, k=k, alt=alt, temp=temp_c), t, 3.0,
-                      {k2: 0.0 for k2 in LOSSES})["annual_energy_mwh"]
+                      {k2: 0.0 for k2 in LOSSES}).annual_energy_mwh
     t_hub = temp_c + 273.15 - 0.0065 * (t.hub_height_m - 2.0)
     p = 101325 * (1 - 0.0065 * alt / 288.15) ** 5.2559
     rho = (p / 100 - t.hub_height_m / 8) * 1.225 * 288.15 * 100 / (101330 * t_hub)
@@ -87,25 +87,25 @@ def test_generic_curve_is_a_class_iii_low_wind_curve():
 def test_default_ridge_wind_gives_full_load_hours_in_the_cited_band(point):
     r = site_yield(default_resource(DATA, *point), generic(), 100.0)
     lo, hi = CHECK_BAND_HOURS  # Hunan's fleet ~1,900-2,200 h, national ~2,100-2,250 h (README, wind/resource.py)
-    assert lo <= r["full_load_hours"] <= hi
-    assert 0.21 < r["capacity_factor"] < 0.26 and r["is_estimate"]
-    assert r["annual_energy_mwh"] == pytest.approx(sum(r["monthly_energy_mwh"]))
-    assert r["full_load_hours"] == pytest.approx(r["annual_energy_mwh"] / 100.0)
-    assert any("not from the climate stations" in a for a in r["assumptions"]["wind"])
+    assert lo <= r.full_load_hours <= hi
+    assert 0.21 < r.capacity_factor < 0.26 and r.is_estimate
+    assert r.annual_energy_mwh == pytest.approx(sum(r.monthly_energy_mwh))
+    assert r.full_load_hours == pytest.approx(r.annual_energy_mwh / 100.0)
+    assert any("not from the climate stations" in a for a in r.assumptions["wind"])
 
 
 def test_half_a_metre_per_second_moves_the_energy_about_twice_as_much_in_percent():
     t = generic()
-    e = {v: site_yield(flat(v), t, 100.0)["annual_energy_mwh"] for v in (4.5, 5.0, 5.5)}
+    e = {v: site_yield(flat(v), t, 100.0).annual_energy_mwh for v in (4.5, 5.0, 5.5)}
     up, down = e[5.5] / e[5.0] - 1, 1 - e[4.5] / e[5.0]
     assert up > 0 and down > 0  # more wind, more energy
     # +-0.5 m/s is +-10 % of the mean: the energy moves 1.5-2.5x that in %
     assert 0.15 < up < 0.25 and 0.15 < down < 0.27
     r = site_yield(flat(5.0), t, 100.0)
-    assert 1.5 < r["energy_sensitivity_to_speed"] < 2.5
+    assert 1.5 < r.energy_sensitivity_to_speed < 2.5
     # the stated interannual spread: 6 % of the speed x that sensitivity
-    assert r["interannual_std_pct"] == pytest.approx(6.0 * r["energy_sensitivity_to_speed"])
-    assert r["energy_p90_1y_mwh"] == pytest.approx(r["energy_p50_mwh"] * (1 - 1.2816 * r["interannual_std_pct"] / 100),
+    assert r.interannual_std_pct == pytest.approx(6.0 * r.energy_sensitivity_to_speed)
+    assert r.energy_p90_1y_mwh == pytest.approx(r.energy_p50_mwh * (1 - 1.2816 * r.interannual_std_pct / 100),
                                                    rel=1e-4)
 
 
@@ -114,14 +114,14 @@ def test_losses_capacity_and_shear():
     res = flat(5.0)
     r = site_yield(res, t, 50.0)
     kept = math.prod(1 - v / 100 for v in LOSSES.values())
-    assert r["annual_energy_mwh"] == pytest.approx(r["gross_energy_mwh"] * kept)
-    assert site_yield(res, t, 100.0)["annual_energy_mwh"] == pytest.approx(2 * r["annual_energy_mwh"])
+    assert r.annual_energy_mwh == pytest.approx(r.gross_energy_mwh * kept)
+    assert site_yield(res, t, 100.0).annual_energy_mwh == pytest.approx(2 * r.annual_energy_mwh)
     # the same 5 m/s given at 10 m is ~5 x 10^(1/7) = 6.9 m/s at a 100 m hub
     low = site_yield(flat(5.0, height=10.0), t, 50.0)
-    assert low["mean_wind_hub_m_s"] == pytest.approx(5.0 * 10 ** (1 / 7))
-    assert low["annual_energy_mwh"] > 1.4 * r["annual_energy_mwh"]
+    assert low.mean_wind_hub_m_s == pytest.approx(5.0 * 10 ** (1 / 7))
+    assert low.annual_energy_mwh > 1.4 * r.annual_energy_mwh
     # thinner air at altitude gives less
-    assert site_yield(flat(5.0, alt=1500.0), t, 50.0)["annual_energy_mwh"] < r["annual_energy_mwh"]
+    assert site_yield(flat(5.0, alt=1500.0), t, 50.0).annual_energy_mwh < r.annual_energy_mwh
 
 
 def test_library_turbine_loads_offline(monkeypatch):
@@ -131,7 +131,7 @@ def test_library_turbine_loads_offline(monkeypatch):
     t = library("N131/3000")
     assert t.rated_kw == pytest.approx(3000) and t.rotor_m == 131 and t.hub_height_m == 99
     r = site_yield(flat(5.5), t, 30.0)
-    assert 1800 < r["full_load_hours"] < 3200
+    assert 1800 < r.full_load_hours < 3200
 
 
 def _csv(path, hours, speed, extra=""):
@@ -151,9 +151,9 @@ def test_an_hourly_file_takes_precedence_and_gives_its_own_spread(tmp_path):
     r = site_yield(res, generic(), 10.0)
     one = site_yield(read_wind_file(_csv(tmp_path / "y1.csv", 8760, base), DATA), generic(), 10.0)
     # P50 = the mean of the years; the spread is the years' own (SD of two values)
-    assert r["annual_energy_mwh"] > one["annual_energy_mwh"]
-    assert "over the file's 2 years" in r["assumptions"]["p50_p90"]
-    assert r["interannual_std_pct"] > 5
+    assert r.annual_energy_mwh > one.annual_energy_mwh
+    assert "over the file's 2 years" in r.assumptions["p50_p90"]
+    assert r.interannual_std_pct > 5
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -11,16 +11,17 @@ from __future__ import annotations
 import dataclasses
 import functools
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from geo.errors import NotFoundError
-from solar.portfolio import OtherYields, WeatherAt
+from solar.portfolio import OtherProvider, WeatherAt
 from solar.portfolio import district_yield as _district_yield
+from solar.results import DistrictYield, OtherYields
 from wind.errors import WindInputError
 from wind.resource import WindResource, default_resource, read_wind_file, site_type
+from wind.results import WindProjectYield, WindReferenceYield
 from wind.site import check_losses, site_yield
 from wind.turbines import turbine
 
@@ -65,19 +66,41 @@ def _file_resource(data_dir: Path, spec: str, lat: float, lon: float, options: W
                           altitude_m=options.altitude_m, lat=lat, lon=lon)
 
 
-def project_yield(project: pd.Series, data_dir: Path, options: WindOptions = WindOptions()) -> dict[str, Any]:
-    """Yield of one wind project from the store (needs ``capacity_mw``, ``lon``, ``lat``)."""
+def project_yield(project: pd.Series, data_dir: Path, options: WindOptions = WindOptions()) -> WindProjectYield:
+    """Yield of one wind project from the store: the chosen turbine on the wind at its location, precision stated.
+
+    Parameters
+    ----------
+    project : pandas.Series
+        The store's row: ``id``, ``name_zh``, ``category``, ``subtype``, ``district_adcode``,
+        ``capacity_mw`` [MW], ``lon``, ``lat`` [degrees], ``location_precision``.
+    data_dir : pathlib.Path
+        The data folder (the stated default winds).
+    options : WindOptions
+        Turbine, hub height [m], wind and losses [%] (default: the generic turbine on the stated wind).
+
+    Returns
+    -------
+    WindProjectYield
+        The project's identity, ``yield_status`` ("computed" or why there is no yield) and, when computed, its
+        ``site`` yield (``annual_energy_mwh`` [MWh], ``full_load_hours`` [h], P50/P90).
+
+    Raises
+    ------
+    geo.errors.NotFoundError
+        For a project that is not wind.
+    """
     pid = project["id"]
     if project["category"] != "wind":
         raise NotFoundError(f"project {pid}: category {project['category']!r} is not wind")
-    base = {
-        "id": pid, "name_zh": project["name_zh"], "category": "wind", "subtype": project["subtype"],
-        "district_adcode": project["district_adcode"], "capacity_mw": None,
-        "lon": float(project["lon"]), "lat": float(project["lat"]),
-        "location_precision": project["location_precision"],
-    }
+    base = WindProjectYield(
+        id=pid, name_zh=project["name_zh"], category="wind", subtype=project["subtype"],
+        district_adcode=project["district_adcode"], capacity_mw=None, lon=float(project["lon"]),
+        lat=float(project["lat"]), location_precision=project["location_precision"],
+        yield_status="no capacity stated in the plan: no yield",
+    )
     if pd.isna(project["capacity_mw"]) or float(project["capacity_mw"]) <= 0:
-        return {**base, "yield_status": "no capacity stated in the plan: no yield"}
+        return base
     lat, lon = float(project["lat"]), float(project["lon"])
     result = site_yield(resource_at(data_dir, lat, lon, options), turbine(options.turbine, options.hub_height_m),
                         float(project["capacity_mw"]), dict(options.losses))
@@ -86,36 +109,85 @@ def project_yield(project: pd.Series, data_dir: Path, options: WindOptions = Win
         + ("" if project["location_precision"] in ("surveyed", "site") else
            " (the plan names no site: the wind is the stated assumption for the area, not the site's)")
     )
-    return {**base, **result, "capacity_mw": float(project["capacity_mw"]), "yield_status": "computed",
-            "location_note": precision_note}
+    return dataclasses.replace(base, capacity_mw=float(project["capacity_mw"]), yield_status="computed",
+                               site=result, location_note=precision_note)
 
 
 def project_yields(projects: pd.DataFrame, data_dir: Path, options: WindOptions = WindOptions()
-                   ) -> list[dict[str, Any]]:
-    """A yield (or the reason there is none) for every wind project, in registry order."""
+                   ) -> list[WindProjectYield]:
+    """A yield (or the reason there is none) for every wind project, in registry order.
+
+    Parameters
+    ----------
+    projects : pandas.DataFrame
+        The store's projects (any category; only ``wind`` rows are taken), columns as :func:`project_yield`'s.
+    data_dir : pathlib.Path
+        The data folder.
+    options : WindOptions
+        As for :func:`project_yield`.
+
+    Returns
+    -------
+    list of WindProjectYield
+        One per wind project.
+    """
     wind = projects[projects["category"] == "wind"]
     return [project_yield(row, data_dir, options) for _, row in wind.iterrows()]
 
 
-def reference_yield(district: pd.Series, data_dir: Path, options: WindOptions = WindOptions()) -> dict[str, Any]:
-    """1 MW of the default (or chosen) turbine on the stated wind at a district's representative point."""
+def reference_yield(district: pd.Series, data_dir: Path, options: WindOptions = WindOptions()) -> WindReferenceYield:
+    """1 MW of the default (or chosen) turbine on the stated wind at a district's representative point.
+
+    Parameters
+    ----------
+    district : pandas.Series
+        The district's row, with its ``geometry`` (EPSG:4326).
+    data_dir : pathlib.Path
+        The data folder.
+    options : WindOptions
+        As for :func:`project_yield`.
+
+    Returns
+    -------
+    WindReferenceYield
+        The point (``lat``, ``lon`` [degrees]), ``full_load_hours`` [h] (= ``specific_yield_kwh_per_kwp``
+        [kWh/kW]) and its P90s, ``capacity_factor`` [-], ``mean_wind_hub_m_s`` [m/s], the method and the wind.
+    """
     point = district.geometry.representative_point()
-    result = site_yield(resource_at(data_dir, point.y, point.x, options),
-                        turbine(options.turbine, options.hub_height_m), 1.0, dict(options.losses))
-    keys = ("specific_yield_kwh_per_kwp", "specific_yield_p90_1y_kwh_per_kwp", "specific_yield_p90_10y_kwh_per_kwp",
-            "full_load_hours", "capacity_factor", "interannual_std_pct", "mean_wind_hub_m_s", "turbine",
-            "weather_source", "is_estimate")
-    return {"lat": point.y, "lon": point.x, **{k: result[k] for k in keys},
-            "p50_p90": result["assumptions"]["p50_p90"], "wind": result["assumptions"]["wind"]}
+    r = site_yield(resource_at(data_dir, point.y, point.x, options),
+                   turbine(options.turbine, options.hub_height_m), 1.0, dict(options.losses))
+    return WindReferenceYield(
+        lat=point.y, lon=point.x, specific_yield_kwh_per_kwp=r.specific_yield_kwh_per_kwp,
+        specific_yield_p90_1y_kwh_per_kwp=r.specific_yield_p90_1y_kwh_per_kwp,
+        specific_yield_p90_10y_kwh_per_kwp=r.specific_yield_p90_10y_kwh_per_kwp,
+        full_load_hours=r.full_load_hours, capacity_factor=r.capacity_factor,
+        interannual_std_pct=r.interannual_std_pct, mean_wind_hub_m_s=r.mean_wind_hub_m_s, turbine=r.turbine,
+        weather_source=r.weather_source, is_estimate=r.is_estimate, p50_p90=r.assumptions["p50_p90"],
+        wind=r.assumptions["wind"],
+    )
 
 
-def wind_provider(data_dir: Path, options: WindOptions = WindOptions()) -> Any:
-    """The wind part of a district's yield, for :func:`solar.portfolio.district_yield`'s ``others``."""
+def wind_provider(data_dir: Path, options: WindOptions = WindOptions()) -> OtherProvider:
+    """The wind part of a district's yield, for :func:`solar.portfolio.district_yield`'s ``others``.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The data folder.
+    options : WindOptions
+        As for :func:`project_yield`.
+
+    Returns
+    -------
+    callable
+        ``(the district's projects, the district's row)`` -> :class:`solar.results.OtherYields`: the wind
+        farms' yields, the wind reference (1 MW [kWh/kW]) and the wind assumptions.
+    """
 
     def provide(projects: pd.DataFrame, district: pd.Series) -> OtherYields:
         rows = project_yields(projects, data_dir, options)
         return OtherYields(
-            "wind", WIND_METRIC, rows, reference_yield(district, data_dir, options),
+            "wind", WIND_METRIC, tuple(rows), reference_yield(district, data_dir, options),
             {"wind": "wind farms: windpowerlib on the stated wind (a user's file, else the site type's assumed mean "
                      "wind, never the valley stations' level); each farm's assumptions in wind_projects[].assumptions",
              "wind_p50_p90": "wind P90: the interannual SD of the annual mean wind speed (6 %, an assumption when no "
@@ -126,6 +198,33 @@ def wind_provider(data_dir: Path, options: WindOptions = WindOptions()) -> Any:
 
 
 def district_yield(adcode: str, projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame,
-                   weather_at: WeatherAt, data_dir: Path, options: WindOptions = WindOptions()) -> dict[str, Any]:
-    """PV and wind of a district, totals with P50/P90, and every capacity target in MW and in energy."""
+                   weather_at: WeatherAt, data_dir: Path, options: WindOptions = WindOptions()) -> DistrictYield:
+    """PV and wind of a district, totals with P50/P90, and every capacity target in MW and in energy.
+
+    Parameters
+    ----------
+    adcode : str
+        The district (a city's code includes its counties).
+    projects, targets : pandas.DataFrame
+        The store's projects (``capacity_mw`` [MW]) and capacity targets (``target_mw`` [MW]).
+    districts : geopandas.GeoDataFrame
+        The store's districts.
+    weather_at : callable
+        ``(lat, lon)`` [degrees] -> the PV weather year at that point.
+    data_dir : pathlib.Path
+        The data folder.
+    options : WindOptions
+        As for :func:`project_yield`.
+
+    Returns
+    -------
+    DistrictYield
+        :func:`solar.portfolio.district_yield` with the wind farms and the wind reference as ``others``
+        (JSON: ``wind_projects``, ``wind_reference_yield``; :func:`solar.results.as_json`).
+
+    Raises
+    ------
+    geo.errors.NotFoundError
+        For an adcode not among ``districts``.
+    """
     return _district_yield(adcode, projects, targets, districts, weather_at, others=(wind_provider(data_dir, options),))

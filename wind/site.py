@@ -19,7 +19,6 @@ taken as 0: Hunan's grid takes its wind).
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +28,7 @@ from solar.p50p90 import exceedance
 from solar.stations import MONTH_DAYS
 from wind.errors import WindInputError
 from wind.resource import SPEED_INTERANNUAL_STD_PCT, WindResource, local_months, year_labels
+from wind.results import WindSiteYield
 from wind.turbines import Turbine
 
 QUANTILES = 400
@@ -129,7 +129,7 @@ def hub_mean_m_s(resource: WindResource, turbine: Turbine) -> float:
 
 
 def site_yield(resource: WindResource, turbine: Turbine, capacity_mw: float,
-               losses: dict[str, float] | None = None) -> dict[str, Any]:
+               losses: dict[str, float] | None = None) -> WindSiteYield:
     """Annual and monthly energy of a ``capacity_mw`` MW farm of ``turbine`` on ``resource``."""
     check_capacity(capacity_mw)
     table = check_losses(losses or {})
@@ -153,28 +153,30 @@ def site_yield(resource: WindResource, turbine: Turbine, capacity_mw: float,
         spread = (f"interannual SD of the annual energy {std_pct:.1f} % = {SPEED_INTERANNUAL_STD_PCT:g} % SD of the "
                   f"annual mean wind speed (an assumption: no multi-year data given; 4-6 % is typical, Brower 2012) x "
                   f"the energy's sensitivity to the mean wind here ({sensitivity:.2f} % per %)")
-    result: dict[str, Any] = {
-        "category": "wind",
-        "latitude": resource.latitude,
-        "longitude": resource.longitude,
-        "capacity_mw": capacity_mw,
-        "turbine": turbine.name,
-        "hub_height_m": turbine.hub_height_m,
-        "turbines": capacity_mw * 1000 / turbine.rated_kw,
-        "mean_wind_hub_m_s": hub_mean_m_s(resource, turbine),
-        "annual_energy_mwh": energy,
-        "gross_energy_mwh": gross,
-        "full_load_hours": flh,
-        "specific_yield_kwh_per_kwp": flh,  # kWh per kW: the same figure, for tables shared with PV
-        "capacity_factor": energy / (capacity_mw * hours),
-        "gross_capacity_factor": gross / (capacity_mw * hours),
-        "monthly_energy_mwh": [float(v) for v in monthly],
-        "losses_pct": table,
-        "total_loss_pct": (1 - factor) * 100,
-        "energy_sensitivity_to_speed": sensitivity,
-        "weather_source": resource.source,
-        "is_estimate": resource.is_estimate,
-        "assumptions": {
+    p = exceedance(energy, flh, std_pct, spread,
+                   leaves_out="leaves out the uncertainty of the mean wind itself (the dominant one when it is "
+                   "assumed), of the power curve and of the losses")
+    return WindSiteYield(
+        latitude=resource.latitude,
+        longitude=resource.longitude,
+        capacity_mw=capacity_mw,
+        turbine=turbine.name,
+        hub_height_m=turbine.hub_height_m,
+        turbines=capacity_mw * 1000 / turbine.rated_kw,
+        mean_wind_hub_m_s=hub_mean_m_s(resource, turbine),
+        annual_energy_mwh=energy,
+        gross_energy_mwh=gross,
+        full_load_hours=flh,
+        specific_yield_kwh_per_kwp=flh,  # kWh per kW: the same figure, for tables shared with PV
+        capacity_factor=energy / (capacity_mw * hours),
+        gross_capacity_factor=gross / (capacity_mw * hours),
+        monthly_energy_mwh=tuple(float(v) for v in monthly),
+        losses_pct=table,
+        total_loss_pct=(1 - factor) * 100,
+        energy_sensitivity_to_speed=sensitivity,
+        weather_source=resource.source,
+        is_estimate=resource.is_estimate,
+        assumptions={
             "wind": list(resource.assumptions),
             "turbine": turbine.describe(),
             "physics": ("windpowerlib ModelChain: Hellman shear (exponent "
@@ -188,11 +190,12 @@ def site_yield(resource: WindResource, turbine: Turbine, capacity_mw: float,
             "accuracy": ("with an assumed mean wind the energy is an order-of-magnitude planning figure: +-0.5 m/s "
                          f"moves it by about +-{sensitivity * 0.5 / max(resource.annual_mean_m_s, 0.1) * 100:.0f} %; "
                          "a year of mast or lidar data at hub height is what a bankable figure needs"),
+            "p50_p90": p.p50_p90,
         },
-    }
-    p = exceedance(energy, flh, std_pct, spread,
-                   leaves_out="leaves out the uncertainty of the mean wind itself (the dominant one when it is "
-                   "assumed), of the power curve and of the losses")
-    result["assumptions"]["p50_p90"] = p.pop("p50_p90")
-    result.update(p)
-    return result
+        energy_p50_mwh=p.energy_p50_mwh,
+        energy_p90_1y_mwh=p.energy_p90_1y_mwh,
+        energy_p90_10y_mwh=p.energy_p90_10y_mwh,
+        specific_yield_p90_1y_kwh_per_kwp=p.specific_yield_p90_1y_kwh_per_kwp,
+        specific_yield_p90_10y_kwh_per_kwp=p.specific_yield_p90_10y_kwh_per_kwp,
+        interannual_std_pct=p.interannual_std_pct,
+    )

@@ -2,7 +2,7 @@
 
 import argparse
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +15,12 @@ from geo.errors import NotFoundError
 from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
 from solar.portfolio import project_yield, project_yields
-from solar.results import as_json
+from solar.results import DistrictYield, ProjectYield, SiteYield, as_json
 from solar.site import MAX_SITE_MW, check_capacity, site_yield
 from solar.weather import WEATHER_SOURCES, Weather, check_altitude, check_lat_lon, check_near, load_weather
 from wind import portfolio as wind_portfolio
 from wind.resource import SITE_TYPES
+from wind.results import WindProjectYield, WindReferenceYield, WindSiteYield
 from wind.site import LOSSES
 from wind.site import site_yield as wind_site_yield
 from wind.turbines import GENERIC, turbine
@@ -61,53 +62,52 @@ MOUNTING_OPTIONS = {"tilt": "tilt", "azimuth": "azimuth", "gcr": "gcr", "height"
                     "albedo": "albedo", "module": "module"}
 
 
-def _print_site(result: Mapping[str, Any], json: bool) -> None:
+def _print_site(result: SiteYield, json: bool) -> None:
     if json:
         print_json(as_json(result))
         return
-    estimate = " (planning estimate)" if result["is_estimate"] else ""
-    print(f"{result['capacity_mw']:g} MWp {result['mounting']} at {result['latitude']:.4f} N, "
-          f"{result['longitude']:.4f} E")
-    print(f"  annual energy      {result['annual_energy_mwh']:,.0f} MWh{estimate}")
-    print(f"  specific yield     {result['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp")
-    if result.get("energy_p90_1y_mwh") is not None:
-        print(f"  P50 / P90          {result['energy_p50_mwh']:,.0f} / {result['energy_p90_1y_mwh']:,.0f} MWh "
-              f"(one year), {result['energy_p90_10y_mwh']:,.0f} MWh (ten-year mean); interannual SD "
-              f"{result['interannual_std_pct']:.1f} %")
-    print(f"  capacity factor    {result['capacity_factor']:.1%}")
-    print(f"  performance ratio  {result['performance_ratio']:.2f}")
-    print(f"  plane of array     {result['poa_kwh_per_m2']:,.0f} kWh/m2 (GHI {result['ghi_kwh_per_m2']:,.0f})")
-    print("  monthly MWh        " + " ".join(f"{v:,.0f}" for v in result["monthly_energy_mwh"]))
-    if result.get("crop_light_fraction") is not None:
-        print(f"  crop light         {result['crop_light_fraction']:.0%} of open-field PAR; monthly "
-              + " ".join(f"{v:.0%}" for v in result["crop_light_monthly"]))
-    say(f"  weather            {result['weather_source']}")
-    if result.get("weather_clipped_hours"):
-        say(f"  clipped            {result['weather_clipped_hours']} implausible hour(s) of the file (see --json)")
+    estimate = " (planning estimate)" if result.is_estimate else ""
+    print(f"{result.capacity_mw:g} MWp {result.mounting} at {result.latitude:.4f} N, {result.longitude:.4f} E")
+    print(f"  annual energy      {result.annual_energy_mwh:,.0f} MWh{estimate}")
+    print(f"  specific yield     {result.specific_yield_kwh_per_kwp:,.0f} kWh/kWp")
+    if result.energy_p90_1y_mwh is not None and result.energy_p90_10y_mwh is not None:
+        print(f"  P50 / P90          {result.energy_p50_mwh:,.0f} / {result.energy_p90_1y_mwh:,.0f} MWh "
+              f"(one year), {result.energy_p90_10y_mwh:,.0f} MWh (ten-year mean); interannual SD "
+              f"{result.interannual_std_pct:.1f} %")
+    print(f"  capacity factor    {result.capacity_factor:.1%}")
+    print(f"  performance ratio  {result.performance_ratio:.2f}")
+    print(f"  plane of array     {result.poa_kwh_per_m2:,.0f} kWh/m2 (GHI {result.ghi_kwh_per_m2:,.0f})")
+    print("  monthly MWh        " + " ".join(f"{v:,.0f}" for v in result.monthly_energy_mwh))
+    if result.crop_light is not None:
+        print(f"  crop light         {result.crop_light.fraction:.0%} of open-field PAR; monthly "
+              + " ".join(f"{v:.0%}" for v in result.crop_light.monthly))
+    say(f"  weather            {result.weather_source}")
+    if result.weather_clipped_hours:
+        say(f"  clipped            {result.weather_clipped_hours} implausible hour(s) of the file (see --json)")
 
 
-def _print_wind(result: Mapping[str, Any], json: bool) -> None:
+def _print_wind(result: WindSiteYield, json: bool) -> None:
     if json:
-        print_json(result)
+        print_json(as_json(result))
         return
-    estimate = " (planning estimate)" if result["is_estimate"] else ""
-    print(f"{result['capacity_mw']:g} MW wind, {result['turbines']:.1f} x {result['turbine']} at "
-          f"{result['hub_height_m']:g} m hub, at {result['latitude']:.4f} N, {result['longitude']:.4f} E")
-    print(f"  annual energy      {result['annual_energy_mwh']:,.0f} MWh{estimate} (gross "
-          f"{result['gross_energy_mwh']:,.0f}, losses {result['total_loss_pct']:.1f} %)")
-    print(f"  full-load hours    {result['full_load_hours']:,.0f} h")
-    print(f"  capacity factor    {result['capacity_factor']:.1%}")
-    print(f"  mean wind at hub   {result['mean_wind_hub_m_s']:.2f} m/s")
-    if result.get("energy_p90_1y_mwh") is not None:
-        print(f"  P50 / P90          {result['energy_p50_mwh']:,.0f} / {result['energy_p90_1y_mwh']:,.0f} MWh "
-              f"(one year), {result['energy_p90_10y_mwh']:,.0f} MWh (ten-year mean); interannual SD "
-              f"{result['interannual_std_pct']:.1f} %")
-    print("  monthly MWh        " + " ".join(f"{v:,.0f}" for v in result["monthly_energy_mwh"]))
-    say(f"  wind               {result['weather_source']}")
-    for line in result["assumptions"]["wind"]:
+    estimate = " (planning estimate)" if result.is_estimate else ""
+    print(f"{result.capacity_mw:g} MW wind, {result.turbines:.1f} x {result.turbine} at "
+          f"{result.hub_height_m:g} m hub, at {result.latitude:.4f} N, {result.longitude:.4f} E")
+    print(f"  annual energy      {result.annual_energy_mwh:,.0f} MWh{estimate} (gross "
+          f"{result.gross_energy_mwh:,.0f}, losses {result.total_loss_pct:.1f} %)")
+    print(f"  full-load hours    {result.full_load_hours:,.0f} h")
+    print(f"  capacity factor    {result.capacity_factor:.1%}")
+    print(f"  mean wind at hub   {result.mean_wind_hub_m_s:.2f} m/s")
+    if result.energy_p90_1y_mwh is not None and result.energy_p90_10y_mwh is not None:
+        print(f"  P50 / P90          {result.energy_p50_mwh:,.0f} / {result.energy_p90_1y_mwh:,.0f} MWh "
+              f"(one year), {result.energy_p90_10y_mwh:,.0f} MWh (ten-year mean); interannual SD "
+              f"{result.interannual_std_pct:.1f} %")
+    print("  monthly MWh        " + " ".join(f"{v:,.0f}" for v in result.monthly_energy_mwh))
+    say(f"  wind               {result.weather_source}")
+    for line in result.assumptions["wind"]:
         say(f"  assumption         {line}")
-    say(f"  turbine            {result['assumptions']['turbine']}")
-    say(f"  losses             {result['assumptions']['losses']}")
+    say(f"  turbine            {result.assumptions['turbine']}")
+    say(f"  losses             {result.assumptions['losses']}")
 
 
 def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
@@ -145,51 +145,66 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
             raise NotFoundError(f"project: no project with id {args.project!r}")
         row = match.iloc[0]
         wind = row["category"] == "wind"
-        result: Mapping[str, Any] = (wind_portfolio.project_yield(row, settings.data_dir, wind_options(args)) if wind
-                                     else project_yield(row, weather_at))
-        if args.json or result["yield_status"] != "computed":
+        result = (wind_portfolio.project_yield(row, settings.data_dir, wind_options(args)) if wind
+                  else project_yield(row, weather_at))
+        if args.json or result.site is None:
             print_json(as_json(result))
+            return 0
+        say(f"{result.id} {result.name_zh} ({result.location_note})")
+        if isinstance(result.site, WindSiteYield):
+            _print_wind(result.site, False)
         else:
-            say(f"{result['id']} {result['name_zh']} ({result['location_note']})")
-            (_print_wind if wind else _print_site)(result, False)
+            _print_site(result.site, False)
         return 0
     summary = wind_portfolio.district_yield(args.district, state.projects, state.targets, state.districts, weather_at,
                                             settings.data_dir, wind_options(args))
     if args.json:
-        print_json(summary)
+        print_json(as_json(summary))
         return 0
-    ref = summary["reference_yield"]
-    p90 = ref["specific_yield_p90_1y_kwh_per_kwp"]
-    say(f"{summary['adcode']} {summary['name_zh']}: reference yield {ref['specific_yield_kwh_per_kwp']:,.0f} kWh/kWp "
+    _print_district(summary)
+    return 0
+
+
+def _table(results: Sequence[Any], columns: list[str]) -> pd.DataFrame:
+    """Results as a table of their JSON members (:func:`solar.results.as_json`), in ``columns``."""
+    return pd.DataFrame([as_json(r) for r in results]).reindex(columns=columns)
+
+
+def _print_district(summary: DistrictYield) -> None:
+    ref = summary.reference_yield
+    p90 = ref.specific_yield_p90_1y_kwh_per_kwp
+    say(f"{summary.adcode} {summary.name_zh}: reference yield {ref.specific_yield_kwh_per_kwp:,.0f} kWh/kWp "
          + (f"(P90 one year {p90:,.0f}) " if p90 is not None else "")
-         + f"(ground_fixed at the district's representative point; {ref['weather_source']})")
+         + f"(ground_fixed at the district's representative point; {ref.weather_source})")
     cols = ["id", "subtype", "capacity_mw", "mounting", "location_precision", "annual_energy_mwh",
             "specific_yield_kwh_per_kwp", "yield_status"]
-    print_frame(pd.DataFrame(summary["pv_projects"]).reindex(columns=cols).round(1), False)
-    wref = summary["wind_reference_yield"]
-    say(f"wind reference: {wref['full_load_hours']:,.0f} full-load hours ({wref['turbine']}, mean wind at hub "
-        f"{wref['mean_wind_hub_m_s']:.2f} m/s; {wref['weather_source']})")
-    if summary["wind_projects"]:
+    print_frame(_table(summary.pv_projects, cols).round(1), False)
+    wind = summary.other("wind")
+    wref = wind.reference
+    assert isinstance(wref, WindReferenceYield)
+    say(f"wind reference: {wref.full_load_hours:,.0f} full-load hours ({wref.turbine}, mean wind at hub "
+        f"{wref.mean_wind_hub_m_s:.2f} m/s; {wref.weather_source})")
+    if wind.rows:
         wcols = ["id", "capacity_mw", "location_precision", "mean_wind_hub_m_s", "annual_energy_mwh",
                  "energy_p90_1y_mwh", "full_load_hours", "capacity_factor", "yield_status"]
-        print_frame(pd.DataFrame(summary["wind_projects"]).reindex(columns=wcols).round(3), False)
-    total = summary["total"]
-    for cat, t in total["by_category"].items():
-        p90 = t["annual_energy_mwh_p90_1y"]
-        print(f"{cat}: {t['projects_with_yield']} of {t['projects']} projects have a capacity: {t['capacity_mw']:,.1f} "
-              f"MW, {t['annual_energy_mwh'] / 1e3:,.1f} GWh/yr" + (f" (P90 one year {p90 / 1e3:,.1f})" if p90 else ""))
-    p90 = total["annual_energy_mwh_p90_1y"]
-    print(f"total: {total['capacity_mw']:,.1f} MW, {total['annual_energy_mwh'] / 1e3:,.1f} GWh/yr"
-          + (f", P90 {p90 / 1e3:,.1f} (one year) / {total['annual_energy_mwh_p90_10y'] / 1e3:,.1f} (ten-year mean)"
-             if p90 is not None else ""))
-    if summary["targets"]:
+        print_frame(_table(wind.rows, wcols).round(3), False)
+    total = summary.total
+    for cat, t in (total.by_category or {}).items():
+        p90 = t.annual_energy_mwh_p90_1y
+        print(f"{cat}: {t.projects_with_yield} of {t.projects} projects have a capacity: {t.capacity_mw:,.1f} "
+              f"MW, {(t.annual_energy_mwh or 0.0) / 1e3:,.1f} GWh/yr"
+              + (f" (P90 one year {p90 / 1e3:,.1f})" if p90 else ""))
+    p90, p90_10y = total.annual_energy_mwh_p90_1y, total.annual_energy_mwh_p90_10y
+    print(f"total: {total.capacity_mw:,.1f} MW, {(total.annual_energy_mwh or 0.0) / 1e3:,.1f} GWh/yr"
+          + (f", P90 {p90 / 1e3:,.1f} (one year) / {p90_10y / 1e3:,.1f} (ten-year mean)"
+             if p90 is not None and p90_10y is not None else ""))
+    if summary.targets:
         tcols = ["target_id", "metric", "year", "target_mw", "named_mw", "missing_mw", "target_energy_gwh",
                  "target_energy_gwh_p90_1y", "named_energy_gwh", "named_energy_gwh_p90_1y", "missing_energy_gwh",
                  "missing_energy_gwh_p90_1y"]
-        print_frame(pd.DataFrame(summary["targets"])[tcols].astype(float, errors="ignore").round(1), False)
-    for key, text in summary["assumptions"].items():
+        print_frame(_table(summary.targets, tcols).astype(float, errors="ignore").round(1), False)
+    for key, text in summary.assumptions.items():
         say(f"assumption ({key}): {text}")
-    return 0
 
 
 def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
@@ -197,9 +212,10 @@ def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
     state = command_state(settings)  # builds the default store if missing
     yields = None
     if args.yields:
-        rows = [as_json(r) for r in project_yields(state.projects, _weather_at(args, settings))]
-        rows += wind_portfolio.project_yields(state.projects, settings.data_dir)
-        yields = pd.DataFrame([r for r in rows if r["yield_status"] == "computed"])
+        rows: list[ProjectYield | WindProjectYield] = [
+            *project_yields(state.projects, _weather_at(args, settings)),
+            *wind_portfolio.project_yields(state.projects, settings.data_dir)]
+        yields = pd.DataFrame([as_json(r) for r in rows if r.yield_status == "computed"])
     out = write_map(state.store, Path(args.out), yields=yields, basemap=args.basemap, lang=args.lang,
                     data_dir=settings.data_dir)
     say(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB; opens offline in any browser)")

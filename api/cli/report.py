@@ -12,6 +12,7 @@ from layers.i18n import LANGS
 from layers.report import report_html
 from layers.report_data import report_input
 from layers.report_pdf import find_chromium, html_to_pdf
+from solar.results import as_json
 from solar.weather import Weather, load_weather
 from wind import portfolio as wind_portfolio
 
@@ -30,8 +31,9 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     def at(lat: float, lon: float) -> Weather:
         return load_weather(None, lat, lon, data_dir=settings.data_dir, cache_dir=settings.weather_cache)
 
-    summary = wind_portfolio.district_yield(args.adcode, state.projects, state.targets, state.districts,
-                                            lambda lat, lon: at(round(lat, 4), round(lon, 4)), settings.data_dir)
+    summary = as_json(wind_portfolio.district_yield(args.adcode, state.projects, state.targets, state.districts,
+                                                    lambda lat, lon: at(round(lat, 4), round(lon, 4)),
+                                                    settings.data_dir))  # the report reads the service's JSON
     data = report_input(args.adcode, summary, state.projects, state.districts, settings.data_dir,
                         settings.store.parent / "siting")
     html = report_html(data, args.lang)

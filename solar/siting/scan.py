@@ -142,7 +142,7 @@ def rows_model_factor(weather: Weather, m: Mounting, engine: str = "auto") -> fl
     """
     if m.gcr is None:
         return 1.0
-    rows = float(site_yield(weather, 1.0, m)["specific_yield_kwh_per_kwp"])
+    rows = float(site_yield(weather, 1.0, m).specific_yield_kwh_per_kwp)
     lat, lon = np.array([weather.latitude]), np.array([weather.longitude])
     batch = float(batch_scan(lat, lon, m, lambda _a, _b: weather, share="site", engine=engine).sum())
     return rows / batch if batch > 0 else 1.0
