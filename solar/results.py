@@ -218,7 +218,23 @@ class DistrictYield:
     assumptions: dict[str, str]
 
     def other(self, category: str) -> OtherYields:
-        """The yields of the technology ``category`` handed in (``others``); KeyError when there is none."""
+        """The yields of another technology handed in (``others``).
+
+        Parameters
+        ----------
+        category : str
+            The technology, e.g. ``wind``.
+
+        Returns
+        -------
+        OtherYields
+            Its project rows, its reference yield (1 MW [kWh/kW]) and its assumptions.
+
+        Raises
+        ------
+        KeyError
+            When the district's result holds no yields of that technology.
+        """
         for o in self.others:
             if o.category == category:
                 return o

@@ -50,7 +50,27 @@ class WindOptions:
 
 
 def resource_at(data_dir: Path, lat: float, lon: float, options: WindOptions) -> WindResource:
-    """The wind at a point: the file when given (it must be near), else the stated default."""
+    """The wind at a point: the file when given (it must be near), else the stated default.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The data folder.
+    lat, lon : float
+        The point [degrees, WGS-84].
+    options : WindOptions
+        The wind options (file, site type, mean [m/s], height [m], shape, altitude [m]).
+
+    Returns
+    -------
+    WindResource
+        :func:`wind.resource.read_wind_file`'s or :func:`wind.resource.default_resource`'s wind.
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For a missing or bad file, or an option out of range.
+    """
     if options.wind_file is not None:
         return _file_resource(data_dir, options.wind_file, round(lat, 4), round(lon, 4), options)
     return default_resource(data_dir, lat, lon, kind=options.site_type, mean_speed_m_s=options.mean_speed_m_s,

@@ -119,7 +119,13 @@ class WindResource:
 
     @property
     def annual_mean_m_s(self) -> float:
-        """The long-term mean speed at ``height_m`` (hours-weighted)."""
+        """The long-term mean speed at ``height_m`` (hours-weighted).
+
+        Returns
+        -------
+        float
+            Mean wind speed [m/s].
+        """
         if self.monthly_mean_m_s is not None:
             return float(np.sum(np.array(self.monthly_mean_m_s) * MONTH_DAYS) / MONTH_DAYS.sum())
         assert self.frame is not None
@@ -133,7 +139,24 @@ def _check_range(name: str, value: float, bounds: tuple[float, float], unit: str
 
 
 def site_type(name: str | None) -> SiteType:
-    """A site type by name (KeyError-like refusal lists the valid names)."""
+    """A site type by name.
+
+    Parameters
+    ----------
+    name : str or None
+        One of :data:`SITE_TYPES`; None: :data:`DEFAULT_SITE_TYPE`.
+
+    Returns
+    -------
+    SiteType
+        The type's stated default wind: mean [m/s] at its height [m], Weibull shape [-], Hellman exponent [-],
+        rise above the stations [m].
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For an unknown name (the message lists the valid names).
+    """
     key = DEFAULT_SITE_TYPE if name is None else name
     if key not in SITE_TYPES:
         raise WindInputError("site_type", f"unknown site type {key!r} (allowed: {', '.join(SITE_TYPES)})")
@@ -151,7 +174,35 @@ def _stations(data_dir: Path, lat: float, lon: float, altitude_m: float | None) 
 def default_resource(data_dir: Path, lat: float, lon: float, *, kind: str | None = None,
                      mean_speed_m_s: float | None = None, height_m: float | None = None,
                      weibull_k: float | None = None, altitude_m: float | None = None) -> WindResource:
-    """The stated default wind at a point for a site type, or a given long-term mean (module docstring)."""
+    """The stated default wind at a point for a site type, or a given long-term mean (module docstring).
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The data folder (the climate stations' temperatures and altitudes).
+    lat, lon : float
+        The point [degrees, WGS-84].
+    kind : str or None
+        Site type (:data:`SITE_TYPES`); None: the default.
+    mean_speed_m_s : float or None
+        A given long-term mean [m/s] at ``height_m``, instead of the site type's.
+    height_m : float or None
+        Height of the mean [m]; None: the site type's.
+    weibull_k : float or None
+        Weibull shape [-]; None: the site type's.
+    altitude_m : float or None
+        Site altitude [m]; None: the stations' plus the site type's rise.
+
+    Returns
+    -------
+    WindResource
+        Monthly means [m/s] and shape, temperatures [°C], altitude [m], with the assumptions stated.
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For a value out of range or a point outside the station network.
+    """
     st = site_type(kind)
     if mean_speed_m_s is not None:
         _check_range("mean_speed", mean_speed_m_s, MEAN_SPEED_RANGE, "m/s")
@@ -205,7 +256,34 @@ def default_resource(data_dir: Path, lat: float, lon: float, *, kind: str | None
 def read_wind_file(path: Path, data_dir: Path, *, height_m: float | None = None, kind: str | None = None,
                    altitude_m: float | None = None, lat: float | None = None,
                    lon: float | None = None) -> WindResource:
-    """Read an hourly wind file (EPW or CSV; module docstring); refuse what is not hourly wind data."""
+    """Read an hourly wind file (EPW or CSV; module docstring); refuse what is not hourly wind data.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file (a regular file): EPW, or CSV with ``time``, ``wind_speed`` [m/s] and optionally ``temp_air``
+        [°C], ``pressure`` [Pa], ``latitude``, ``longitude`` [degrees], ``height_m`` [m].
+    data_dir : pathlib.Path
+        The data folder (the stations, for what the file lacks).
+    height_m : float or None
+        Height of the file's speeds [m], when the file does not say.
+    kind : str or None
+        Site type, for the shear exponent.
+    altitude_m : float or None
+        Site altitude [m].
+    lat, lon : float or None
+        The point the wind is wanted at [degrees]; the file must be near it.
+
+    Returns
+    -------
+    WindResource
+        The hourly wind with its point, height [m], altitude [m] and stated assumptions.
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For a file that is not hourly wind data, or is far from ``lat``, ``lon`` (the message says where).
+    """
     problem = not_regular_file(path)
     if problem:
         raise WindInputError("wind file", problem, str(path))
@@ -347,13 +425,37 @@ def _years(frame: pd.DataFrame, path: Path | None = None) -> list[int]:
 
 
 def year_labels(frame: pd.DataFrame) -> np.ndarray:
-    """The year each row belongs to (all 0 for a single-year file)."""
+    """The year each row belongs to.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Hourly rows on a time index.
+
+    Returns
+    -------
+    numpy.ndarray
+        The calendar year of each row (all 0 for a single-year file of 8,760 or 8,784 hours).
+    """
     if len(frame) in (8760, 8784):
         return np.zeros(len(frame), dtype=int)
     return np.asarray(pd.DatetimeIndex(frame.index).year)
 
 
 def local_months(frame: pd.DataFrame, longitude: float) -> np.ndarray:
-    """Month 1..12 of each row in the site's local standard time."""
+    """Month 1..12 of each row in the site's local standard time.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Hourly rows on a time-zone-aware index.
+    longitude : float
+        The site's longitude [degrees]; local standard time is UTC + round(longitude / 15) h.
+
+    Returns
+    -------
+    numpy.ndarray
+        Month 1..12 of each row.
+    """
     offset = dt.timezone(dt.timedelta(hours=round(longitude / 15)))
     return np.asarray(pd.DatetimeIndex(frame.index).tz_convert(offset).month)

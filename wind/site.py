@@ -46,19 +46,57 @@ P0_PA, T0_K, LAPSE_K_PER_M, G_M_OVER_R = 101_325.0, 288.15, 0.0065, 0.0341632
 
 
 def pressure_at(altitude_m: float) -> float:
-    """Standard-atmosphere pressure [Pa] at an altitude [m] (ICAO: 101,325 Pa, 288.15 K, -6.5 K/km)."""
+    """Standard-atmosphere pressure at an altitude (ICAO: 101,325 Pa, 288.15 K, -6.5 K/km).
+
+    Parameters
+    ----------
+    altitude_m : float
+        Altitude above sea level [m].
+
+    Returns
+    -------
+    float
+        Pressure [Pa].
+    """
     return P0_PA * (1 - LAPSE_K_PER_M * altitude_m / T0_K) ** (G_M_OVER_R / LAPSE_K_PER_M)
 
 
 def check_capacity(capacity_mw: float) -> None:
-    """Refuse a capacity that is not a finite number in (0, :data:`MAX_CAPACITY_MW`] MW."""
+    """Refuse a capacity that is not a finite number in (0, :data:`MAX_CAPACITY_MW`] MW.
+
+    Parameters
+    ----------
+    capacity_mw : float
+        The farm's rated power [MW].
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        When it is not finite, not positive or too large.
+    """
     if not np.isfinite(capacity_mw) or not 0 < capacity_mw <= MAX_CAPACITY_MW:
         raise WindInputError("capacity_mw", f"{capacity_mw} is not a positive capacity in MW (allowed: finite, > 0 "
                              f"and <= {MAX_CAPACITY_MW:,.0f})")
 
 
 def check_losses(losses: dict[str, float]) -> dict[str, float]:
-    """The loss table with overrides checked: known names, each 0..50 %."""
+    """The loss table with overrides checked: known names, each 0..50 %.
+
+    Parameters
+    ----------
+    losses : dict of str to float
+        Overrides of :data:`LOSSES` by name [% of the gross energy].
+
+    Returns
+    -------
+    dict of str to float
+        :data:`LOSSES` with the overrides [%], in :data:`LOSSES`' order.
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For an unknown name (the message lists them) or a value outside 0..50 %.
+    """
     out = dict(LOSSES)
     for name, value in losses.items():
         if name not in LOSSES:
@@ -70,14 +108,47 @@ def check_losses(losses: dict[str, float]) -> dict[str, float]:
 
 
 def weibull_speeds(mean_m_s: float, k: float, n: int = QUANTILES) -> np.ndarray:
-    """``n`` equal-probability speeds of a Weibull distribution with this mean and shape (midpoints)."""
+    """``n`` equal-probability speeds of a Weibull distribution with this mean and shape (midpoints).
+
+    Parameters
+    ----------
+    mean_m_s : float
+        The distribution's mean [m/s].
+    k : float
+        Weibull shape [-].
+    n : int
+        Number of speeds.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n`` speeds [m/s], rising, at probabilities (i + 0.5) / n.
+    """
     scale = mean_m_s / math.gamma(1 + 1 / k)
     u = (np.arange(n) + 0.5) / n
     return np.asarray(scale * (-np.log1p(-u)) ** (1 / k))
 
 
 def weather_frame(speed: np.ndarray, height_m: float, temp_c: np.ndarray, pressure_pa: np.ndarray) -> pd.DataFrame:
-    """The weather frame windpowerlib takes: speed at ``height_m``, temperature at 2 m [K], ground pressure [Pa]."""
+    """The weather frame windpowerlib takes: speed at ``height_m``, temperature at 2 m, ground pressure.
+
+    Parameters
+    ----------
+    speed : numpy.ndarray
+        Wind speeds [m/s] at ``height_m``.
+    height_m : float
+        Height of the speeds above ground [m].
+    temp_c : numpy.ndarray
+        Air temperature at 2 m [°C], one per speed.
+    pressure_pa : numpy.ndarray
+        Pressure at the ground [Pa], one per speed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        windpowerlib's two-level columns: ``wind_speed`` [m/s], ``temperature`` [K], ``pressure`` [Pa],
+        ``roughness_length`` [m] (0.1, unused by the Hellman law).
+    """
     columns = pd.MultiIndex.from_tuples([("wind_speed", height_m), ("temperature", 2.0), ("pressure", 0.0),
                                          ("roughness_length", 0.0)])
     values = np.column_stack([speed, np.asarray(temp_c) + 273.15, pressure_pa, np.full(len(speed), 0.1)])
@@ -85,7 +156,22 @@ def weather_frame(speed: np.ndarray, height_m: float, temp_c: np.ndarray, pressu
 
 
 def turbine_power_w(turbine: Turbine, frame: pd.DataFrame, hellman_exponent: float) -> np.ndarray:
-    """One turbine's electrical power [W] for each row of a windpowerlib weather frame (ModelChain)."""
+    """One turbine's electrical power for each row of a windpowerlib weather frame (ModelChain).
+
+    Parameters
+    ----------
+    turbine : Turbine
+        The turbine (curve [m/s], [kW]; hub height [m]).
+    frame : pandas.DataFrame
+        :func:`weather_frame`'s frame.
+    hellman_exponent : float
+        The shear exponent [-] from the frame's height to the hub.
+
+    Returns
+    -------
+    numpy.ndarray
+        Power [W] per row (0 where windpowerlib gives NaN).
+    """
     mc = ModelChain(turbine.to_windpowerlib(), wind_speed_model="hellman", temperature_model="linear_gradient",
                     density_model="barometric", power_output_model="power_curve", density_correction=True,
                     hellman_exp=hellman_exponent).run_model(frame)
@@ -94,9 +180,24 @@ def turbine_power_w(turbine: Turbine, frame: pd.DataFrame, hellman_exponent: flo
 
 def gross_monthly_mwh(resource: WindResource, turbine: Turbine, capacity_mw: float,
                       speed_factor: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Gross energy per month of a typical year [MWh], and per year for a multi-year file (else empty).
+    """Gross energy per month of a typical year, and per year for a multi-year file.
 
-    ``speed_factor`` scales every speed (the sensitivity of the energy to the mean wind).
+    Parameters
+    ----------
+    resource : WindResource
+        The site's wind (a Weibull resource by month, or an hourly file).
+    turbine : Turbine
+        The turbine.
+    capacity_mw : float
+        The farm's rated power [MW]; turbines = capacity / the turbine's rating.
+    speed_factor : float
+        Scales every speed [-] (the sensitivity of the energy to the mean wind).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Gross energy per month of the typical year [MWh] (12), and per year of a multi-year file [MWh] (empty
+        otherwise).
     """
     turbines = capacity_mw * 1000 / turbine.rated_kw
     pressure = pressure_at(resource.altitude_m)
@@ -124,13 +225,50 @@ def gross_monthly_mwh(resource: WindResource, turbine: Turbine, capacity_mw: flo
 
 
 def hub_mean_m_s(resource: WindResource, turbine: Turbine) -> float:
-    """The long-term mean speed at the turbine's hub (shear law from the resource's height)."""
+    """The long-term mean speed at the turbine's hub (shear law from the resource's height).
+
+    Parameters
+    ----------
+    resource : WindResource
+        The site's wind (mean at ``height_m`` [m], Hellman exponent [-]).
+    turbine : Turbine
+        The turbine (hub height [m]).
+
+    Returns
+    -------
+    float
+        Mean wind speed at hub height [m/s].
+    """
     return resource.annual_mean_m_s * (turbine.hub_height_m / resource.height_m) ** resource.hellman_exponent
 
 
 def site_yield(resource: WindResource, turbine: Turbine, capacity_mw: float,
                losses: dict[str, float] | None = None) -> WindSiteYield:
-    """Annual and monthly energy of a ``capacity_mw`` MW farm of ``turbine`` on ``resource``."""
+    """Annual and monthly energy of a ``capacity_mw`` MW farm of ``turbine`` on ``resource``, net of farm losses.
+
+    Parameters
+    ----------
+    resource : WindResource
+        The site's wind: the stated default (Weibull by month) or an hourly file.
+    turbine : Turbine
+        The turbine (curve [m/s], [kW]; hub height [m]).
+    capacity_mw : float
+        The farm's rated power [MW].
+    losses : dict of str to float or None
+        Overrides of :data:`LOSSES` [% of the gross energy].
+
+    Returns
+    -------
+    WindSiteYield
+        ``annual_energy_mwh`` and ``gross_energy_mwh`` [MWh], ``full_load_hours`` [h], ``capacity_factor`` [-],
+        ``monthly_energy_mwh`` [MWh], ``mean_wind_hub_m_s`` [m/s], ``losses_pct`` [%], P50/P90 ([MWh],
+        ``interannual_std_pct`` [%]) and the assumptions (JSON: :func:`solar.results.as_json`).
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For a capacity or a loss out of range.
+    """
     check_capacity(capacity_mw)
     table = check_losses(losses or {})
     factor = math.prod(1 - v / 100 for v in table.values())

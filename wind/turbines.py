@@ -56,17 +56,35 @@ class Turbine:
     source: str
 
     def power_curve(self) -> pd.DataFrame:
-        """The curve as windpowerlib wants it: ``wind_speed`` [m/s], ``value`` [W]."""
+        """The curve as windpowerlib wants it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``wind_speed`` [m/s] and ``value``, the electrical power [W].
+        """
         return pd.DataFrame({"wind_speed": np.array(self.wind_speed_m_s),
                              "value": np.array(self.power_kw) * 1000.0})
 
     def to_windpowerlib(self) -> windpowerlib.WindTurbine:
-        """A :class:`windpowerlib.WindTurbine` with this curve (no library lookup, nothing downloaded)."""
+        """A :class:`windpowerlib.WindTurbine` with this curve (no library lookup, nothing downloaded).
+
+        Returns
+        -------
+        windpowerlib.WindTurbine
+            Hub height [m], nominal power [W], rotor diameter [m] and the curve of :meth:`power_curve`.
+        """
         return windpowerlib.WindTurbine(hub_height=self.hub_height_m, nominal_power=self.rated_kw * 1000.0,
                                         rotor_diameter=self.rotor_m, power_curve=self.power_curve(), path=None)
 
     def describe(self) -> str:
-        """One line: name, rating, rotor, hub height, source."""
+        """One line: name, rating [kW], rotor [m] and specific power [W/m^2], hub height [m], source.
+
+        Returns
+        -------
+        str
+            The turbine as stated in a result's assumptions.
+        """
         rotor = f", rotor {self.rotor_m:g} m ({self.specific_power_w_m2:.0f} W/m2)" if self.rotor_m else ""
         return f"{self.name}: {self.rated_kw:,.0f} kW{rotor}, hub {self.hub_height_m:g} m; {self.source}"
 
@@ -77,14 +95,42 @@ class Turbine:
 
 
 def check_hub_height(hub_height_m: float, where: str = "") -> None:
-    """Refuse a hub height outside :data:`HUB_HEIGHT_RANGE_M`."""
+    """Refuse a hub height outside :data:`HUB_HEIGHT_RANGE_M`.
+
+    Parameters
+    ----------
+    hub_height_m : float
+        Hub height above ground [m].
+    where : str
+        Where the value came from (a file), for the message.
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        When it is not finite or outside the range.
+    """
     lo, hi = HUB_HEIGHT_RANGE_M
     if not np.isfinite(hub_height_m) or not lo <= hub_height_m <= hi:
         raise WindInputError("hub_height", f"{hub_height_m:g} m is not a hub height (allowed: {lo:g}..{hi:g} m)", where)
 
 
 def check_clearance(hub_height_m: float, rotor_m: float | None, name: str) -> None:
-    """Refuse a hub lower than the blade's reach (half the rotor) plus 10 m of ground clearance."""
+    """Refuse a hub lower than the blade's reach (half the rotor) plus 10 m of ground clearance.
+
+    Parameters
+    ----------
+    hub_height_m : float
+        Hub height above ground [m].
+    rotor_m : float or None
+        Rotor diameter [m]; None (unknown) passes.
+    name : str
+        The turbine's name, for the message.
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        When the blade tip would come closer than 10 m to the ground.
+    """
     if rotor_m is not None and hub_height_m < rotor_m / 2 + 10:
         raise WindInputError("hub_height", f"{hub_height_m:g} m is too low for {name}'s {rotor_m:g} m rotor (allowed: "
                              f">= {rotor_m / 2 + 10:g} m, half the rotor plus 10 m of ground clearance)")
@@ -92,7 +138,13 @@ def check_clearance(hub_height_m: float, rotor_m: float | None, name: str) -> No
 
 @functools.cache
 def generic_curve() -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """The generic IEC class III curve (see the module docstring): speeds [m/s] and power [kW]."""
+    """The generic IEC class III curve (see the module docstring), at standard air density.
+
+    Returns
+    -------
+    tuple of tuple of float
+        Speeds [m/s] and electrical power [kW], from 0 m/s to cut-out.
+    """
     p = GENERIC_PARAMETERS
     speeds = np.round(np.arange(0.0, p["cut_out_m_s"] + 10.0, 0.5), 2)  # past cut-out so the knee alone is rounded
     area = math.pi * p["rotor_m"] ** 2 / 4
@@ -109,7 +161,23 @@ def generic_curve() -> tuple[tuple[float, ...], tuple[float, ...]]:
 
 
 def generic(hub_height_m: float | None = None) -> Turbine:
-    """The generic IEC class III low-wind turbine, at its 100 m hub or ``hub_height_m``."""
+    """The generic IEC class III low-wind turbine, at its 100 m hub or ``hub_height_m``.
+
+    Parameters
+    ----------
+    hub_height_m : float or None
+        Hub height [m]; None: 100 m.
+
+    Returns
+    -------
+    Turbine
+        3,000 kW rating, 140 m rotor, the curve of :func:`generic_curve` [m/s, kW].
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For a hub height out of range or too low for the rotor.
+    """
     p = GENERIC_PARAMETERS
     hub = p["hub_height_m"] if hub_height_m is None else hub_height_m
     check_hub_height(hub)
@@ -129,7 +197,13 @@ def _library() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def library_names() -> list[str]:
-    """The turbine types of windpowerlib's shipped library that have a power curve."""
+    """The turbine types of windpowerlib's shipped library that have a power curve.
+
+    Returns
+    -------
+    list of str
+        The type names, sorted (e.g. ``N131/3000``: maker's type / rating [kW]).
+    """
     curves, _ = _library()
     return sorted(str(n) for n in curves.index)
 
@@ -138,6 +212,23 @@ def library(name: str, hub_height_m: float | None = None) -> Turbine:
     """A turbine of windpowerlib's shipped library (``default_turbine_data``), e.g. ``N131/3000``.
 
     The hub height defaults to the library's first listed height for the type.
+
+    Parameters
+    ----------
+    name : str
+        The library's type name.
+    hub_height_m : float or None
+        Hub height [m]; None: the library's first listed height.
+
+    Returns
+    -------
+    Turbine
+        Rating [kW], rotor [m], hub height [m] and the library's curve ([m/s], [kW]).
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For an unknown type (the message lists the library) or a hub height out of range.
     """
     curves, data = _library()
     if name not in curves.index:
@@ -171,6 +262,23 @@ def read_power_curve(path: Path, hub_height_m: float | None = None) -> Turbine:
 
     Optional column ``rotor_m`` (one value). Speeds must rise strictly within :data:`CURVE_SPEED_RANGE`, powers
     be finite and >= 0; the rated power is the curve's maximum. Past the last speed the turbine gives 0.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The CSV file (a regular file).
+    hub_height_m : float or None
+        Hub height [m]; None: the generic turbine's 100 m.
+
+    Returns
+    -------
+    Turbine
+        Named after the file, rating = the curve's maximum [kW].
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For a file that is not a valid power curve (the message says which row and column).
     """
     problem = not_regular_file(path)
     if problem:
@@ -223,7 +331,25 @@ def read_power_curve(path: Path, hub_height_m: float | None = None) -> Turbine:
 
 
 def turbine(spec: str | None, hub_height_m: float | None = None) -> Turbine:
-    """A turbine by name (:data:`GENERIC` or a library type) or a power-curve file (``.csv``); None: generic."""
+    """A turbine by name (:data:`GENERIC` or a library type) or a power-curve file (``.csv``); None: generic.
+
+    Parameters
+    ----------
+    spec : str or None
+        :data:`GENERIC`, a windpowerlib library type, or the path of a power-curve ``.csv``.
+    hub_height_m : float or None
+        Hub height [m]; None: the turbine's default.
+
+    Returns
+    -------
+    Turbine
+        The turbine with its curve ([m/s], [kW]) and hub height [m].
+
+    Raises
+    ------
+    wind.errors.WindInputError
+        For an unknown turbine, a missing or bad curve file, or a hub height out of range.
+    """
     if hub_height_m is not None:
         check_hub_height(hub_height_m)
     if spec in (None, GENERIC):
