@@ -17,15 +17,14 @@ from shapely.ops import polylabel
 from geo.rollup import GAP_ASSUMPTION, METRIC_CATEGORIES
 from layers.attainment import attainment_table, choropleth_options, district_attainment, target_year
 from layers.html_safety import html_text
+from layers.i18n import DEFAULT_LANG, MESSAGES, mw, percent, t, vocab_label
 from layers.map_data import MapData, MapLayer
-from layers.styles import CATEGORY_LABELS, METRIC_LABELS
 
 # coverage_simplify tolerance [degrees] by level: counties move at most ~120 m, the cities (dashed context
 # outlines) ~320 m (Hausdorff distance, measured on the shipped boundaries)
 SIMPLIFY_TOLERANCE = {"county": 0.001, "city": 0.002}
 COORD_DECIMALS = 4  # ~10 m, well under the simplification
 CITY_LABEL_MIN_SHARE = 0.25  # label a city only where its counties leave this share of it uncovered
-LEVEL_LABELS = {"county": ("县级", "county level"), "city": ("地级市", "prefecture city")}
 
 
 def display_geometries(districts: gpd.GeoDataFrame) -> list[BaseGeometry]:
@@ -65,28 +64,35 @@ def label_points(districts: gpd.GeoDataFrame, geoms: list[BaseGeometry]) -> list
     return out
 
 
-def _mw(value: float) -> str:
-    return f"{value:,.1f}".removesuffix(".0")
+def _div(css_class: str, text: str) -> str:
+    return f"<div class=\"{css_class}\">{html_text(text)}</div>"
 
 
-def _target_rows(rows: list[dict[str, Any]]) -> str:
+def _head(columns: tuple[str, ...], lang: str) -> str:
+    return "".join(f"<th>{html_text(t(f'district.col.{c}', lang))}</th>" for c in columns)
+
+
+def _target_rows(rows: list[dict[str, Any]], lang: str) -> str:
+    """A table of capacity targets against the named pipeline (rows of the attainment table)."""
     out = []
     for r in rows:
-        zh, en = METRIC_LABELS.get(r["metric"], (r["metric"], r["metric"]))
         year = target_year(r["year"])
-        ratio = "—" if pd.isna(r["ratio"]) else f"{r['ratio']:.0%}"
+        basis = str(r["basis"] or "")
+        basis_label = t(f"district.basis.{basis}", lang) if f"district.basis.{basis}" in MESSAGES else basis
         out.append(
-            f"<tr><td>{html_text(zh)} {html_text(en)}</td><td>{html_text(year if year else '—')}</td>"
-            f"<td>{html_text(r['comparator'])} {_mw(r['target_mw'])}</td><td>{_mw(r['named_mw'])}</td>"
-            f"<td>{ratio}</td><td>{html_text(r['basis'])}</td><td>{html_text(r['target_id'])}</td></tr>"
+            f"<tr><td>{html_text(vocab_label('metric', r['metric'], lang))}</td>"
+            f"<td>{html_text(year if year else '—')}</td>"
+            f"<td>{html_text(r['comparator'])} {html_text(mw(r['target_mw'], lang))}</td>"
+            f"<td>{html_text(mw(r['named_mw'], lang))}</td><td>{html_text(percent(r['ratio']))}</td>"
+            f"<td>{html_text(basis_label)}</td><td>{html_text(r['target_id'])}</td></tr>"
         )
-    head = ("<tr><th>指标 metric</th><th>年 year</th><th>目标 target MW</th><th>已列名 named MW</th>"
-            "<th>比例 ratio</th><th>口径 basis</th><th>id</th></tr>")
-    return f"<table class=\"dp-t\">{head}{''.join(out)}</table>"
+    head = _head(("metric", "year", "target", "named", "ratio", "basis"), lang)
+    return f"<table class=\"dp-t\"><tr>{head}<th>id</th></tr>{''.join(out)}</table>"
 
 
 def district_popup_html(district: dict[str, Any], by_category: list[dict[str, Any]], own_targets: list[dict[str, Any]],
-                        city_targets: list[dict[str, Any]], city_name: str, other_targets: int) -> str:
+                        city_targets: list[dict[str, Any]], city_name: str, other_targets: int,
+                        lang: str = DEFAULT_LANG) -> str:
     """The popup of one district: its named projects by category, its capacity targets and their attainment.
 
     Parameters
@@ -101,42 +107,41 @@ def district_popup_html(district: dict[str, Any], by_category: list[dict[str, An
         The parent city's name (for the heading of ``city_targets``).
     other_targets : int
         How many targets of this district are not capacity targets (not in the choropleth).
+    lang : {"zh", "en"}
+        The page's language (:mod:`layers.i18n`); the district's Chinese name is always shown.
 
     Returns
     -------
     str
         HTML; every value is escaped.
     """
-    level_zh, level_en = LEVEL_LABELS.get(str(district["level"]), (district["level"], district["level"]))
+    level = str(district["level"])
+    level_label = t(f"district.level.{level}", lang) if f"district.level.{level}" in MESSAGES else level
+    name_en = f" <span class=\"en\">{html_text(district['name_en'])}</span>" if lang == "en" else ""
     parts = [
-        f"<div class=\"dp\"><div class=\"dp-title\">{html_text(district['name_zh'])} "
-        f"<span class=\"en\">{html_text(district['name_en'])}</span></div>",
-        f"<div class=\"dp-meta\">adcode {html_text(district['adcode'])} · {html_text(level_zh)} "
-        f"{html_text(level_en)}</div>",
+        f"<div class=\"dp\"><div class=\"dp-title\">{html_text(district['name_zh'])}{name_en}</div>",
+        f"<div class=\"dp-meta\">adcode {html_text(district['adcode'])} · {html_text(level_label)}</div>",
     ]
     total = sum(int(r["projects"]) for r in by_category)
     total_mw = sum(float(r["capacity_mw"]) for r in by_category if r["with_capacity"])
-    parts.append(f"<div class=\"dp-h\">规划列名项目 Named projects: {total} · {_mw(total_mw)} MW "
-                 "(有容量者合计 sum of stated capacities)</div>")
+    parts.append(_div("dp-h", t("district.named", lang, count=total, mw=mw(total_mw, lang))))
     if total:
         rows = []
         for r in by_category:
-            zh, en = CATEGORY_LABELS.get(r["category"], (r["category"], r["category"]))
-            mw = _mw(r["capacity_mw"]) if r["with_capacity"] else "—"
-            rows.append(f"<tr><td>{html_text(zh)} {html_text(en)}</td><td>{int(r['projects'])}</td><td>{mw}</td></tr>")
-        parts.append("<table class=\"dp-t\"><tr><th>类别 category</th><th>个数 count</th><th>MW</th></tr>"
+            capacity = mw(r["capacity_mw"], lang) if r["with_capacity"] else "—"
+            rows.append(f"<tr><td>{html_text(vocab_label('category', r['category'], lang))}</td>"
+                        f"<td>{int(r['projects'])}</td><td>{html_text(capacity)}</td></tr>")
+        parts.append(f"<table class=\"dp-t\"><tr>{_head(('category', 'count'), lang)}<th>MW</th></tr>"
                      f"{''.join(rows)}</table>")
     if own_targets:
-        parts.append("<div class=\"dp-h\">装机目标 Capacity targets</div>" + _target_rows(own_targets))
+        parts.append(_div("dp-h", t("district.targets", lang)) + _target_rows(own_targets, lang))
     else:
-        parts.append("<div class=\"dp-h\">无装机目标 No capacity target of its own</div>")
+        parts.append(_div("dp-h", t("district.no_targets", lang)))
     if city_targets:
-        parts.append(f"<div class=\"dp-h\">所属市目标 City-wide targets of {html_text(city_name)}</div>"
-                     + _target_rows(city_targets))
+        parts.append(_div("dp-h", t("district.city_targets", lang, city=city_name)) + _target_rows(city_targets, lang))
     if other_targets:
-        parts.append(f"<div class=\"dp-meta\">另有 {other_targets} 项非装机目标 (shares, counts, ...) — "
-                     "energy-planner targets</div>")
-    parts.append(f"<div class=\"dp-note\">{html_text(GAP_ASSUMPTION)}</div></div>")
+        parts.append(_div("dp-meta", t("district.other_targets", lang, n=other_targets)))
+    parts.append(_div("dp-note", t("legend.gap_assumption", lang)) + "</div>")
     return "".join(parts)
 
 
@@ -147,8 +152,8 @@ def _by_adcode(frame: pd.DataFrame, column: str) -> dict[str, list[dict[str, Any
     return out
 
 
-def districts_layer(data: MapData) -> MapLayer:
-    """Build the ``districts`` layer.
+def districts_layer(data: MapData, lang: str = DEFAULT_LANG) -> MapLayer:
+    """Build the ``districts`` layer, its popups in ``lang``.
 
     Returns
     -------
@@ -185,7 +190,7 @@ def districts_layer(data: MapData) -> MapLayer:
         own = targets_by.get(adcode, [])
         city = targets_by.get(parent, []) if parent in names else []
         popup = district_popup_html(district, counts_by.get(adcode, []), own, city, names.get(parent, ""),
-                                    other_by.get(adcode, 0))
+                                    other_by.get(adcode, 0), lang)
         attainment = {
             r["key"]: {"ratio": None if pd.isna(r["ratio"]) else round(float(r["ratio"]), 4),
                        "named_mw": float(r["named_mw"]), "target_mw": float(r["target_mw"]),

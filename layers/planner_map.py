@@ -134,7 +134,7 @@ def render_map_html(data: MapData, *, basemap: str = "none", lang: str = DEFAULT
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"unknown basemap {basemap!r}; allowed: {', '.join(BASEMAPS)}")
-    layers = [build_layer(name, data) for name in layer_names(data)]
+    layers = [build_layer(name, data, lang) for name in layer_names(data)]
     bounds = next(layer.payload["bounds"] for layer in layers if layer.name == "districts")
     centre = [(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2]
     m = offlinefolium.Map(location=centre, zoom_start=8, tiles=None, control_scale=True, zoom_snap=0.25, zoom_delta=0.5)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from layers.i18n import DEFAULT_LANG
 from layers.map_data import MapData, MapLayer, int_values, number_values, text_values
 from layers.styles import (
     ACTION_LABELS,
@@ -81,8 +82,8 @@ def project_table(projects: pd.DataFrame) -> dict[str, Any]:
             "rows": [list(r) for r in zip(*(columns[f] for f in FIELDS), strict=True)]}
 
 
-def projects_layer(data: MapData) -> MapLayer:
-    """Build the ``projects`` layer.
+def projects_layer(data: MapData, lang: str = DEFAULT_LANG) -> MapLayer:
+    """Build the ``projects`` layer (``lang`` unused: the page's script writes its text from the catalogue).
 
     Returns
     -------

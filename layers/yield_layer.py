@@ -8,6 +8,7 @@ says so.
 
 import pandas as pd
 
+from layers.i18n import DEFAULT_LANG
 from layers.map_data import YIELD_COLUMNS, MapData, MapLayer, number_values, text_values
 from layers.styles import PRECISION_DISPLAY, UNKNOWN_PRECISION_DISPLAY, YIELD_COLOURS, yield_scale
 
@@ -15,8 +16,8 @@ FIELDS = ("id", "name_zh", "name_en", "location_precision", "district_name_zh", 
           "annual_energy_mwh", "capacity_mw", "lon", "lat", "colour")
 
 
-def pv_yield_layer(data: MapData) -> MapLayer:
-    """Build the ``pv_yield`` layer from ``data.yields``.
+def pv_yield_layer(data: MapData, lang: str = DEFAULT_LANG) -> MapLayer:
+    """Build the ``pv_yield`` layer from ``data.yields`` (``lang`` unused: the page's script writes its text).
 
     Raises
     ------

@@ -265,3 +265,17 @@ def test_write_map_is_atomic_and_complete(built_store, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and text.rstrip().endswith("</html>")
     assert [p.name for p in out.parent.iterdir()] == ["map.html"]  # no temporary file left behind
+
+
+def test_district_popup_speaks_the_page_language():
+    district = {"adcode": "430682", "name_zh": "临湘市", "name_en": "Linxiang", "level": "county"}
+    counts = [{"category": "pv", "projects": 2, "with_capacity": 1, "capacity_mw": 162.4}]
+    targets = [{"metric": "pv_capacity_mw", "year": 2025, "ratio": 0.5, "comparator": ">=", "target_mw": 300.0,
+                "named_mw": 150.0, "basis": "additional", "target_id": "lx-t-01"}]
+    zh = district_popup_html(district, counts, targets, [], "", 2)
+    en = district_popup_html(district, counts, targets, [], "", 2, lang="en")
+    assert "162.4 MW（16.24 万千瓦）" in zh and "新增" in zh and "装机目标" in zh and "Linxiang" not in zh
+    assert "Capacity targets" not in zh and "Named projects" not in zh
+    visible_en = re.sub(r"临湘市", "", re.sub(r"<[^>]+>", " ", en))  # the district's own name stays Chinese
+    assert re.search(r"[\u4e00-\u9fff]", visible_en) is None, visible_en
+    assert "162.4 MW" in en and "Capacity targets" in en and "added" in en and "Linxiang" in en
