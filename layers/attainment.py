@@ -9,8 +9,9 @@ from typing import Any
 
 import pandas as pd
 
+from geo.registry.vocab import METRIC_LABELS
 from geo.rollup import METRIC_CATEGORIES, target_gaps
-from layers.styles import METRIC_LABELS, attainment_colour
+from layers.styles import attainment_colour
 
 NO_YEAR = "any"  # key part for a target with no year
 

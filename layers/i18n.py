@@ -1,8 +1,8 @@
 """The one message catalogue of the planner's pages (map, service pages, reports): Chinese first, English on request.
 
 Every text a planner reads on a page comes from :data:`MESSAGES` (key -> (zh, en)); vocabulary labels
-(categories, statuses, precisions, metrics) are the bilingual tables of :mod:`layers.styles`, read through
-:func:`vocab_label`. Pages take a language (:data:`LANGS`, default ``zh``): Python renders with :func:`t`,
+(categories, subtypes, statuses, precisions, metrics) are the bilingual tables of :mod:`geo.registry.vocab`,
+read through :func:`vocab_label`. Pages take a language (:data:`LANGS`, default ``zh``): Python renders with :func:`t`,
 and the map's script gets the catalogue of its language inlined (:func:`messages`).
 
 Numbers are for reading: rounded and grouped (:func:`number`), capacities in MW with 万千瓦 beside them as
@@ -12,14 +12,15 @@ the plans write them (:func:`mw`), energies in GWh (:func:`gwh`).
 import math
 from typing import Any
 
-from geo.rollup import GAP_ASSUMPTION
-from layers.styles import (
+from geo.registry.vocab import (
     ACTION_LABELS,
     CATEGORY_LABELS,
     METRIC_LABELS,
     PRECISION_LABELS,
     STATUS_LABELS,
+    SUBTYPE_LABELS,
 )
+from geo.rollup import GAP_ASSUMPTION
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -312,7 +313,7 @@ MOUNTING_LABELS: dict[str, tuple[str, str]] = {
 
 VOCABULARIES: dict[str, dict[str, tuple[str, str]]] = {
     "category": CATEGORY_LABELS, "status": STATUS_LABELS, "action": ACTION_LABELS, "precision": PRECISION_LABELS,
-    "metric": METRIC_LABELS, "mounting": MOUNTING_LABELS,
+    "metric": METRIC_LABELS, "mounting": MOUNTING_LABELS, "subtype": SUBTYPE_LABELS,
 }
 
 

@@ -11,19 +11,10 @@ from typing import Any
 
 import pandas as pd
 
+from geo.registry.vocab import ACTION_LABELS, CATEGORY_LABELS, PRECISION_LABELS, STATUS_LABELS
 from layers.i18n import DEFAULT_LANG
 from layers.map_data import MapData, MapLayer, int_values, number_values, text_values
-from layers.styles import (
-    ACTION_LABELS,
-    CATEGORY_LABELS,
-    PRECISION_DISPLAY,
-    PRECISION_LABELS,
-    PROJECT_GROUPS,
-    STATUS_LABELS,
-    UNKNOWN_PRECISION_DISPLAY,
-    marker_radius_px,
-    project_group,
-)
+from layers.styles import PRECISION_DISPLAY, PROJECT_GROUPS, UNKNOWN_PRECISION_DISPLAY, marker_radius_px, project_group
 
 TEXT_FIELDS = ("id", "name_zh", "name_en", "capacity_raw", "quote")
 # Few distinct values: sent once in ``codes``, each row holds an index into them.

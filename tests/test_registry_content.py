@@ -38,3 +38,15 @@ def test_every_project_cites_a_plan_line(projects):
     assert projects["provenance"].map(len).eq(1).all()
     assert len(projects) >= 100
     assert set(projects["district_adcode"]) >= {"430602", "430621", "430682", "431202"}
+
+
+def test_every_code_has_words_for_people():
+    # a code added to a vocabulary without its (zh, en) label would show as a bare code on pages and tables
+    from geo.registry import vocab
+
+    pairs = [(vocab.CATEGORIES, vocab.CATEGORY_LABELS), (vocab.STATUSES, vocab.STATUS_LABELS),
+             (vocab.ACTIONS, vocab.ACTION_LABELS), (vocab.LOCATION_PRECISIONS, vocab.PRECISION_LABELS),
+             ({s: "" for subs in vocab.SUBTYPES.values() for s in subs}, vocab.SUBTYPE_LABELS)]
+    for codes, labels in pairs:
+        assert set(codes) == set(labels)
+        assert all(zh and en and zh != en for zh, en in labels.values())

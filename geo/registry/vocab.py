@@ -1,6 +1,8 @@
 """Controlled vocabularies of the registry: the allowed values of each coded field.
 
 Each table maps a code to a short English description. Validation error messages list the codes.
+The ``*_LABELS`` tables give people's words for the codes, ``(zh, en)``: pages, reports and command tables
+read them (through :mod:`layers.i18n` on pages).
 """
 
 CATEGORIES: dict[str, str] = {
@@ -102,4 +104,95 @@ TARGET_METRICS: dict[str, str] = {
     "demand_response_pct": "peak-load demand response capability [% of peak load]",
     "building_renewable_substitution_pct": "renewable substitution in urban buildings [%]",
     "other": "anything else: say what in the note",
+}
+
+# People's words for the codes, (zh, en).
+
+PRECISION_LABELS: dict[str, tuple[str, str]] = {
+    "surveyed": ("实测坐标", "surveyed coordinate"),
+    "site": ("场址坐标", "coordinate of the named site"),
+    "village": ("村庄位置", "the village's point"),
+    "township": ("乡镇位置", "the township's point"),
+    "district": ("区县代表点", "the district's representative point"),
+    "city": ("市代表点（规划未注明区县，不属任何区县）",
+             "the city's representative point (no county stated; in no county)"),
+    "province": ("省代表点（规划未注明市县）", "the province's representative point (no city or county stated)"),
+}
+
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "pv": ("光伏", "PV"),
+    "wind": ("风电", "wind"),
+    "hydro": ("水电", "hydropower"),
+    "substation": ("变电站", "substation"),
+    "transmission": ("输电线路", "power line"),
+    "grid_programme": ("电网工程", "grid programme"),
+    "storage": ("储能", "storage"),
+    "charging": ("充电设施", "EV charging"),
+    "thermal": ("火电", "coal power"),
+    "gas": ("燃气", "gas"),
+    "nuclear": ("核电", "nuclear"),
+    "biomass": ("生物质", "biomass"),
+    "waste_to_energy": ("垃圾发电", "waste to energy"),
+    "hydrogen": ("氢能", "hydrogen"),
+    "heat": ("供热", "heat"),
+    "other": ("其他", "other"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "proposed": ("谋划/争取", "proposed"),
+    "planned": ("规划建设", "planned"),
+    "under_construction": ("在建", "under construction"),
+    "completed": ("已建成", "completed"),
+    "operating": ("运行中", "operating"),
+}
+
+ACTION_LABELS: dict[str, tuple[str, str]] = {
+    "new": ("新建", "new build"),
+    "expansion": ("扩建", "expansion"),
+    "upgrade": ("升级改造", "upgrade"),
+    "transformer_replacement": ("主变更换", "transformer replacement"),
+    "relocation": ("迁建", "relocation"),
+    "renovation": ("改造", "renovation"),
+    "conversion": ("转换", "conversion"),
+    "continued": ("续建", "continued construction"),
+    "decommission": ("退役", "decommissioning"),
+}
+
+METRIC_LABELS: dict[str, tuple[str, str]] = {
+    "pv_capacity_mw": ("光伏装机", "PV capacity"),
+    "wind_capacity_mw": ("风电装机", "wind capacity"),
+    "new_energy_capacity_mw": ("新能源装机", "new-energy capacity"),
+    "renewable_capacity_mw": ("可再生能源装机", "renewable capacity"),
+    "total_power_capacity_mw": ("电力总装机", "total generation capacity"),
+    "storage_capacity_mw": ("储能装机", "storage capacity"),
+    "coal_capacity_mw": ("煤电装机", "coal-fired capacity"),
+}
+
+SUBTYPE_LABELS: dict[str, tuple[str, str]] = {
+    "rooftop": ("屋顶", "rooftop"),
+    "distributed": ("分布式", "distributed"),
+    "agrivoltaic": ("农光互补", "agrivoltaic"),
+    "fishery": ("渔光互补", "fishery"),
+    "tailings": ("尾矿/废弃地", "tailings / brownfield"),
+    "utility": ("集中式", "utility-scale"),
+    "floating": ("漂浮式", "floating"),
+    "bipv": ("建筑一体化", "building-integrated"),
+    "onshore": ("陆上", "onshore"),
+    "battery": ("电化学", "battery"),
+    "pumped_hydro": ("抽水蓄能", "pumped hydro"),
+    "compressed_air": ("压缩空气", "compressed air"),
+    "grid_side": ("电网侧", "grid side"),
+    "user_side": ("用户侧", "user side"),
+    "station": ("充电站", "station"),
+    "pile": ("充电桩", "pile"),
+    "battery_swap": ("换电站", "battery swap"),
+    "programme": ("建设计划", "programme"),
+    "coal": ("燃煤", "coal"),
+    "coal_upgrade": ("煤电改造", "coal upgrade"),
+    "power_plant": ("燃气电厂", "power plant"),
+    "pipeline": ("管道", "pipeline"),
+    "lng": ("液化天然气", "LNG"),
+    "distribution": ("城镇燃气", "distribution"),
+    "ac_line": ("交流线路", "AC line"),
+    "uhv": ("特高压", "UHV"),
 }
