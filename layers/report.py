@@ -47,7 +47,7 @@ class ReportInput:
 
     adcode: str
     name_zh: str
-    summary: dict[str, Any]  # wind.portfolio.district_yield
+    summary: dict[str, Any]  # the JSON of wind.portfolio.district_yield (solar.results.as_json): what the service sends
     projects: pd.DataFrame  # the district's (and, for a city, its counties') projects with provenance
     outlines: list[tuple[str, BaseGeometry]]
     plan_titles: dict[str, str]
