@@ -24,7 +24,7 @@ from geo.districts import District, districts_of_frame
 from geo.errors import StoreError
 from geo.rollup import units_within
 from geo.store.edits import EditResult, record_edit
-from geo.store.file import read_rows, table_names
+from geo.store.file import read_marks
 from geo.store.frames import cast_ints
 
 log = logging.getLogger("planner.api")
@@ -32,17 +32,8 @@ Marks = tuple[str | None, int]  # the store's build generation and its highest e
 
 
 def store_marks(store: Path) -> Marks:
-    """The store's build generation and highest edit id, read now (a fresh read-only connection).
-
-    A fresh connection each time: GDAL's own SQLite in this process (the layer reads) releases the POSIX
-    locks of any long-lived connection when it closes the file, after which that connection stops
-    seeing other processes' commits.
-    """
-    names = table_names(store)
-    generation = read_rows(store, "SELECT value FROM planner_meta WHERE key = 'generation'", as_dicts=False) \
-        if "planner_meta" in names else []
-    seq = read_rows(store, "SELECT max(edit_id) FROM edits", as_dicts=False)[0][0]
-    return (generation[0][0] if generation else None, int(seq or 0))
+    """The store's build generation and highest edit id, read now (:func:`geo.store.file.read_marks`)."""
+    return read_marks(store)
 
 
 @dataclass(frozen=True)

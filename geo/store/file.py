@@ -149,6 +149,34 @@ def read_rows(store: Path, query: str, params: tuple[Any, ...] = (), *, as_dicts
         con.close()
 
 
+def read_marks(store: Path) -> tuple[str | None, int]:
+    """The store's build generation (None before generations were kept) and its highest edit id, in one read.
+
+    One fresh read-only connection per call: a watcher calls this every half second, and a long-lived
+    connection in a process that also reads layers through GDAL stops seeing other processes' commits once
+    GDAL's own SQLite closes the file (POSIX locks are per process).
+
+    Raises
+    ------
+    geo.errors.StoreError
+        When the file cannot be read as SQLite.
+    """
+    query = ("SELECT (SELECT max(edit_id) FROM edits), "
+             "(SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'planner_meta')")
+    try:
+        con = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        raise StoreError(f"store {store}: cannot open: {exc}") from None
+    try:
+        last_edit, has_meta = con.execute(query).fetchone()
+        row = con.execute("SELECT value FROM planner_meta WHERE key = 'generation'").fetchone() if has_meta else None
+    except sqlite3.Error as exc:
+        raise StoreError(f"store {store}: cannot read: {exc}") from None
+    finally:
+        con.close()
+    return (row[0] if row else None, int(last_edit or 0))
+
+
 def read_table(store: Path, layer: str) -> pd.DataFrame:
     """Any layer of the store as a (Geo)DataFrame.
 
