@@ -26,6 +26,7 @@ from geo.files import atomic_write
 from layers.html_safety import html_text
 from layers.legend import NOT_OFFICIAL_EN, NOT_OFFICIAL_ZH
 from layers.planner_map import LEAFLET_ASSETS, RawHtml
+from solar.siting.results import CandidateSite, candidate_list
 
 #: Score colours, low to high (red - yellow - green).
 SCORE_COLOURS = ("#d73027", "#fee08b", "#1a9850")
@@ -52,30 +53,36 @@ def _num(value: Any, fmt: str, unit: str = "") -> str:
     return f"{format(float(value), fmt)}{unit}"
 
 
-def site_popup_html(site: Mapping[str, Any]) -> str:
+def site_popup_html(site: CandidateSite) -> str:
     """The popup of one candidate site; every value escaped.
 
     Parameters
     ----------
-    site : mapping
-        A row of :func:`solar.siting.supply.candidate_sites`.
+    site : CandidateSite
+        A site of :func:`solar.siting.supply.candidate_sites` (capacity [MWp], energy [MWh/yr], area [km²],
+        distance [km], voltage [kV], slope [degrees]).
+
+    Returns
+    -------
+    str
+        HTML: the site's id and district, a table of its figures with units, the planning-estimate note.
     """
     rows = [
-        ("容量 capacity", _num(site.get("capacity_mw"), ",.1f", " MWp")),
-        ("年发电量 annual energy", _num(site.get("annual_mwh"), ",.0f", " MWh")),
-        ("等效利用小时 specific yield", _num(site.get("specific_yield_kwh_per_kwp"), ",.0f", " kWh/kWp")),
-        ("容量系数 capacity factor", _num(site.get("capacity_factor"), ".1%")),
-        ("面积 area", _num(site.get("area_km2"), ",.2f", " km²")),
-        ("评分 score", _num(site.get("score"), ".3f")),
-        ("距变电站 to substation", _num(site.get("dist_substation_km"), ",.1f", " km")),
-        ("变电站 substation", f"{site.get('substation_id') or '—'} "
-                             f"({_num(site.get('substation_voltage_kv'), '.0f', ' kV')}, "
-                             f"{site.get('substation_precision') or '—'})"),
-        ("平均坡度 mean slope", _num(site.get("mean_slope_deg"), ".1f", "°")),
-        ("成本指数 cost proxy", _num(site.get("cost_proxy"), ".3f")),
+        ("容量 capacity", _num(site.capacity_mw, ",.1f", " MWp")),
+        ("年发电量 annual energy", _num(site.annual_mwh, ",.0f", " MWh")),
+        ("等效利用小时 specific yield", _num(site.specific_yield_kwh_per_kwp, ",.0f", " kWh/kWp")),
+        ("容量系数 capacity factor", _num(site.capacity_factor, ".1%")),
+        ("面积 area", _num(site.area_km2, ",.2f", " km²")),
+        ("评分 score", _num(site.score, ".3f")),
+        ("距变电站 to substation", _num(site.dist_substation_km, ",.1f", " km")),
+        ("变电站 substation", f"{site.substation_id or '—'} "
+                             f"({_num(site.substation_voltage_kv, '.0f', ' kV')}, "
+                             f"{site.substation_precision or '—'})"),
+        ("平均坡度 mean slope", _num(site.mean_slope_deg, ".1f", "°")),
+        ("成本指数 cost proxy", _num(site.cost_proxy, ".3f")),
     ]
     body = "".join(f"<tr><th>{html_text(k)}</th><td>{html_text(v)}</td></tr>" for k, v in rows)
-    return (f"<div class=\"site-popup\"><b>{html_text(site.get('site_id'))}</b> · {html_text(site.get('district'))}"
+    return (f"<div class=\"site-popup\"><b>{html_text(site.site_id)}</b> · {html_text(site.district)}"
             f"<table>{body}</table><div class=\"site-note\">规划估算 planning estimate; see report.md for the "
             "assumptions</div></div>")
 
@@ -87,28 +94,31 @@ def siting_feature_group(sites: gpd.GeoDataFrame, *, name: str = LAYER_NAME, sho
     Parameters
     ----------
     sites : GeoDataFrame
-        :func:`solar.siting.supply.candidate_sites` output (any CRS; drawn in EPSG:4326).
+        :func:`solar.siting.supply.candidate_sites` output (any CRS; drawn in EPSG:4326), each row read as a
+        :class:`~solar.siting.results.CandidateSite`.
     name : str
         The layer's name in the layer control.
     show : bool
         Shown when the map opens.
+
+    Returns
+    -------
+    FeatureGroup
+        One polygon per site (coordinates [degrees] to :data:`COORD_DECIMALS` decimals), empty for no sites.
     """
     group = offlinefolium.FeatureGroup(name=html_text(name), show=show)
     if sites.empty:
         return group
     frame = sites.to_crs("EPSG:4326") if sites.crs is not None else sites
     features = []
-    records: list[dict[str, Any]] = [{str(k): v for k, v in r.items()}
-                                     for r in pd.DataFrame(frame.drop(columns="geometry")).to_dict("records")]
-    for record, geom in zip(records, frame.geometry, strict=True):
-        score = record.get("score")
+    for site in candidate_list(frame):
         features.append({
             "type": "Feature",
-            "geometry": _rounded_mapping(geom),
-            "properties": {"popup_html": site_popup_html(record),
-                           "label": html_text(f"{record.get('site_id')}: {_num(record.get('capacity_mw'), ',.0f')} MW,"
-                                              f" score {_num(score, '.2f')}"),
-                           "colour": score_colour(score)},
+            "geometry": _rounded_mapping(site.geometry),
+            "properties": {"popup_html": site_popup_html(site),
+                           "label": html_text(f"{site.site_id}: {_num(site.capacity_mw, ',.0f')} MW,"
+                                              f" score {_num(site.score, '.2f')}"),
+                           "colour": score_colour(site.score)},
         })
     offlinefolium.GeoJson(
         {"type": "FeatureCollection", "features": features},

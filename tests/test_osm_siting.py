@@ -119,11 +119,11 @@ def test_reader_tags_and_voltage(tmp_path):
 
 
 def test_every_osm_criterion_is_evaluated(osm_run):
-    rows = {r["criterion"]: r for r in osm_run.criteria}
+    rows = {r.criterion: r for r in osm_run.outcomes}
     for kind in ("water", "protected_area", "settlement", "road", "power_line"):
-        assert rows[kind]["status"] == "evaluated", kind
+        assert rows[kind].status == "evaluated", kind
     for kind in ("water", "protected_area", "settlement"):
-        assert rows[kind]["cells_excluded"] > 0, kind
+        assert rows[kind].cells_excluded > 0, kind
     # the lake, the river, the reserve and the town are not candidates
     for x, y in (((LAKE[0] + LAKE[2]) / 2, (LAKE[1] + LAKE[3]) / 2), (745_000.0, 3_266_550.0),
                  ((RESERVE[0] + RESERVE[2]) / 2, (RESERVE[1] + RESERVE[3]) / 2),
@@ -131,7 +131,7 @@ def test_every_osm_criterion_is_evaluated(osm_run):
         assert osm_run.excluded[_cell(osm_run, x, y)]
     score = {r["criterion"]: r["status"] for r in osm_run.score_report}
     assert score["road"] == "evaluated" and score["grid"] == "evaluated"
-    assert "not evaluated" in {r["status"] for r in osm_run.criteria}  # farmland etc.: never assumed to pass
+    assert "not evaluated" in {r.status for r in osm_run.outcomes}  # farmland etc.: never assumed to pass
 
 
 def test_osm_distances_drive_the_ranking(osm_run):
@@ -153,17 +153,17 @@ def test_osm_distances_drive_the_ranking(osm_run):
 
 
 def test_osm_licence_and_layers_in_outputs(osm_run):
-    report = json.loads(osm_run.outputs["report_json"].read_text(encoding="utf-8")) \
-        if "report_json" in osm_run.outputs else osm_run.report
+    report = json.loads(osm_run.outputs["report_json"].read_text(encoding="utf-8"))
+    assert report["warnings"] == list(osm_run.run_report.warnings)
     assert any("OpenStreetMap" in w and "ODbL" in w for w in report["warnings"])
     md = next(p for k, p in osm_run.outputs.items() if str(p).endswith("report.md")).read_text(encoding="utf-8")
     assert "ODbL" in md and "## Warnings" in md
-    assert "长安变电站" in osm_run.report["assumptions"]["substations"] or \
+    assert "长安变电站" in osm_run.run_report.assumptions["substations"] or \
         "长安变电站" in list(osm_run.overlays["substations"]["name_zh"])
     from layers.siting_layer import render_siting_map
 
     page = render_siting_map(osm_run.sites, osm_run.grid.polygon, osm_run.grid.name, osm_run.overlays,
-                             osm_run.report["warnings"])
+                             list(osm_run.run_report.warnings))
     assert "长安变电站" in page and "osm:water" in page
 
 

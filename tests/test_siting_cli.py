@@ -12,6 +12,7 @@ from api.cli import main
 from geo.store.file import read_table
 from layers.siting_layer import site_popup_html, siting_feature_group
 from solar.siting.cells import candidate_grid, district_polygon
+from solar.siting.results import CandidateSite
 
 SITING_CRS = "EPSG:32649"  # the UTM zone of the Hunan test areas (geo.crs.area_crs)
 
@@ -115,20 +116,35 @@ def test_site_cli_polygon(tmp_path, built_store, districts, capsys):
     assert text.startswith("drawn.geojson: ") and "hc-t-07" in text  # the county holding the polygon: its target
 
 
+def _site(**values):
+    """A candidate site with every field set (a 250 m cell near 临湘), ``values`` overriding."""
+    from shapely.geometry import box
+
+    base = {"site_id": "a", "district": "临湘市", "n_cells": 1, "area_km2": 0.0625, "capacity_mw": 3.125,
+            "annual_mwh": 2900.0, "capacity_factor": 0.106, "specific_yield_kwh_per_kwp": 928.0, "score": 0.5,
+            "dist_substation_km": np.nan, "substation_id": None, "substation_voltage_kv": np.nan,
+            "substation_precision": None, "dist_project_km": np.nan, "project_id": None, "project_precision": None,
+            "mean_slope_deg": np.nan, "max_slope_deg": np.nan, "conditional_share": 0.0, "dist_road_km": np.nan,
+            "cost_proxy": 1.0, "lon": 113.405, "lat": 29.405, "geometry": box(113.4, 29.4, 113.41, 29.41)}
+    return CandidateSite(**{**base, **values})
+
+
 def test_popups_escape_text():
-    site = {"site_id": "<b>x</b>", "district": "{{ 7*7 }}", "substation_id": "<img src=x onerror=alert(1)>",
-            "capacity_mw": 10.0, "score": 0.5}
+    site = _site(site_id="<b>x</b>", district="{{ 7*7 }}", substation_id="<img src=x onerror=alert(1)>",
+                 capacity_mw=10.0)
     html = site_popup_html(site)
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert "<img" not in html and "{{" not in html
+    assert "10.0 MWp" in html and "—" in html  # figures with their units; unknown distances as a dash
 
 
 def test_feature_group_colours_by_score(districts):
     from shapely.geometry import box
 
-    sites = gpd.GeoDataFrame({"site_id": ["a", "b"], "score": [0.9, 0.1], "capacity_mw": [10.0, 5.0]},
-                             geometry=[box(113.4, 29.4, 113.41, 29.41), box(113.5, 29.4, 113.51, 29.41)],
-                             crs="EPSG:4326")
+    sites = gpd.GeoDataFrame([vars(_site(site_id="a", score=0.9, capacity_mw=10.0)),
+                              vars(_site(site_id="b", score=0.1, capacity_mw=5.0,
+                                         geometry=box(113.5, 29.4, 113.51, 29.41)))],
+                             geometry="geometry", crs="EPSG:4326")
     group = siting_feature_group(sites)
     (geojson,) = group._children.values()
     colours = [f["properties"]["colour"] for f in geojson.data["features"]]

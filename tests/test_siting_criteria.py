@@ -345,12 +345,12 @@ def test_nothing_supplied_is_not_evaluated():
     excluded, report, conditional = evaluate(LAND_RULE_2023, masks={}, landcover=None, legend="worldcover",
                                              slope_deg=None, shape=shape)
     assert not excluded.any() and not conditional.any()
-    assert report and all(r["status"] == "not evaluated" and r["cells_excluded"] is None for r in report)
-    by = {r["criterion"]: r for r in report}
-    assert by["permanent_basic_farmland"]["reason"] == "no permanent_basic_farmland layer supplied"
-    assert by["landcover:cropland"]["reason"] == "no land-cover raster supplied"
-    assert by["slope"]["reason"] == "no DEM supplied"
-    assert "林光互补" in by["landcover:tree_cover"]["reason"]
+    assert report and all(r.status == "not evaluated" and r.cells_excluded is None for r in report)
+    by = {r.criterion: r for r in report}
+    assert by["permanent_basic_farmland"].reason == "no permanent_basic_farmland layer supplied"
+    assert by["landcover:cropland"].reason == "no land-cover raster supplied"
+    assert by["slope"].reason == "no DEM supplied"
+    assert "林光互补" in by["landcover:tree_cover"].reason
 
 
 def test_land_rule_evaluated():
@@ -376,17 +376,17 @@ def test_land_rule_evaluated():
     np.testing.assert_array_equal(excluded, want)
     # tree cover (10) is conditional (林光互补), not excluded; the one at (1, 2) is too steep anyway
     np.testing.assert_array_equal(conditional, (landcover == 10) & ~want)
-    by = {r["criterion"]: r for r in report}
-    assert by["permanent_basic_farmland"]["status"] == "evaluated"
-    assert by["permanent_basic_farmland"]["cells_excluded"] == 1
-    assert by["basic_grassland"]["status"] == "not evaluated"
-    assert by["other"]["cells_excluded"] == 1 and by["other"]["basis"] == "user-supplied exclusion layer"
-    assert by["landcover:cropland"]["cells_excluded"] == 2
-    assert by["landcover:cropland"]["cells_without_data"] == 1
-    assert by["landcover:water"]["cells_excluded"] == 1
-    assert by["landcover:tree_cover"]["cells_conditional"] == 3 and by["landcover:tree_cover"]["cells_excluded"] == 0
-    assert by["landcover:grassland"]["cells_conditional"] == 1
-    assert by["slope"]["cells_excluded"] == 2 and by["slope"]["cells_without_data"] == 1
+    by = {r.criterion: r for r in report}
+    assert by["permanent_basic_farmland"].status == "evaluated"
+    assert by["permanent_basic_farmland"].cells_excluded == 1
+    assert by["basic_grassland"].status == "not evaluated"
+    assert by["other"].cells_excluded == 1 and by["other"].basis == "user-supplied exclusion layer"
+    assert by["landcover:cropland"].cells_excluded == 2
+    assert by["landcover:cropland"].cells_without_data == 1
+    assert by["landcover:water"].cells_excluded == 1
+    assert by["landcover:tree_cover"].cells_conditional == 3 and by["landcover:tree_cover"].cells_excluded == 0
+    assert by["landcover:grassland"].cells_conditional == 1
+    assert by["slope"].cells_excluded == 2 and by["slope"].cells_without_data == 1
     assert "forest" not in by  # a CLCD class does not appear for a WorldCover raster
 
 
@@ -396,7 +396,7 @@ def test_no_rule_applies_only_user_layers():
     excluded, report, _ = evaluate(RULE_SETS["none"], masks={"water": water}, landcover=None, legend="clcd",
                                    slope_deg=np.full(shape, 80.0), shape=shape)
     np.testing.assert_array_equal(excluded, water)
-    assert [r["criterion"] for r in report] == ["water"]
+    assert [r.criterion for r in report] == ["water"]
 
 
 def test_evaluate_refuses_bad_input():

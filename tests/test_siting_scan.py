@@ -16,10 +16,13 @@ from shapely.geometry import Point, box
 
 from geo.crs import area_crs
 from solar.mounting import mounting
+from solar.results import as_json
 from solar.siting.cells import candidate_grid
 from solar.siting.errors import SitingInputError
+from solar.siting.report import plain
+from solar.siting.results import SITE_FIELDS, ScanChunk, candidate_list
 from solar.siting.run import site_area
-from solar.siting.scan import run_scan, scan_inputs
+from solar.siting.scan import chunk_bounds, run_scan, scan_chunk, scan_inputs
 from solar.siting.score import DEFAULT_WEIGHTS, parse_weights, suitability
 from solar.siting.supply import block_labels, supply_curve
 
@@ -132,12 +135,12 @@ def test_excluded_areas_with_buffer_absent_from_candidates(run, inputs):
     assert len(written) == len(sites)
     assert max(g.intersection(buffered).area for g in written.geometry) < 5.0
     # the report counts what each criterion excluded
-    by = {c["criterion"]: c for c in run.criteria}
-    assert by["water"]["status"] == "evaluated" and by["water"]["cells_excluded"] > 0
-    assert by["landcover:cropland"]["cells_excluded"] > 0
-    assert by["slope"]["status"] == "evaluated" and by["slope"]["cells_excluded"] == 0
-    assert by["permanent_basic_farmland"]["status"] == "not evaluated"
-    assert run.report["cells"]["excluded"] == int(run.excluded.sum()) > 0
+    by = {c.criterion: c for c in run.outcomes}
+    assert by["water"].status == "evaluated" and by["water"].cells_excluded > 0
+    assert by["landcover:cropland"].cells_excluded > 0
+    assert by["slope"].status == "evaluated" and by["slope"].cells_excluded == 0
+    assert by["permanent_basic_farmland"].status == "not evaluated"
+    assert run.run_report.cells.excluded == int(run.excluded.sum()) > 0
 
 
 def test_closer_to_substation_scores_higher(run):
@@ -229,6 +232,49 @@ def test_candidates_inside_area_and_supply_curve(run):
     report = json.loads(run.outputs["report_json"].read_text(encoding="utf-8"))
     assert report["score"][2]["criterion"] == "slope" and report["score"][2]["status"] == "evaluated"
     assert "rows model" in report["assumptions"]["yield_model"]
+
+
+def test_report_json_is_the_reports_one_json_form(run):
+    written = json.loads(run.outputs["report_json"].read_text(encoding="utf-8"))
+    assert written == plain(as_json(run.run_report))
+    assert run.report == as_json(run.run_report)  # the dict the CLI still reads is that same form
+    assert run.criteria == written["criteria"] == [plain(as_json(c)) for c in run.outcomes]
+    assert written["runtime_s"] == run.seconds and set(written["outputs"]) == set(run.outputs)
+    top = written["top_candidates"]
+    assert [t["site_id"] for t in top] == [s.site_id for s in run.run_report.top_candidates] \
+        == list(run.sites["site_id"].head(10))
+    assert list(top[0]) == [f for f in SITE_FIELDS if f != "geometry"]  # the outline stays in the GeoJSON
+    candidate = int((~run.excluded & run.grid.inside).sum())
+    assert written["cells"]["candidate"] == run.run_report.cells.candidate == candidate
+    md = run.outputs["report_md"].read_text(encoding="utf-8")
+    assert f"{run.run_report.sites.count} candidate sites" in md
+
+
+def test_candidate_sites_are_the_frames_rows(run):
+    assert list(run.sites.columns) == list(SITE_FIELDS)
+    sites = run.candidates
+    assert len(sites) == len(run.sites) > 1
+    for site, (_, row) in zip(sites, run.sites.iterrows(), strict=True):
+        assert site.site_id == row["site_id"] and site.score == row["score"] and site.geometry.equals(row.geometry)
+        assert site.annual_mwh == pytest.approx(site.capacity_mw * site.specific_yield_kwh_per_kwp)  # MWp x MWh/MWp
+    assert [s.score for s in sites] == sorted((s.score for s in sites), reverse=True)
+    with pytest.raises(ValueError, match=r"column\(s\) cost_proxy missing"):
+        candidate_list(run.sites.drop(columns="cost_proxy"))
+
+
+def test_a_chunk_holds_the_rows_it_scanned(inputs):
+    grid = candidate_grid(inputs["area"], 1000.0, name="small")
+    empty = gpd.GeoDataFrame({"id": [], "location_precision": [], "category": []}, geometry=[], crs="EPSG:4326")
+    si = scan_inputs(grid, data_dir=DATA, mounting=mounting("ground_fixed"), substations=empty, projects=empty,
+                     dem=inputs["dir"] / "dem.tif")
+    whole = run_scan(grid, si, chunk_rows=3, scheduler=None, progress=False)
+    r0, r1 = chunk_bounds(grid, 3)[1]
+    part = scan_chunk(si, r0, r1, grid.inside[r0:r1])
+    assert isinstance(part, ScanChunk) and (part.row0, part.row1) == (r0, r1) and part.seconds > 0
+    assert part.arrays["landcover"] is None and part.masks == {}  # no land cover, no exclusion layer given
+    for name, full in whole.arrays.items():
+        if full is not None:
+            np.testing.assert_array_equal(part.arrays[name], full[r0:r1], err_msg=name)
 
 
 def test_block_labels_stay_inside_blocks():

@@ -7,7 +7,7 @@ zero baseline). A drawn polygon takes the targets of the county holding most of 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -18,6 +18,7 @@ from geo.rollup import target_gaps
 from solar.portfolio import PV_METRICS
 from solar.siting.cells import CandidateGrid
 from solar.siting.report import coverage_line, target_label, upper_bound_note
+from solar.siting.results import CriterionOutcome
 
 GAP_COLUMNS = ["target_id", "adcode", "metric", "year", "target_mw", "named_mw", "gap_mw"]
 
@@ -102,8 +103,9 @@ def target_coverage(curve: pd.DataFrame, gaps: pd.DataFrame, names: Mapping[str,
     return out
 
 
-def area_coverage(grid: CandidateGrid, curve: pd.DataFrame, criteria: list[dict[str, Any]], *, projects: pd.DataFrame,
-                  targets: pd.DataFrame, districts: gpd.GeoDataFrame) -> tuple[list[dict[str, Any]], str | None]:
+def area_coverage(grid: CandidateGrid, curve: pd.DataFrame, criteria: Sequence[CriterionOutcome], *,
+                  projects: pd.DataFrame, targets: pd.DataFrame, districts: gpd.GeoDataFrame
+                  ) -> tuple[list[dict[str, Any]], str | None]:
     """The coverage step: the area's targets, how much of each the sites could hold, flagged as upper bounds.
 
     Parameters
@@ -112,7 +114,7 @@ def area_coverage(grid: CandidateGrid, curve: pd.DataFrame, criteria: list[dict[
         The cells.
     curve : DataFrame
         The supply curve (capacities [MWp]).
-    criteria : list of dict
+    criteria : sequence of CriterionOutcome
         The rule criteria: any "not evaluated" makes every coverage an upper bound.
     projects, targets, districts
         The store's layers.
@@ -128,7 +130,7 @@ def area_coverage(grid: CandidateGrid, curve: pd.DataFrame, criteria: list[dict[
     gaps, target_unit = area_gaps(grid, projects, targets, districts)
     names = dict(zip(districts["adcode"].astype(str), districts["name_zh"].astype(str), strict=True))
     coverage = target_coverage(curve, gaps, names)
-    unchecked = [r["criterion"] for r in criteria if r["status"] == "not evaluated"]
+    unchecked = [r.criterion for r in criteria if r.status == "not evaluated"]
     for c in coverage:
         c["upper_bound"] = bool(unchecked)
         if unchecked and c["missing_mw"] > 0:

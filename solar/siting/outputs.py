@@ -31,8 +31,10 @@ from affine import Affine
 
 from geo.export import write_csv
 from geo.files import atomic_write
+from solar.results import as_json
 from solar.siting.cells import CandidateGrid
 from solar.siting.report import plain, report_markdown
+from solar.siting.results import SitingReport
 from solar.siting.rules import EXCLUSION_CODES, EXCLUSION_NODATA
 
 NODATA = -9999.0
@@ -179,12 +181,12 @@ def write_json(data: Mapping[str, Any], path: Path) -> Path:
     return path
 
 
-def write_markdown(report: Mapping[str, Any], path: Path) -> Path:
+def write_markdown(report: SitingReport, path: Path) -> Path:
     """:func:`solar.siting.report.report_markdown`, atomically.
 
     Parameters
     ----------
-    report : mapping
+    report : SitingReport
         The report (with ``runtime_s`` [s] and ``outputs``).
     path : pathlib.Path
         Destination.
@@ -251,17 +253,17 @@ def write_data_files(out_dir: Path, grid: CandidateGrid, arrays: Mapping[str, np
     return outputs
 
 
-def write_report(report: Mapping[str, Any], outputs: Mapping[str, Path]) -> None:
-    """Write ``report.json`` and ``report.md`` to the paths :func:`write_data_files` named.
+def write_report(report: SitingReport, outputs: Mapping[str, Path]) -> None:
+    """Write ``report.json`` (the report's :func:`solar.results.as_json`) and ``report.md``.
 
     Parameters
     ----------
-    report : mapping
+    report : SitingReport
         :func:`solar.siting.report.build_report` with ``runtime_s`` [s] and ``outputs``.
     outputs : mapping
-        File kind -> path (``report_json``, ``report_md``).
+        File kind -> path (``report_json``, ``report_md``), as :func:`write_data_files` named them.
     """
-    write_json(report, outputs["report_json"])
+    write_json(as_json(report), outputs["report_json"])
     write_markdown(report, outputs["report_md"])
 
 

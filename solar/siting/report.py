@@ -1,14 +1,16 @@
 """The words of a siting run: notes, reasons, assumptions, coverage sentences, the JSON report and its Markdown.
 
 Every sentence the report, the CLI summary and the map show about a run is written here, from the figures
-the steps computed; the steps compute, this module says. :func:`build_report` assembles the report (the
-one serialisation of a run: :func:`plain` makes it JSON) and :func:`report_markdown` renders it.
+the steps computed; the steps compute, this module says. :func:`build_report` assembles the report, a
+:class:`solar.siting.results.SitingReport` (its :func:`solar.results.as_json` is the one serialisation of a run,
+:func:`plain` makes that plain JSON), and :func:`report_markdown` renders it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +20,16 @@ import pandas as pd
 from geo.rollup import GAP_ASSUMPTION
 from geo.store.frames import plain as plain_cell
 from solar.mounting import Mounting
+from solar.results import as_json
 from solar.siting.cells import CandidateGrid
+from solar.siting.results import (
+    CellCounts,
+    CriterionOutcome,
+    ScanSummary,
+    SitesTotal,
+    SitingReport,
+    candidate_list,
+)
 from solar.siting.rules import EXCLUSION_CODES, NO_SLOPE, RuleSet
 from solar.siting.scan import ScanInputs, ScanResult
 from solar.siting.score import MAX_CONNECTION_KM, MAX_PROJECT_KM
@@ -304,37 +315,43 @@ def land_note(landcover: Path | None, legend: str, coarse_label: str | None) -> 
     return head + "; 1 where the rules allow PV outright, 0.5 where only under a condition (assumption)"
 
 
-def mark_coarse(criteria: list[dict[str, Any]], layers: Sequence[Any], coarse_used: Mapping[str, str]) -> None:
-    """Label the criteria that used coarse data (in place): ``coarse`` holds the source and resolution.
+def mark_coarse(criteria: Sequence[CriterionOutcome], layers: Sequence[Any], coarse_used: Mapping[str, str]
+                ) -> tuple[CriterionOutcome, ...]:
+    """The criteria, those that used coarse data labelled: ``coarse`` holds the source and resolution.
 
     A kind row is coarse when every layer of that kind is a coarse one; the land-cover rows when the shipped
     land cover was read; a ``layer:`` row when its layer is coarse. Others get ``coarse`` None.
 
     Parameters
     ----------
-    criteria : list of dict
-        :func:`solar.siting.rules.apply_rules`'s rows.
+    criteria : sequence of CriterionOutcome
+        :func:`solar.siting.rules.apply_rules`' rows.
     layers : sequence of ExclusionLayer
         The layers used.
     coarse_used : mapping
         :attr:`solar.siting.coarse.CoarseInputs.used`.
+
+    Returns
+    -------
+    tuple of CriterionOutcome
+        The rows in order; a coarse one's ``reason`` starts with ``COARSE (<label>):``.
     """
     by_kind: dict[str, list[str]] = {}
     for layer in layers:
         by_kind.setdefault(layer.kind, []).append(layer.coarse)
     by_name = {layer.name: layer.coarse for layer in layers}
+    out = []
     for row in criteria:
-        name = row["criterion"]
+        name = row.criterion
         label = None
         if name.startswith("layer:"):
             label = by_name.get(name.removeprefix("layer:")) or None
-        elif name.startswith("landcover") and row["status"] == "evaluated":
+        elif name.startswith("landcover") and row.status == "evaluated":
             label = coarse_used.get("landcover")
         elif name in by_kind and all(by_kind[name]):
             label = "; ".join(sorted(set(by_kind[name])))
-        row["coarse"] = label
-        if label:
-            row["reason"] = f"COARSE ({label}): {row['reason']}"
+        out.append(replace(row, coarse=label, reason=f"COARSE ({label}): {row.reason}" if label else row.reason))
+    return tuple(out)
 
 
 def data_sources(*, osm: Any, coarse: Any, dem: Path | None, dem_tiles: Sequence[Path], landcover: Path | None,
@@ -400,7 +417,7 @@ def tie_note(sites: pd.DataFrame, top_n: int = TOP_N) -> str:
             "themselves is by capacity, not by merit")
 
 
-def warnings_list(*, ranking: str, ties: str, not_evaluated: Sequence[str], criteria: Sequence[Mapping[str, Any]],
+def warnings_list(*, ranking: str, ties: str, not_evaluated: Sequence[str], criteria: Sequence[CriterionOutcome],
                   sources: Mapping[str, Any]) -> list[str]:
     """Every warning of a run, as the CLI prints them and the report carries them.
 
@@ -412,7 +429,7 @@ def warnings_list(*, ranking: str, ties: str, not_evaluated: Sequence[str], crit
         :func:`tie_note`.
     not_evaluated : sequence of str
         Criteria not evaluated.
-    criteria : sequence of mapping
+    criteria : sequence of CriterionOutcome
         The rule rows (with ``coarse``).
     sources : mapping
         :func:`data_sources`.
@@ -425,7 +442,7 @@ def warnings_list(*, ranking: str, ties: str, not_evaluated: Sequence[str], crit
     out = []
     if not_evaluated:
         out.append(f"not evaluated (no data): {', '.join(not_evaluated)}; candidate capacity is an upper bound")
-    coarse = [r for r in criteria if r.get("coarse")]
+    coarse = [r for r in criteria if r.coarse]
     if coarse:
         labels = "; ".join(f"{k}: {v}" for k, v in sources["coarse"]["used"].items())
         out.append(f"COARSE data used for {len(coarse)} criteria ({labels}): screening only, check on site")
@@ -605,32 +622,32 @@ def assumptions(*, grid: CandidateGrid, inputs: ScanInputs, mounting: Mounting, 
 
 
 def build_report(*, grid: CandidateGrid, target_unit: str | None, rule: RuleSet, excluded: np.ndarray,
-                 conditional: np.ndarray, candidate: np.ndarray, criteria: list[dict[str, Any]], score: np.ndarray,
-                 score_report: list[dict[str, Any]], sites: pd.DataFrame, coverage: list[dict[str, Any]],
-                 assumptions: dict[str, str], scan: ScanResult, chunk_rows: int, rows_factor: float,
-                 sources: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON report of a run (without ``runtime_s`` and ``outputs``, added when the files are written).
+                 conditional: np.ndarray, candidate: np.ndarray, criteria: Sequence[CriterionOutcome],
+                 score: np.ndarray, score_report: list[dict[str, Any]], sites: pd.DataFrame,
+                 coverage: list[dict[str, Any]], assumptions: dict[str, str], scan: ScanResult, chunk_rows: int,
+                 rows_factor: float, sources: dict[str, Any] | None = None) -> SitingReport:
+    """The report of a run (without ``runtime_s`` and ``outputs``, set when the files are written).
 
     Parameters
     ----------
     grid : CandidateGrid
-        The cells.
+        The cells (``resolution_m`` [m], ``cell_area_km2`` [km²]).
     target_unit : str or None
         Adcode whose targets were weighed.
     rule : RuleSet
         The rule set.
     excluded, conditional, candidate : numpy.ndarray of bool
         Cells excluded, allowed under a condition, candidate.
-    criteria : list of dict
-        Rule criteria (:func:`solar.siting.rules.apply_rules`).
+    criteria : sequence of CriterionOutcome
+        Rule criteria (:func:`solar.siting.rules.apply_rules`, :func:`mark_coarse`).
     score : numpy.ndarray
         Suitability [0-1], NaN where not scored.
     score_report : list of dict
-        Score criteria (:func:`solar.siting.score.suitability`).
+        Score criteria (:func:`solar.siting.score.suitability`; weights [-]).
     sites : DataFrame
         Candidate sites, best first (capacity [MWp], energy [MWh/yr]).
     coverage : list of dict
-        Target coverage (:func:`solar.siting.coverage.target_coverage`).
+        Target coverage (:func:`solar.siting.coverage.area_coverage`; capacities [MW]).
     assumptions : dict
         :func:`assumptions`.
     scan : ScanResult
@@ -644,47 +661,45 @@ def build_report(*, grid: CandidateGrid, target_unit: str | None, rule: RuleSet,
 
     Returns
     -------
-    dict
-        Keys ``warnings`` (every warning the CLI prints), ``data`` (what was read, licences), ``area``,
-        ``adcode``, ``target_unit``, ``resolution_m`` [m], ``crs``, ``grid_shape``, ``cells``
-        (counts, ``area_km2`` [km²]), ``rule_set``, ``criteria``, ``not_evaluated``, ``score``, ``score_spread``
-        [-], ``ranking_note``, ``sites`` (count, ``capacity_mw``, ``annual_mwh``), ``top_candidates``,
-        ``coverage``, ``assumptions``, ``scan`` (``seconds`` [s], ``cells_per_second`` [1/s]),
-        ``exclusion_codes``.
+    SitingReport
+        ``warnings`` (every warning the CLI prints), ``data`` (what was read, licences), the area, the cell
+        counts (``area_km2`` [km²]), the criteria and those not evaluated, the score criteria and their
+        spread [-], the sites' totals (``capacity_mw`` [MWp], ``annual_mwh`` [MWh/yr]), the top
+        :data:`TOP_N` candidates, coverage, assumptions, the scan (``seconds`` [s], ``cells_per_second``
+        [1/s]) and the exclusion codes. ``as_json`` of it is ``report.json``.
     """
     spread = float(np.nanmax(score) - np.nanmin(score)) if np.isfinite(score).any() else 0.0
     evaluated = [r["criterion"] for r in score_report if r["status"] == "evaluated"]
-    top = sites.head(TOP_N).drop(columns="geometry") if len(sites) else pd.DataFrame()
-    not_evaluated = sorted({r["criterion"] for r in criteria if r["status"] == "not evaluated"}
+    not_evaluated = sorted({r.criterion for r in criteria if r.status == "not evaluated"}
                            | {r["criterion"] for r in score_report if r["status"] == "not evaluated"})
     sources = sources or {"osm": None, "coarse": {"used": {}, "skipped": {}}}
     ranking = ranking_note(spread, evaluated)
-    return {
-        "warnings": warnings_list(ranking=ranking, ties=tie_note(sites), not_evaluated=not_evaluated,
-                                  criteria=criteria, sources=sources),
-        "data": sources,
-        "area": grid.name, "adcode": grid.adcode, "target_unit": target_unit, "resolution_m": grid.resolution_m,
-        "crs": grid.crs, "grid_shape": list(grid.shape),
-        "cells": {"grid": int(grid.shape[0] * grid.shape[1]), "inside": grid.n_inside,
-                  "area_km2": grid.n_inside * grid.cell_area_km2, "excluded": int(excluded.sum()),
-                  "conditional": int(conditional.sum()), "candidate": int(candidate.sum()),
-                  "cell_area_km2": grid.cell_area_km2},
-        "rule_set": rule.name,
-        "criteria": criteria,
-        "not_evaluated": not_evaluated,
-        "score": score_report,
-        "score_spread": spread,
-        "ranking_note": ranking,
-        "sites": {"count": len(sites), "capacity_mw": float(sites["capacity_mw"].sum()) if len(sites) else 0.0,
-                  "annual_mwh": float(sites["annual_mwh"].sum()) if len(sites) else 0.0},
-        "top_candidates": top.to_dict("records"),
-        "coverage": coverage,
-        "assumptions": assumptions,
-        "scan": {"scheduler": scan.scheduler, "chunks": scan.chunks, "chunk_rows": chunk_rows,
-                 "seconds": scan.seconds, "cells_per_second": grid.n_inside / scan.seconds if scan.seconds else None,
-                 "rows_factor": rows_factor},
-        "exclusion_codes": EXCLUSION_CODES,
-    }
+    return SitingReport(
+        warnings=tuple(warnings_list(ranking=ranking, ties=tie_note(sites), not_evaluated=not_evaluated,
+                                     criteria=criteria, sources=sources)),
+        data=sources,
+        area=grid.name, adcode=grid.adcode, target_unit=target_unit, resolution_m=grid.resolution_m,
+        crs=grid.crs, grid_shape=(grid.shape[0], grid.shape[1]),
+        cells=CellCounts(grid=int(grid.shape[0] * grid.shape[1]), inside=grid.n_inside,
+                         area_km2=grid.n_inside * grid.cell_area_km2, excluded=int(excluded.sum()),
+                         conditional=int(conditional.sum()), candidate=int(candidate.sum()),
+                         cell_area_km2=grid.cell_area_km2),
+        rule_set=rule.name,
+        criteria=tuple(criteria),
+        not_evaluated=tuple(not_evaluated),
+        score=tuple(score_report),
+        score_spread=spread,
+        ranking_note=ranking,
+        sites=SitesTotal(count=len(sites), capacity_mw=float(sites["capacity_mw"].sum()) if len(sites) else 0.0,
+                         annual_mwh=float(sites["annual_mwh"].sum()) if len(sites) else 0.0),
+        top_candidates=candidate_list(sites.head(TOP_N)) if len(sites) else (),
+        coverage=tuple(coverage),
+        assumptions=assumptions,
+        scan=ScanSummary(scheduler=scan.scheduler, chunks=scan.chunks, chunk_rows=chunk_rows, seconds=scan.seconds,
+                         cells_per_second=grid.n_inside / scan.seconds if scan.seconds else None,
+                         rows_factor=rows_factor),
+        exclusion_codes=EXCLUSION_CODES,
+    )
 
 
 # -- serialisation ---------------------------------------------------------------------------------------
@@ -741,12 +756,14 @@ def _md_table(rows: list[dict[str, Any]], columns: list[str]) -> list[str]:
     return lines
 
 
-def report_markdown(report: Mapping[str, Any]) -> str:
+def report_markdown(report: SitingReport) -> str:
     """The report as Markdown: summary, criteria, score, coverage, top candidates, assumptions, files.
+
+    Rendered from the report's JSON form (``report.json``), so both say the same, in the same numbers.
 
     Parameters
     ----------
-    report : mapping
+    report : SitingReport
         :func:`build_report` with ``runtime_s`` [s] and ``outputs``.
 
     Returns
@@ -754,7 +771,7 @@ def report_markdown(report: Mapping[str, Any]) -> str:
     str
         The Markdown text, ending in a newline.
     """
-    r = plain(report)
+    r = plain(as_json(report))
     cells = r["cells"]
     lines = [f"# PV siting: {r['area']}", "",
              f"Resolution {r['resolution_m']:g} m, {r['crs']}; {cells['inside']:,} cells inside the area "

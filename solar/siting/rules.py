@@ -14,14 +14,14 @@ the ecological red line, wetlands, built-up land, the slope limit, default buffe
 """
 
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from solar.siting.errors import SitingInputError
 from solar.siting.exclusions import KINDS, ExclusionLayer, layer_names, masks_by_kind
 from solar.siting.landcover import NO_DATA, class_mask, legend_classes
+from solar.siting.results import CriterionOutcome
 
 NOTICE_2023 = "自然资办发〔2023〕12号"
 STATUSES = ("evaluated", "not evaluated")
@@ -171,9 +171,9 @@ def get_rule(name: str) -> RuleSet:
 
 
 def _criterion(criterion: str, status: str, reason: str, basis: str, cells_excluded: int | None = None,
-               cells_conditional: int | None = None, cells_without_data: int | None = None) -> dict[str, Any]:
-    return {"criterion": criterion, "status": status, "reason": reason, "cells_excluded": cells_excluded,
-            "cells_conditional": cells_conditional, "cells_without_data": cells_without_data, "basis": basis}
+               cells_conditional: int | None = None, cells_without_data: int | None = None) -> CriterionOutcome:
+    return CriterionOutcome(criterion=criterion, status=status, reason=reason, cells_excluded=cells_excluded,
+                            cells_conditional=cells_conditional, cells_without_data=cells_without_data, basis=basis)
 
 
 def _check_shape(name: str, arr: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
@@ -185,7 +185,7 @@ def _check_shape(name: str, arr: np.ndarray, shape: tuple[int, int]) -> np.ndarr
 
 def evaluate(rule: RuleSet, *, masks: dict[str, np.ndarray], landcover: np.ndarray | None, legend: str,
              slope_deg: np.ndarray | None, shape: tuple[int, int]
-             ) -> tuple[np.ndarray, list[dict[str, Any]], np.ndarray]:
+             ) -> tuple[np.ndarray, list[CriterionOutcome], np.ndarray]:
     """Apply a rule set to the data supplied; report every criterion.
 
     Parameters
@@ -210,9 +210,9 @@ def evaluate(rule: RuleSet, *, masks: dict[str, np.ndarray], landcover: np.ndarr
     -------
     excluded : numpy.ndarray
         bool, ``shape``: True where an evaluated criterion excludes the cell.
-    report : list of dict
+    report : list of CriterionOutcome
         One per criterion, in order (exclusion kinds, land-cover classes, conditional classes, slope),
-        with keys ``criterion``, ``status`` (``evaluated`` | ``not evaluated``), ``reason``,
+        with ``criterion``, ``status`` (``evaluated`` | ``not evaluated``), ``reason``,
         ``cells_excluded`` (int, None when not evaluated; a cell can count under several criteria),
         ``cells_conditional`` (int for conditional criteria, else None), ``cells_without_data`` (cells
         where the raster had no data, so the criterion could not be checked there; else None) and
@@ -243,7 +243,7 @@ def evaluate(rule: RuleSet, *, masks: dict[str, np.ndarray], landcover: np.ndarr
 
 
 def _kind_criteria(rule: RuleSet, masks: dict[str, np.ndarray], shape: tuple[int, int]
-                   ) -> tuple[np.ndarray, list[dict[str, Any]]]:
+                   ) -> tuple[np.ndarray, list[CriterionOutcome]]:
     """Cells excluded by the exclusion layers, and a row per kind (the rule's kinds, then the user's others)."""
     unknown = sorted(set(masks) - set(KINDS))
     if unknown:
@@ -275,7 +275,7 @@ def _check_landcover(landcover: np.ndarray, legend: str, classes: dict[int, str]
 
 
 def _landcover_criteria(rule: RuleSet, lc: np.ndarray | None, legend: str, shape: tuple[int, int]
-                        ) -> tuple[np.ndarray, list[dict[str, Any]]]:
+                        ) -> tuple[np.ndarray, list[CriterionOutcome]]:
     """Cells excluded by their land-cover class, and a row per excluded class of the legend."""
     excluded = np.zeros(shape, dtype=bool)
     report = []
@@ -298,7 +298,7 @@ def _landcover_criteria(rule: RuleSet, lc: np.ndarray | None, legend: str, shape
 
 
 def _conditional_criteria(rule: RuleSet, lc: np.ndarray | None, legend: str, classes: dict[int, str],
-                          shape: tuple[int, int]) -> tuple[np.ndarray, list[dict[str, Any]]]:
+                          shape: tuple[int, int]) -> tuple[np.ndarray, list[CriterionOutcome]]:
     """Cells allowed only under a condition (by land-cover class), and a row per such class of the legend."""
     conditional = np.zeros(shape, dtype=bool)
     report = []
@@ -320,7 +320,7 @@ def _conditional_criteria(rule: RuleSet, lc: np.ndarray | None, legend: str, cla
 
 
 def _slope_criterion(rule: RuleSet, slope_deg: np.ndarray | None, shape: tuple[int, int]
-                     ) -> tuple[np.ndarray, list[dict[str, Any]]]:
+                     ) -> tuple[np.ndarray, list[CriterionOutcome]]:
     """Cells steeper than the rule's limit [degrees], and the slope row (none when the rule has no limit)."""
     excluded = np.zeros(shape, dtype=bool)
     if not math.isfinite(rule.max_slope_deg):
@@ -353,7 +353,7 @@ class RuleOutcome:
         Cells inside, not excluded, allowed only under a condition (e.g. forest land: 林光互补 only).
     candidate : numpy.ndarray of bool
         Cells inside and not excluded.
-    criteria : list of dict
+    criteria : tuple of CriterionOutcome
         The rule set's rows (:func:`evaluate`, counts of cells inside the area), then one row per
         exclusion layer (``layer:<name>``).
     """
@@ -361,10 +361,10 @@ class RuleOutcome:
     excluded: np.ndarray
     conditional: np.ndarray
     candidate: np.ndarray
-    criteria: list[dict[str, Any]]
+    criteria: tuple[CriterionOutcome, ...]
 
 
-def _layer_rows(layers: list[ExclusionLayer], masks: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+def _layer_rows(layers: list[ExclusionLayer], masks: dict[str, np.ndarray]) -> list[CriterionOutcome]:
     """One evaluated row per exclusion layer, with the cells it excludes."""
     reasons = {name: f"{layer.path} (kind {layer.kind}, buffer {layer.buffer_m:g} m)"
                for name, layer in zip(layer_names(layers), layers, strict=True)}
@@ -400,15 +400,17 @@ def apply_rules(rule: RuleSet, layers: list[ExclusionLayer], masks: dict[str, np
     lc, slope = arrays["landcover"], arrays["slope_deg"]
     excluded, criteria, conditional = evaluate(rule, masks=masks_by_kind(layers, masks), landcover=lc, legend=legend,
                                                slope_deg=slope, shape=inside.shape)
+    inside_only = []
     for row in criteria:  # count only cells inside the area
-        if row.get("cells_without_data") is not None:
-            if row["criterion"] == "slope" and slope is not None:
-                row["cells_without_data"] = int((np.isnan(slope) & inside).sum())
-            elif row["criterion"].startswith("landcover") and lc is not None:
-                row["cells_without_data"] = int(((lc == NO_DATA) & inside).sum())
+        if row.cells_without_data is not None:
+            if row.criterion == "slope" and slope is not None:
+                row = replace(row, cells_without_data=int((np.isnan(slope) & inside).sum()))
+            elif row.criterion.startswith("landcover") and lc is not None:
+                row = replace(row, cells_without_data=int(((lc == NO_DATA) & inside).sum()))
+        inside_only.append(row)
     excluded = excluded & inside
     return RuleOutcome(excluded=excluded, conditional=conditional & inside & ~excluded, candidate=inside & ~excluded,
-                       criteria=criteria + _layer_rows(layers, masks))
+                       criteria=tuple(inside_only + _layer_rows(layers, masks)))
 
 
 def exclusion_code(rule: RuleSet, masks: dict[str, np.ndarray], arrays: dict[str, np.ndarray | None], legend: str,

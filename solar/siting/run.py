@@ -22,7 +22,7 @@ files                   :func:`~solar.siting.outputs.write_report`    :mod:`sola
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from solar.mounting import mounting as mounting_preset
+from solar.results import as_json
 from solar.siting.cells import CandidateGrid, candidate_grid, district_polygon, read_polygon
 from solar.siting.coarse import coarse_inputs
 from solar.siting.coverage import area_coverage
@@ -50,6 +51,7 @@ from solar.siting.report import (
     road_note,
     score_reasons,
 )
+from solar.siting.results import CandidateSite, CriterionOutcome, SitingReport, candidate_list
 from solar.siting.rules import apply_rules, exclusion_code, get_rule
 from solar.siting.scan import ScanResult, run_scan, scan_inputs
 from solar.siting.score import (
@@ -78,8 +80,8 @@ class SitingResult:
         Excluded cells; cells allowed only under a condition.
     score : numpy.ndarray
         Suitability [0-1] (NaN outside and on excluded cells).
-    criteria : list of dict
-        The rule set's report per criterion (:func:`solar.siting.rules.apply_rules`).
+    outcomes : tuple of CriterionOutcome
+        The rule set's outcome per criterion (:func:`solar.siting.rules.apply_rules`, coarse data marked).
     score_report : list of dict
         Per score criterion: status, weights (:func:`solar.siting.score.suitability`).
     sites : GeoDataFrame
@@ -88,8 +90,9 @@ class SitingResult:
         The supply curve.
     coverage : list of dict
         Coverage of the area's missing targets [MW].
-    report : dict
-        The JSON report (:func:`solar.siting.report.build_report`, the one serialisation of a run).
+    run_report : SitingReport
+        The report (:func:`solar.siting.report.build_report`); ``report.json`` is its
+        :func:`solar.results.as_json`.
     outputs : dict
         File kind -> path (empty when no output folder was given).
     seconds : float
@@ -104,15 +107,33 @@ class SitingResult:
     excluded: np.ndarray
     conditional: np.ndarray
     score: np.ndarray
-    criteria: list[dict[str, Any]]
+    outcomes: tuple[CriterionOutcome, ...]
     score_report: list[dict[str, Any]]
     sites: gpd.GeoDataFrame
     curve: pd.DataFrame
     coverage: list[dict[str, Any]]
-    report: dict[str, Any]
+    run_report: SitingReport
     outputs: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
     overlays: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+
+    @property
+    def candidates(self) -> tuple[CandidateSite, ...]:
+        """The candidate sites as typed sites, best score first (capacity [MWp], energy [MWh/yr])."""
+        return candidate_list(self.sites)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The report's JSON form (``report.json`` before :func:`~solar.siting.report.plain`): the old interface.
+
+        Code should read :attr:`run_report`; this stays while callers (``energy-planner site``) move.
+        """
+        return dict(as_json(self.run_report))
+
+    @property
+    def criteria(self) -> list[dict[str, Any]]:
+        """The criteria's JSON form (the report's ``criteria``): the old interface; read :attr:`outcomes`."""
+        return [as_json(c) for c in self.outcomes]
 
 
 def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, targets: pd.DataFrame,
@@ -172,7 +193,7 @@ def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, ta
     scan = run_scan(grid, inputs, chunk_rows=opts.chunk_rows, scheduler=opts.scheduler, progress=opts.progress,
                     n_workers=opts.n_workers)
     ruled = apply_rules(rule, layers, scan.masks, scan.arrays, legend, grid.inside)
-    mark_coarse(ruled.criteria, layers, coarse.used)
+    criteria = mark_coarse(ruled.criteria, layers, coarse.used)
 
     reach = within_reach(scan.arrays)
     notes = reach_notes(notes, scan.arrays, reach, ruled.candidate)
@@ -188,7 +209,7 @@ def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, ta
                             substations=inputs.substations, projects=inputs.projects, conditional=ruled.conditional,
                             options=site_options)
     curve = supply_curve(sites)
-    coverage, target_unit = area_coverage(grid, curve, ruled.criteria, projects=projects, targets=targets,
+    coverage, target_unit = area_coverage(grid, curve, criteria, projects=projects, targets=targets,
                                           districts=districts)
 
     said = assumptions(grid=grid, inputs=inputs, mounting=mounting, rule=rule, weights=weights,
@@ -196,7 +217,7 @@ def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, ta
                        min_area_km2=opts.min_area_km2, min_score=opts.min_score, notes=notes,
                        projects_reason=reasons["projects"])
     report = build_report(grid=grid, target_unit=target_unit, rule=rule, excluded=ruled.excluded,
-                          conditional=ruled.conditional, candidate=ruled.candidate, criteria=ruled.criteria,
+                          conditional=ruled.conditional, candidate=ruled.candidate, criteria=criteria,
                           score=score, score_report=score_report, sites=sites, coverage=coverage, assumptions=said,
                           scan=scan, chunk_rows=opts.chunk_rows, rows_factor=inputs.rows_factor,
                           sources=data_sources(osm=osm, coarse=coarse, dem=dem, dem_tiles=dem_tiles,
@@ -207,13 +228,12 @@ def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, ta
         code = exclusion_code(rule, scan.masks, scan.arrays, legend, grid.inside, ruled.conditional)
         outputs = write_data_files(Path(out_dir), grid, scan.arrays, score, code, sites, curve)
     seconds = time.perf_counter() - start
-    report["runtime_s"] = seconds
-    report["outputs"] = {k: str(v) for k, v in outputs.items()}
+    report = replace(report, runtime_s=seconds, outputs={k: str(v) for k, v in outputs.items()})
     if out_dir is not None:
         write_report(report, outputs)
     return SitingResult(grid=grid, scan=scan, excluded=ruled.excluded, conditional=ruled.conditional, score=score,
-                        criteria=ruled.criteria, score_report=score_report, sites=sites, curve=curve,
-                        coverage=coverage, report=report, outputs=outputs, seconds=seconds,
+                        outcomes=criteria, score_report=score_report, sites=sites, curve=curve,
+                        coverage=coverage, run_report=report, outputs=outputs, seconds=seconds,
                         overlays=map_overlays(osm, layers, subs))
 
 
@@ -299,4 +319,5 @@ def site_polygon(path: Path, *, districts: gpd.GeoDataFrame, resolution_m: float
     return site_area(grid, districts=districts, **kwargs)
 
 
-__all__ = ["SitingInputError", "SitingResult", "distance_targets", "site_area", "site_district", "site_polygon"]
+__all__ = ["SitingInputError", "SitingReport", "SitingResult", "distance_targets", "site_area", "site_district",
+           "site_polygon"]

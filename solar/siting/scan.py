@@ -48,6 +48,7 @@ from solar.siting.errors import SitingInputError
 from solar.siting.exclusions import ExclusionLayer, exclusion_masks, layer_names
 from solar.siting.landcover import NO_DATA, sample_landcover
 from solar.siting.rasters import raster_overlaps
+from solar.siting.results import ScanChunk
 from solar.siting.terrain import sample_slope_aspect
 from solar.weather import Weather, check_near, read_weather_file, typical_year
 
@@ -279,7 +280,7 @@ def dist_to_lines_km(x: np.ndarray, y: np.ndarray, lines: gpd.GeoDataFrame | Non
     return out
 
 
-def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> dict[str, Any]:
+def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> ScanChunk:
     """Criteria of the grid rows ``row0:row1``.
 
     Parameters
@@ -293,17 +294,18 @@ def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> 
 
     Returns
     -------
-    dict
-        ``row0``, ``row1``, arrays (row1 - row0, cols) named :data:`FLOAT_FIELDS` and :data:`INT_FIELDS`
-        (``slope_deg``, ``aspect_deg`` and ``landcover`` are None when no raster was given), ``masks``
-        (exclusion layer name -> bool array), ``seconds``.
+    ScanChunk
+        ``row0``, ``row1``, ``arrays`` (row1 - row0, cols) named :data:`FLOAT_FIELDS` (yield [kWh/kWp],
+        distances [km], slope and aspect [degrees]) and :data:`INT_FIELDS` (``slope_deg``, ``aspect_deg`` and
+        ``landcover`` are None when no raster was given), ``masks`` (exclusion layer name -> bool array),
+        ``seconds`` [s].
     """
     start = time.perf_counter()
     rows, cols = row1 - row0, inputs.shape[1]
     shape = (rows, cols)
     transform = inputs.transform @ Affine.translation(0, row0)
     lon, lat = cell_centres_lonlat(inputs.transform, row0, row1, cols, inputs.crs)
-    out: dict[str, Any] = {"row0": row0, "row1": row1}
+    out: dict[str, np.ndarray | None] = {}
     yield_ = np.full(shape, np.nan)
     if inside.any():
         # share="row": one sky per grid row at the row's mean latitude (cell latitudes along a UTM row differ
@@ -344,9 +346,8 @@ def scan_chunk(inputs: ScanInputs, row0: int, row1: int, inside: np.ndarray) -> 
                  else np.full(shape, NO_DATA, dtype=np.int32))
         out["landcover"] = np.where(inside, codes, NO_DATA).astype(np.int32)
     masks = exclusion_masks(list(inputs.exclusions), transform, shape, inputs.crs) if inputs.exclusions else {}
-    out["masks"] = {name: mask & inside for name, mask in masks.items()}
-    out["seconds"] = time.perf_counter() - start
-    return out
+    return ScanChunk(row0=row0, row1=row1, arrays=out, masks={name: mask & inside for name, mask in masks.items()},
+                     seconds=time.perf_counter() - start)
 
 
 # -- the scan ------------------------------------------------------------------------------------------
@@ -410,7 +411,7 @@ def _progress(total: int, enabled: bool, desc: str) -> tqdm:
 
 
 def _in_process(inputs: ScanInputs, grid: CandidateGrid, bounds: list[tuple[int, int]], bar: tqdm
-                ) -> Iterator[dict[str, Any]]:
+                ) -> Iterator[ScanChunk]:
     for r0, r1 in bounds:
         part = scan_chunk(inputs, r0, r1, grid.inside[r0:r1])
         bar.update(int(grid.inside[r0:r1].sum()))
@@ -425,7 +426,7 @@ def _peak_rss_mb() -> float:
 
 
 def _on_client(client: Any, inputs: ScanInputs, grid: CandidateGrid, bounds: list[tuple[int, int]], bar: tqdm,
-               sink: Callable[[dict[str, Any]], None]) -> list[float]:
+               sink: Callable[[ScanChunk], None]) -> list[float]:
     from dask.distributed import as_completed
 
     shared = client.scatter(inputs, broadcast=True)
@@ -434,7 +435,7 @@ def _on_client(client: Any, inputs: ScanInputs, grid: CandidateGrid, bounds: lis
         for future in as_completed(futures):
             part = future.result()
             sink(part)
-            bar.update(int(grid.inside[part["row0"]:part["row1"]].sum()))
+            bar.update(int(grid.inside[part.row0:part.row1].sum()))
             future.release()
         peaks = client.run(_peak_rss_mb)
     except BaseException:
@@ -494,15 +495,15 @@ def run_scan(grid: CandidateGrid, inputs: ScanInputs, *, chunk_rows: int = DEFAU
     masks = {name: np.zeros((rows, cols), dtype=bool) for name in names}
     spent = [0.0]
 
-    def sink(part: dict[str, Any]) -> None:
-        r0, r1 = part["row0"], part["row1"]
+    def sink(part: ScanChunk) -> None:
+        r0, r1 = part.row0, part.row1
         for name in (*FLOAT_FIELDS, *INT_FIELDS):
-            target = arrays[name]
-            if part[name] is not None and target is not None:
-                target[r0:r1] = part[name]
-        for name, mask in part["masks"].items():
+            target, value = arrays[name], part.arrays[name]
+            if value is not None and target is not None:
+                target[r0:r1] = value
+        for name, mask in part.masks.items():
             masks[name][r0:r1] = mask
-        spent[0] += part["seconds"]
+        spent[0] += part.seconds
 
     label = "in-process"
     peaks: list[float] = []

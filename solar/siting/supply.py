@@ -34,6 +34,7 @@ from shapely.geometry import shape
 from geo.crs import STORE_CRS
 from solar.siting.cells import CandidateGrid
 from solar.siting.errors import SitingInputError
+from solar.siting.results import SITE_FIELDS
 
 #: Land-use density of ground-mounted fixed-tilt utility PV [MWp/km²] (assumption; see the module text).
 DEFAULT_DENSITY_MW_PER_KM2 = 50.0
@@ -52,10 +53,6 @@ COST_PER_DEG = 0.01
 #: Cost proxy per km of access road to the nearest road (an OSM extract's) [-/km]: an assumption.
 COST_PER_ROAD_KM = 0.005
 HOURS_PER_YEAR = 8760.0
-SITE_COLUMNS = ("site_id", "district", "n_cells", "area_km2", "capacity_mw", "annual_mwh", "capacity_factor",
-                "specific_yield_kwh_per_kwp", "score", "dist_substation_km", "substation_id", "substation_voltage_kv",
-                "substation_precision", "dist_project_km", "project_id", "project_precision", "mean_slope_deg",
-                "max_slope_deg", "conditional_share", "dist_road_km", "cost_proxy", "lon", "lat", "geometry")
 SUPPLY_COLUMNS = ("site_id", "capacity_mw", "capacity_factor", "annual_mwh", "specific_yield_kwh_per_kwp",
                   "dist_substation_km", "substation_id", "substation_voltage_kv", "substation_precision",
                   "mean_slope_deg", "area_km2", "score", "cost_proxy", "cumulative_capacity_mw", "cumulative_mwh",
@@ -203,7 +200,7 @@ class SiteOptions:
 
 
 def _empty_sites() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(columns=list(SITE_COLUMNS), geometry="geometry", crs=STORE_CRS)
+    return gpd.GeoDataFrame(columns=list(SITE_FIELDS), geometry="geometry", crs=STORE_CRS)
 
 
 def _site_cells(labels: np.ndarray, arrays: Mapping[str, np.ndarray], score: np.ndarray,
@@ -242,7 +239,7 @@ def _name_neighbours(stats: pd.DataFrame, isub: pd.Series, iproj: pd.Series, sub
 
 
 def _sites_frame(stats: pd.DataFrame, grid: CandidateGrid, id_prefix: str) -> gpd.GeoDataFrame:
-    """The ranked site statistics (with ``geometry_utm``) as the EPSG:4326 frame of :data:`SITE_COLUMNS`."""
+    """The ranked site statistics (with ``geometry_utm``) as the EPSG:4326 frame of :data:`SITE_FIELDS`."""
     stats = stats.sort_values(["score", "capacity_mw"], ascending=[False, False], kind="stable")
     utm = gpd.GeoSeries(list(stats["geometry_utm"]), crs=grid.crs)
     centroids = gpd.GeoSeries(utm.centroid, crs=grid.crs).to_crs(STORE_CRS)
@@ -252,7 +249,7 @@ def _sites_frame(stats: pd.DataFrame, grid: CandidateGrid, id_prefix: str) -> gp
     out["district"] = grid.name
     out["lon"] = centroids.x.to_numpy()
     out["lat"] = centroids.y.to_numpy()
-    return out[list(SITE_COLUMNS)]
+    return out[list(SITE_FIELDS)]
 
 
 def candidate_sites(grid: CandidateGrid, arrays: Mapping[str, np.ndarray], score: np.ndarray,
@@ -285,7 +282,8 @@ def candidate_sites(grid: CandidateGrid, arrays: Mapping[str, np.ndarray], score
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, columns :data:`SITE_COLUMNS` (``capacity_mw`` [MWp], ``annual_mwh`` [MWh/yr],
+        EPSG:4326, columns :data:`~solar.siting.results.SITE_FIELDS`, the fields of a
+        :class:`~solar.siting.results.CandidateSite` (``capacity_mw`` [MWp], ``annual_mwh`` [MWh/yr],
         ``capacity_factor`` [-], distances [km], slopes [degrees]), best score first.
     """
     opts = options if options is not None else SiteOptions()
