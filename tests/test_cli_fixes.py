@@ -42,8 +42,10 @@ def test_an_empty_rollup_says_so(store, capsys):
     projects = read_table(store, "projects")
     for pid in projects.loc[projects["district_adcode"] == "430603", "id"]:  # 云溪区's projects, deleted
         record_edit(store, ds.districts, str(pid), "delete", {}, who="t")
-    code, out, _ = run(capsys, "--store", str(store), "rollup", "--adcode", "430603")
+    code, out, _ = run(capsys, "--store", str(store), "rollup", "--adcode", "430603", "--lang", "en")
     assert code == 0 and out.strip() == "No projects in 430603 in the store" and "Empty DataFrame" not in out
+    code, out, _ = run(capsys, "--store", str(store), "rollup", "--adcode", "430603")
+    assert code == 0 and out.strip() == "存储中没有 430603 的项目"
 
 
 @pytest.mark.parametrize("option", [["--mounting", "rooftop"], ["--tilt", "30"]])

@@ -257,14 +257,16 @@ def test_unknown_district_is_refused(command, built_store, capsys):
 
 
 def test_known_districts_still_answer(built_store, capsys):
-    assert cli("--store", str(built_store), "targets", "--adcode", "430600") == 0  # a city: its own targets
+    assert cli("--store", str(built_store), "targets", "--adcode", "430600", "--lang", "en") == 0  # a city's own
     out = capsys.readouterr().out
     assert "岳阳市" in out and "Assumption:" in out
     assert cli("--store", str(built_store), "rollup", "--adcode", "430600", "--json") == 0
     assert json.loads(capsys.readouterr().out)
     # a county no plan sets a target for: said so, not a traceback
-    assert cli("--store", str(built_store), "targets", "--adcode", "430603") == 0
+    assert cli("--store", str(built_store), "targets", "--adcode", "430603", "--lang", "en") == 0
     assert capsys.readouterr().out.startswith("No capacity targets for 430603")
+    assert cli("--store", str(built_store), "targets", "--adcode", "430603") == 0
+    assert capsys.readouterr().out.startswith("430603 没有装机目标")
 
 
 # -- 5. control characters on the terminal -----------------------------------------------------------------------
@@ -276,12 +278,17 @@ SHOWN = r"\x1b[2J\x1b]0;owned\x07\x9b31m\x7fname\x09tab\x0aline"
 
 def test_tables_and_lines_escape_control_characters(capsys):
     from api.cli.output import print_frame as _print_frame
+    from api.cli.output import print_table as _print_table
     from api.cli.output import say as _say
 
     frame = pd.DataFrame({"name": [EVIL], "mw": [1.5]})
     _print_frame(frame, False)
     out = capsys.readouterr().out
     assert SHOWN in out and not any(c in out for c in "\x1b\x07\x9b\x7f\t")
+    for lang in ("zh", "en"):  # the tables a planner reads, cells in words: still escaped
+        _print_table(pd.DataFrame({"id": [EVIL], "subtype": [EVIL]}), lang)
+        out = capsys.readouterr().out
+        assert out.count(SHOWN) == 2 and not any(c in out for c in "\x1b\x07\x9b\x7f\t")
     _say("project", EVIL)
     assert capsys.readouterr().out == f"project {SHOWN}\n"
     # JSON: json.dumps escapes C0 but leaves DEL and C1 raw (with ensure_ascii=False); now all are escaped,
@@ -303,9 +310,12 @@ def test_a_project_name_from_an_edit_and_a_file_name_are_escaped(tmp_path, built
         for name in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):  # named by GPKG's triggers,
             db.create_function(name, 1, geometry_untouched)  # which an update of a name never runs
         assert db.execute("UPDATE projects SET name_zh = ? WHERE id = 'lx-pv-02'", (EVIL,)).rowcount == 1
-    assert cli("--store", str(store), "yield", "--project", "lx-pv-02") == 0
+    assert cli("--store", str(store), "yield", "--project", "lx-pv-02", "--lang", "en") == 0
     out = capsys.readouterr().out
     assert f"lx-pv-02 {SHOWN} (" in out and not any(c in out for c in "\x1b\x07\x9b\x7f")
+    assert cli("--store", str(store), "yield", "--project", "lx-pv-02") == 0
+    out = capsys.readouterr().out
+    assert f"lx-pv-02 {SHOWN}（" in out and not any(c in out for c in "\x1b\x07\x9b\x7f")
     assert cli("--store", str(store), "yield", "--project", "lx-pv-02", "--json") == 0
     out = capsys.readouterr().out
     assert "\x9b" not in out and json.loads(out)["name_zh"] == EVIL

@@ -69,6 +69,37 @@ def test_targets_cli(built_store, capsys):
     assert main(["--store", str(built_store), "targets", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert "baseline taken as 0" in out["assumption"]
-    assert main(["--store", str(built_store), "targets"]) == 0
+    assert main(["--store", str(built_store), "targets", "--lang", "en"]) == 0
     text = capsys.readouterr().out
     assert "Not backed by any named project" in text and "ylq-t-02" in text
+
+
+def test_targets_text_is_chinese_by_default(built_store, capsys):
+    assert main(["--store", str(built_store), "targets", "--adcode", "431202"]) == 0
+    text = capsys.readouterr().out
+    header = text.splitlines()[1].split()
+    assert header[:5] == ["目标编号", "单位", "指标", "目标年", "比较"]
+    assert "新能源装机" in text and "new_energy_capacity_mw" not in text  # the metric's label, not its code
+    assert "162.4 MW（16.24 万千瓦）" in text and " 是" in text and "True" not in text
+    assert "没有任何注明容量的列名项目支撑的目标：无" in text and "基数按 0 计" in text
+
+
+def test_rollup_text_is_chinese_by_default_and_english_on_request(built_store, capsys):
+    assert main(["--store", str(built_store), "rollup", "--adcode", "430682"]) == 0
+    zh = capsys.readouterr().out
+    assert zh.split()[:3] == ["区划代码", "区县", "目标年"]
+    assert "农光互补" in zh and "规划建设" in zh and "未注明" in zh and "400 MW（40 万千瓦）" in zh
+    assert "agrivoltaic" not in zh and "unspecified" not in zh
+    assert main(["--store", str(built_store), "rollup", "--adcode", "430682", "--lang", "en"]) == 0
+    en = capsys.readouterr().out
+    assert en.split()[:3] == ["district_adcode", "district_name_zh", "target_year"]
+    assert "agrivoltaic" in en and "unspecified" in en and "万千瓦" not in en
+
+
+@pytest.mark.parametrize("command", [["rollup"], ["targets"], ["targets", "--adcode", "430603"]])
+def test_json_is_the_same_in_every_language(built_store, capsys, command):
+    outputs = []
+    for lang in ([], ["--lang", "zh"], ["--lang", "en"]):
+        assert main(["--store", str(built_store), *command, "--json", *lang]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] == outputs[2] and json.loads(outputs[0]) is not None

@@ -55,9 +55,33 @@ def test_project_and_district(capsys, built_store):
     assert targets["lx-t-03"]["missing_mw"] == 0  # the named pipeline already exceeds the 2025 target
     assert "baseline" in d["assumptions"]["gap"]
 
-    assert main(["--store", str(built_store), "yield", "--district", "431202"]) == 0
+    assert main(["--store", str(built_store), "yield", "--district", "431202", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "431202 鹤城区" in out and "hc-pv-04" in out and "assumption (energy)" in out
+    assert main(["--store", str(built_store), "yield", "--district", "431202"]) == 0
+    out = capsys.readouterr().out
+    assert "431202 鹤城区：参考等效利用小时数" in out and "假设（发电量）：" in out
+    assert "规划未注明容量，无发电量" in out and "屋顶光伏（平铺）" in out
+    assert "假设（缺口）：仅计规划列名项目" in out  # the gap assumption in the catalogue's Chinese
+
+
+def test_site_text_is_chinese_by_default_english_on_request_json_the_same(capsys):
+    site = ["yield", "--lat", "29.36", "--lon", "113.13", "--capacity-mw", "1", "--mounting", "agrivoltaic_fixed"]
+    assert main(site) == 0
+    zh = capsys.readouterr().out
+    assert zh.startswith("光伏 1 MW（0.1 万千瓦），农光互补（固定支架），北纬 29.3600°，东经 113.1300°")
+    for words in ("年发电量：", "（规划估算）", "等效利用小时数：", "P50 / P90：", "（十年平均）", "容量系数：",
+                  "系统效率（PR）：", "组件面辐照：", "逐月发电量 MWh：", "作物光照：", "气象数据："):
+        assert words in zh, words
+    assert main([*site, "--lang", "en"]) == 0
+    en = capsys.readouterr().out
+    assert en.startswith("1 MWp agrivoltaic_fixed at 29.3600 N, 113.1300 E")
+    assert "  specific yield     " in en and "  performance ratio  " in en and "万千瓦" not in en
+    outputs = []
+    for lang in ([], ["--lang", "zh"], ["--lang", "en"]):
+        assert main([*site, "--json", *lang]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] == outputs[2] and json.loads(outputs[0])["capacity_mw"] == 1
 
 
 @pytest.mark.parametrize(

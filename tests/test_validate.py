@@ -41,8 +41,11 @@ def test_shipped_data_is_clean(capsys):
     ds, problems = load(DATA)
     assert problems == []
     assert len(ds.registry.projects) >= 100 and len(ds.registry.targets) >= 100
-    assert main(["validate"]) == 0
+    assert main(["validate", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("ok: 5 plans")
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("检查通过：规划 5 份") and "乡镇位置 5" in out
 
 
 def test_a_good_extra_row_passes(data_copy):

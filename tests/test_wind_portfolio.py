@@ -26,9 +26,13 @@ def test_wind_project_yield_from_the_cli(capsys, built_store):
     assert 1900 <= r["full_load_hours"] <= 2250 and r["is_estimate"]
     assert r["energy_p90_1y_mwh"] < r["energy_p90_10y_mwh"] < r["energy_p50_mwh"]
     assert len(r["monthly_energy_mwh"]) == 12
-    text_rc = main(["--store", str(built_store), "yield", "--project", "hc-wind-01"])
+    text_rc = main(["--store", str(built_store), "yield", "--project", "hc-wind-01", "--lang", "en"])
     out = capsys.readouterr().out
     assert text_rc == 0 and "full-load hours" in out and "assumption" in out and "62.4 MW wind" in out
+    assert main(["--store", str(built_store), "yield", "--project", "hc-wind-01"]) == 0
+    out = capsys.readouterr().out
+    assert "风电 62.4 MW（6.24 万千瓦）" in out and "等效满发小时数：" in out and "  假设：" in out
+    assert "  full-load hours    " not in out  # the label; the model's assumption texts stay as written
     # another turbine and a given mean wind change the figure, in the right direction
     more = run_json(capsys, "--store", str(built_store), "yield", "--project", "hc-wind-02", "--mean-speed", "6",
                     "--json")
@@ -56,9 +60,13 @@ def test_hecheng_new_energy_target_in_mw_and_gwh_with_p50_p90(capsys, built_stor
     # the named pipeline (162.4 MW wind + 5.7 MW PV) exceeds 162.4 MW: the target's share of its energy
     assert t["target_energy_gwh"] == pytest.approx(t["named_energy_gwh"] * 162.4 / t["named_mw_with_yield"])
     assert "independent" in d["assumptions"]["p50_p90"] and "6 %" in d["assumptions"]["wind_p50_p90"]
-    assert main(["--store", str(built_store), "yield", "--district", "431202"]) == 0
+    assert main(["--store", str(built_store), "yield", "--district", "431202", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "hc-wind-02" in out and "wind: 2 of 2 projects" in out and "hc-t-07" in out
+    assert main(["--store", str(built_store), "yield", "--district", "431202"]) == 0
+    out = capsys.readouterr().out
+    assert "风电：2 个项目中 2 个注明容量：162.4 MW（16.24 万千瓦）" in out and "乡镇位置" in out
+    assert "新能源装机" in out and "township" not in out.split("风电参考")[1].split("风电：")[0]
 
 
 def test_a_wind_target_without_named_wind_is_valued_at_the_wind_reference(capsys, built_store):
@@ -104,3 +112,21 @@ def test_wind_in_the_service(built_store):
         assert {"hc-wind-01", "hc-wind-02"} <= {f["id"] for f in layer["features"]}
         spec = client.get("/api", headers={"Accept": "application/vnd.oai.openapi+json;version=3.0"}).json()
         assert "/analysis/wind-yield" in spec["paths"]
+
+
+def test_wind_site_text_in_chinese_by_default_english_on_request_json_the_same(capsys):
+    site = ["yield", "--lat", "27.6", "--lon", "109.9", "--capacity-mw", "50", "--kind", "wind"]
+    assert main(site) == 0
+    zh = capsys.readouterr().out
+    assert zh.startswith("风电 50 MW（5 万千瓦），16.7 台 generic_iec3，轮毂高度 100 m")
+    for words in ("年发电量：", "毛发电量", "等效满发小时数：", "容量系数：", "轮毂高度平均风速：", "P50 / P90：",
+                  "逐月发电量 MWh：", "风资源：", "  假设：", "风机：", "损失："):
+        assert words in zh, words
+    assert main([*site, "--lang", "en"]) == 0
+    en = capsys.readouterr().out
+    assert en.startswith("50 MW wind, 16.7 x generic_iec3 at 100 m hub") and "  full-load hours    " in en
+    outputs = []
+    for lang in ([], ["--lang", "zh"], ["--lang", "en"]):
+        assert main([*site, "--json", *lang]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] == outputs[2] and json.loads(outputs[0])["capacity_mw"] == 50

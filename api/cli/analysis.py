@@ -8,10 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from api.cli.output import print_frame, print_json, say
+from api.cli.output import add_lang, assumption, print_json, print_table, say
 from api.settings import Settings
 from api.state import command_state
 from geo.errors import NotFoundError
+from layers.i18n import gwh, mw, number, t, vocab_label
 from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
 from solar.portfolio import project_yield, project_yields
@@ -62,52 +63,60 @@ MOUNTING_OPTIONS = {"tilt": "tilt", "azimuth": "azimuth", "gcr": "gcr", "height"
                     "albedo": "albedo", "module": "module"}
 
 
-def _print_site(result: SiteYield, json: bool) -> None:
+def _print_p50_p90(result: SiteYield | WindSiteYield, lang: str) -> None:
+    """The P50/P90 line of a site's yield, when it has one."""
+    if result.energy_p90_1y_mwh is not None and result.energy_p90_10y_mwh is not None:
+        print(t("cli.yield.p50_p90", lang, p50=number(result.energy_p50_mwh), p90_1y=number(result.energy_p90_1y_mwh),
+                p90_10y=number(result.energy_p90_10y_mwh), sd=f"{result.interannual_std_pct:.1f}"))
+
+
+def _monthly(result: SiteYield | WindSiteYield, lang: str) -> str:
+    return t("cli.yield.monthly", lang, values=" ".join(number(v) for v in result.monthly_energy_mwh))
+
+
+def _print_site(result: SiteYield, json: bool, lang: str) -> None:
     if json:
         print_json(as_json(result))
         return
-    estimate = " (planning estimate)" if result.is_estimate else ""
-    print(f"{result.capacity_mw:g} MWp {result.mounting} at {result.latitude:.4f} N, {result.longitude:.4f} E")
-    print(f"  annual energy      {result.annual_energy_mwh:,.0f} MWh{estimate}")
-    print(f"  specific yield     {result.specific_yield_kwh_per_kwp:,.0f} kWh/kWp")
-    if result.energy_p90_1y_mwh is not None and result.energy_p90_10y_mwh is not None:
-        print(f"  P50 / P90          {result.energy_p50_mwh:,.0f} / {result.energy_p90_1y_mwh:,.0f} MWh "
-              f"(one year), {result.energy_p90_10y_mwh:,.0f} MWh (ten-year mean); interannual SD "
-              f"{result.interannual_std_pct:.1f} %")
-    print(f"  capacity factor    {result.capacity_factor:.1%}")
-    print(f"  performance ratio  {result.performance_ratio:.2f}")
-    print(f"  plane of array     {result.poa_kwh_per_m2:,.0f} kWh/m2 (GHI {result.ghi_kwh_per_m2:,.0f})")
-    print("  monthly MWh        " + " ".join(f"{v:,.0f}" for v in result.monthly_energy_mwh))
+    estimate = t("cli.estimate", lang) if result.is_estimate else ""
+    mounting_name = result.mounting if lang == "en" else vocab_label("mounting", result.mounting, lang)
+    print(t("cli.yield.pv_site", lang, mwp=f"{result.capacity_mw:g}", capacity=mw(result.capacity_mw, lang),
+            mounting=mounting_name, lat=f"{result.latitude:.4f}", lon=f"{result.longitude:.4f}"))
+    print(t("cli.yield.annual", lang, energy=number(result.annual_energy_mwh), estimate=estimate))
+    print(t("cli.yield.specific", lang, value=number(result.specific_yield_kwh_per_kwp)))
+    _print_p50_p90(result, lang)
+    print(t("cli.yield.capacity_factor", lang, value=f"{result.capacity_factor:.1%}"))
+    print(t("cli.yield.pr", lang, value=f"{result.performance_ratio:.2f}"))
+    print(t("cli.yield.poa", lang, poa=number(result.poa_kwh_per_m2), ghi=number(result.ghi_kwh_per_m2)))
+    print(_monthly(result, lang))
     if result.crop_light is not None:
-        print(f"  crop light         {result.crop_light.fraction:.0%} of open-field PAR; monthly "
-              + " ".join(f"{v:.0%}" for v in result.crop_light.monthly))
-    say(f"  weather            {result.weather_source}")
+        print(t("cli.yield.crop_light", lang, fraction=f"{result.crop_light.fraction:.0%}",
+                monthly=" ".join(f"{v:.0%}" for v in result.crop_light.monthly)))
+    say(t("cli.yield.weather", lang, source=result.weather_source))
     if result.weather_clipped_hours:
-        say(f"  clipped            {result.weather_clipped_hours} implausible hour(s) of the file (see --json)")
+        say(t("cli.yield.clipped", lang, n=result.weather_clipped_hours))
 
 
-def _print_wind(result: WindSiteYield, json: bool) -> None:
+def _print_wind(result: WindSiteYield, json: bool, lang: str) -> None:
     if json:
         print_json(as_json(result))
         return
-    estimate = " (planning estimate)" if result.is_estimate else ""
-    print(f"{result.capacity_mw:g} MW wind, {result.turbines:.1f} x {result.turbine} at "
-          f"{result.hub_height_m:g} m hub, at {result.latitude:.4f} N, {result.longitude:.4f} E")
-    print(f"  annual energy      {result.annual_energy_mwh:,.0f} MWh{estimate} (gross "
-          f"{result.gross_energy_mwh:,.0f}, losses {result.total_loss_pct:.1f} %)")
-    print(f"  full-load hours    {result.full_load_hours:,.0f} h")
-    print(f"  capacity factor    {result.capacity_factor:.1%}")
-    print(f"  mean wind at hub   {result.mean_wind_hub_m_s:.2f} m/s")
-    if result.energy_p90_1y_mwh is not None and result.energy_p90_10y_mwh is not None:
-        print(f"  P50 / P90          {result.energy_p50_mwh:,.0f} / {result.energy_p90_1y_mwh:,.0f} MWh "
-              f"(one year), {result.energy_p90_10y_mwh:,.0f} MWh (ten-year mean); interannual SD "
-              f"{result.interannual_std_pct:.1f} %")
-    print("  monthly MWh        " + " ".join(f"{v:,.0f}" for v in result.monthly_energy_mwh))
-    say(f"  wind               {result.weather_source}")
+    estimate = t("cli.estimate", lang) if result.is_estimate else ""
+    say(t("cli.yield.wind_site", lang, mw=f"{result.capacity_mw:g}", capacity=mw(result.capacity_mw, lang),
+          turbines=f"{result.turbines:.1f}", turbine=result.turbine, hub=f"{result.hub_height_m:g}",
+          lat=f"{result.latitude:.4f}", lon=f"{result.longitude:.4f}"))
+    print(t("cli.yield.wind_annual", lang, energy=number(result.annual_energy_mwh), estimate=estimate,
+            gross=number(result.gross_energy_mwh), loss=f"{result.total_loss_pct:.1f}"))
+    print(t("cli.yield.full_load_hours", lang, hours=number(result.full_load_hours)))
+    print(t("cli.yield.capacity_factor", lang, value=f"{result.capacity_factor:.1%}"))
+    print(t("cli.yield.mean_wind", lang, speed=f"{result.mean_wind_hub_m_s:.2f}"))
+    _print_p50_p90(result, lang)
+    print(_monthly(result, lang))
+    say(t("cli.yield.wind", lang, source=result.weather_source))
     for line in result.assumptions["wind"]:
-        say(f"  assumption         {line}")
-    say(f"  turbine            {result.assumptions['turbine']}")
-    say(f"  losses             {result.assumptions['losses']}")
+        say(t("cli.yield.assumption", lang, text=line))
+    say(t("cli.yield.turbine", lang, text=result.assumptions["turbine"]))
+    say(t("cli.yield.losses", lang, text=result.assumptions["losses"]))
 
 
 def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
@@ -127,12 +136,12 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
             options = wind_options(args)
             resource = wind_portfolio.resource_at(settings.data_dir, args.lat, args.lon, options)
             _print_wind(wind_site_yield(resource, turbine(options.turbine, options.hub_height_m), args.capacity_mw,
-                                        dict(options.losses)), args.json)
+                                        dict(options.losses)), args.json, args.lang)
             return 0
         overrides = {field: getattr(args, opt) for opt, field in MOUNTING_OPTIONS.items()}
         check_capacity(args.capacity_mw, MAX_SITE_MW)
         m = mounting(args.mounting or "ground_fixed", **overrides)
-        _print_site(site_yield(weather_at(args.lat, args.lon), args.capacity_mw, m), args.json)
+        _print_site(site_yield(weather_at(args.lat, args.lon), args.capacity_mw, m), args.json, args.lang)
         return 0
     given = [f"--{opt.replace('_', '-')}" for opt in ("mounting", *MOUNTING_OPTIONS) if getattr(args, opt) is not None]
     if given:  # a project's mounting is its subtype's preset; silently ignoring the option would mislead
@@ -150,61 +159,72 @@ def cmd_yield(args: argparse.Namespace, settings: Settings) -> int:
         if args.json or result.site is None:
             print_json(as_json(result))
             return 0
-        say(f"{result.id} {result.name_zh} ({result.location_note})")
+        say(t("cli.yield.project", args.lang, id=result.id, name=result.name_zh, note=result.location_note))
         if isinstance(result.site, WindSiteYield):
-            _print_wind(result.site, False)
+            _print_wind(result.site, False, args.lang)
         else:
-            _print_site(result.site, False)
+            _print_site(result.site, False, args.lang)
         return 0
     summary = wind_portfolio.district_yield(args.district, state.projects, state.targets, state.districts, weather_at,
                                             settings.data_dir, wind_options(args))
     if args.json:
         print_json(as_json(summary))
         return 0
-    _print_district(summary)
+    _print_district(summary, args.lang)
     return 0
 
 
-def _table(results: Sequence[Any], columns: list[str]) -> pd.DataFrame:
-    """Results as a table of their JSON members (:func:`solar.results.as_json`), in ``columns``."""
-    return pd.DataFrame([as_json(r) for r in results]).reindex(columns=columns)
+def _table(results: Sequence[Any], columns: list[str], lang: str) -> pd.DataFrame:
+    """Results as a table of their JSON members (:func:`solar.results.as_json`), in ``columns``.
+
+    A project without a capacity says why it has no yield in ``lang``.
+    """
+    table = pd.DataFrame([as_json(r) for r in results]).reindex(columns=columns)
+    if "yield_status" in table and "capacity_mw" in table:
+        no_capacity = t("cli.yield.no_capacity", lang)
+        table["yield_status"] = table["yield_status"].mask(table["capacity_mw"].isna(), no_capacity)
+    return table
 
 
-def _print_district(summary: DistrictYield) -> None:
+def _print_district(summary: DistrictYield, lang: str) -> None:
     ref = summary.reference_yield
     p90 = ref.specific_yield_p90_1y_kwh_per_kwp
-    say(f"{summary.adcode} {summary.name_zh}: reference yield {ref.specific_yield_kwh_per_kwp:,.0f} kWh/kWp "
-         + (f"(P90 one year {p90:,.0f}) " if p90 is not None else "")
-         + f"(ground_fixed at the district's representative point; {ref.weather_source})")
+    say(t("cli.district.reference", lang, adcode=summary.adcode, name=summary.name_zh,
+          value=number(ref.specific_yield_kwh_per_kwp), source=ref.weather_source,
+          p90=t("cli.district.reference_p90", lang, p90=number(p90)) if p90 is not None else ""))
     cols = ["id", "subtype", "capacity_mw", "mounting", "location_precision", "annual_energy_mwh",
             "specific_yield_kwh_per_kwp", "yield_status"]
-    print_frame(_table(summary.pv_projects, cols).round(1), False)
+    print_table(_table(summary.pv_projects, cols, lang), lang)
     wind = summary.other("wind")
     wref = wind.reference
     assert isinstance(wref, WindReferenceYield)
-    say(f"wind reference: {wref.full_load_hours:,.0f} full-load hours ({wref.turbine}, mean wind at hub "
-        f"{wref.mean_wind_hub_m_s:.2f} m/s; {wref.weather_source})")
+    say(t("cli.district.wind_reference", lang, hours=number(wref.full_load_hours), turbine=wref.turbine,
+          speed=f"{wref.mean_wind_hub_m_s:.2f}", source=wref.weather_source))
     if wind.rows:
         wcols = ["id", "capacity_mw", "location_precision", "mean_wind_hub_m_s", "annual_energy_mwh",
                  "energy_p90_1y_mwh", "full_load_hours", "capacity_factor", "yield_status"]
-        print_frame(_table(wind.rows, wcols).round(3), False)
+        print_table(_table(wind.rows, wcols, lang), lang)
     total = summary.total
-    for cat, t in (total.by_category or {}).items():
-        p90 = t.annual_energy_mwh_p90_1y
-        print(f"{cat}: {t.projects_with_yield} of {t.projects} projects have a capacity: {t.capacity_mw:,.1f} "
-              f"MW, {(t.annual_energy_mwh or 0.0) / 1e3:,.1f} GWh/yr"
-              + (f" (P90 one year {p90 / 1e3:,.1f})" if p90 else ""))
+    for cat, figures in (total.by_category or {}).items():
+        p90 = figures.annual_energy_mwh_p90_1y
+        energy = (figures.annual_energy_mwh or 0.0) / 1e3
+        print(t("cli.district.category", lang, category=cat if lang == "en" else vocab_label("category", cat, lang),
+                with_capacity=figures.projects_with_yield, n=figures.projects, capacity=mw(figures.capacity_mw, lang),
+                mw=number(figures.capacity_mw, 1), energy=gwh(energy), gwh=number(energy, 1),
+                p90=t("cli.district.category_p90", lang, p90=number(p90 / 1e3, 1)) if p90 else ""))
     p90, p90_10y = total.annual_energy_mwh_p90_1y, total.annual_energy_mwh_p90_10y
-    print(f"total: {total.capacity_mw:,.1f} MW, {(total.annual_energy_mwh or 0.0) / 1e3:,.1f} GWh/yr"
-          + (f", P90 {p90 / 1e3:,.1f} (one year) / {p90_10y / 1e3:,.1f} (ten-year mean)"
-             if p90 is not None and p90_10y is not None else ""))
+    energy = (total.annual_energy_mwh or 0.0) / 1e3
+    print(t("cli.district.total", lang, capacity=mw(total.capacity_mw, lang), mw=number(total.capacity_mw, 1),
+            energy=gwh(energy), gwh=number(energy, 1),
+            p90=t("cli.district.total_p90", lang, p90=number(p90 / 1e3, 1), p90_10y=number(p90_10y / 1e3, 1))
+            if p90 is not None and p90_10y is not None else ""))
     if summary.targets:
         tcols = ["target_id", "metric", "year", "target_mw", "named_mw", "missing_mw", "target_energy_gwh",
                  "target_energy_gwh_p90_1y", "named_energy_gwh", "named_energy_gwh_p90_1y", "missing_energy_gwh",
                  "missing_energy_gwh_p90_1y"]
-        print_frame(_table(summary.targets, tcols).astype(float, errors="ignore").round(1), False)
+        print_table(_table(summary.targets, tcols, lang), lang)
     for key, text in summary.assumptions.items():
-        say(f"assumption ({key}): {text}")
+        say(assumption(key, text, lang))
 
 
 def cmd_map(args: argparse.Namespace, settings: Settings) -> int:
@@ -259,4 +279,5 @@ def add_arguments(name: str, s: argparse.ArgumentParser) -> None:
     wind.add_argument("--wind-loss", action="append", metavar="NAME=PCT",
                       help=f"override a farm loss ({', '.join(f'{k} {v:g}' for k, v in LOSSES.items())} %%)")
     s.add_argument("--json", action="store_true", help="JSON instead of text")
+    add_lang(s)
     s.set_defaults(func=cmd_yield)

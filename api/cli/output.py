@@ -4,12 +4,22 @@ A project name edited through the service, a file name or a registry cell can ho
 would recolour, move or rewrite the user's terminal. The CLI prints such text through these functions:
 C0 controls (U+0000-U+001F, newline and tab included), DEL (U+007F) and C1 controls (U+0080-U+009F)
 become ``\xNN``; JSON keeps its meaning (``\u00NN`` escapes, which decode to the same string).
+
+Text is Chinese first, English with ``--lang en`` (words from the catalogue, :mod:`layers.i18n`); JSON is the
+same in both: codes and plain numbers.
 """
 
+import argparse
 import json
+import math
 import re
+from typing import Any
 
+import numpy as np
 import pandas as pd
+
+from geo.rollup import GAP_ASSUMPTION
+from layers.i18n import DEFAULT_LANG, LANGS, MESSAGES, mw, number, percent, t, vocab_label
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: json.dumps escapes U+0000-U+001F itself; these it leaves raw (with ensure_ascii=False).
@@ -47,7 +57,7 @@ def print_frame(df: pd.DataFrame, as_json: bool) -> None:
         print(escape_json(df.to_json(orient="records", force_ascii=False, indent=1)))
     else:
         with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
-                               "display.max_colwidth", 40):
+                               "display.max_colwidth", 40, "display.unicode.east_asian_width", True):
             print(escape_frame(df).to_string(index=False))
 
 
@@ -59,3 +69,62 @@ def say(*parts: object) -> None:
 def print_json(doc: object) -> None:
     """A JSON document, indented, Chinese as is, control characters escaped."""
     print(escape_json(json.dumps(doc, ensure_ascii=False, indent=1, default=str)))
+
+
+def add_lang(s: argparse.ArgumentParser) -> None:
+    """The ``--lang`` option of a command whose text a planner reads."""
+    s.add_argument("--lang", default=DEFAULT_LANG, choices=LANGS,
+                   help="language of the text output: zh (default) or en; --json is the same in both")
+
+
+def assumption(topic: str, text: str, lang: str) -> str:
+    """An assumption's topic and text in ``lang`` where the catalogue has their words (else as the model wrote them)."""
+    key = f"cli.topic.{topic}"
+    words = t("legend.gap_assumption", lang) if text == GAP_ASSUMPTION else text
+    return t("cli.district.assumption", lang, topic=t(key, lang) if key in MESSAGES else topic, text=words)
+
+
+#: Columns whose cells are vocabulary codes (shown as their labels in Chinese), by vocabulary.
+VOCAB_COLUMNS = {"category": "category", "subtype": "subtype", "status": "status", "metric": "metric",
+                 "mounting": "mounting", "location_precision": "precision"}
+#: Capacities [MW]: MW with 万千瓦 beside them in Chinese.
+CAPACITY_COLUMNS = frozenset({"capacity_mw", "target_mw", "named_mw", "gap_mw", "missing_mw"})
+#: Target years: a year, or 未注明 / unspecified.
+YEAR_COLUMNS = frozenset({"target_year", "year"})
+#: Figures rounded for reading: column -> decimals (energies in GWh: one decimal).
+DECIMALS = {"annual_energy_mwh": 0, "energy_p90_1y_mwh": 0, "specific_yield_kwh_per_kwp": 0, "full_load_hours": 0,
+            "mean_wind_hub_m_s": 2}
+
+
+def _missing(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def cell(column: str, value: Any, lang: str) -> str:
+    """How a cell of ``column`` reads in ``lang`` (the one rule for every text table of the CLI)."""
+    if column in YEAR_COLUMNS:
+        if _missing(value) or value == "unspecified":
+            return t("cli.unspecified", lang)
+        return str(int(float(value)))
+    if _missing(value):
+        return "—"
+    if column in VOCAB_COLUMNS:
+        return str(value) if lang == "en" else vocab_label(VOCAB_COLUMNS[column], value, lang)
+    if isinstance(value, bool | np.bool_):
+        return t("cli.yes" if value else "cli.no", lang)
+    if column in CAPACITY_COLUMNS:
+        return mw(value, lang) if lang != "en" else number(value, 1)
+    if column == "capacity_factor":
+        return percent(value)
+    if column in DECIMALS or "_gwh" in column:
+        return number(value, DECIMALS.get(column, 1))
+    if column == "yield_status" and value == "computed":
+        return t("cli.yield.computed", lang)
+    return str(value)
+
+
+def print_table(df: pd.DataFrame, lang: str) -> None:
+    """A text table for reading: headers, vocabulary labels and rounded figures in ``lang`` (see :func:`cell`)."""
+    shown = pd.DataFrame({t(f"cli.col.{col}", lang): [cell(col, v, lang) for v in df[col]] for col in df.columns},
+                         index=df.index)
+    print_frame(shown, False)

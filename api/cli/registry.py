@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from api.cli.output import escape_control, print_frame, print_json, say
+from api.cli.output import add_lang, escape_control, print_frame, print_json, print_table, say
 from api.errors import EXIT_INVALID
 from api.settings import Settings
 from api.state import command_state
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
 from geo.registry.dataset import load
-from geo.rollup import rollup, target_gaps, units_within
+from geo.rollup import GAP_ASSUMPTION, rollup, target_gaps, units_within
 from geo.store.build import build
+from layers.i18n import t, vocab_label
 
 
 def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
@@ -31,16 +32,25 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     precisions: dict[str, int] = {}
     for loc in ds.locations.values():
         precisions[loc.precision] = precisions.get(loc.precision, 0) + 1
-    print(f"ok: {len(ds.plans)} plans, {len(ds.registry.projects)} projects, {len(ds.registry.targets)} targets, "
-          f"{len(ds.places)} places, {len(ds.districts)} districts; locations by precision: {precisions}")
+    print(t("cli.validate.ok", args.lang, plans=len(ds.plans), projects=len(ds.registry.projects),
+            targets=len(ds.registry.targets), places=len(ds.places), districts=len(ds.districts),
+            precisions=_precisions(precisions, args.lang)))
     return 0
+
+
+def _precisions(counts: dict[str, int], lang: str) -> str:
+    """Locations counted by precision, for reading: ``村庄位置 4、乡镇位置 5`` / ``village 4, township 5``."""
+    if lang == "en":
+        return ", ".join(f"{code} {n}" for code, n in sorted(counts.items()))
+    return "、".join(f"{vocab_label('precision', code, lang)} {n}" for code, n in sorted(counts.items()))
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     """Build the store from the registry, keeping user edits."""
     report = build(settings.data_dir, settings.store)
-    print(f"built {report.store}: {report.projects} projects, {report.targets} targets, {report.districts} districts, "
-          f"{report.edits_applied} user edit(s) applied; locations by precision: {report.precision_counts}")
+    say(t("cli.build.ok", args.lang, store=report.store, projects=report.projects, targets=report.targets,
+          districts=report.districts, edits=report.edits_applied,
+          precisions=_precisions(report.precision_counts, args.lang)))
     for skipped in report.skipped_edits:
         print(escape_control(f"warning: {skipped}; kept in the audit trail, not applied"), file=sys.stderr)
     return 0
@@ -62,10 +72,12 @@ def cmd_rollup(args: argparse.Namespace, settings: Settings) -> int:
         units = units_within(args.adcode, state.parents)  # a city: its own rows and its counties'
         projects = projects[projects["district_adcode"].astype(str).isin(units)]
     table = rollup(projects)
-    if table.empty and not args.json:
-        say(f"No projects{' in ' + args.adcode if args.adcode else ''} in the store")
-        return 0
-    print_frame(table, args.json)
+    if args.json:
+        print_frame(table, True)
+    elif table.empty:
+        say(t("cli.rollup.none_in", args.lang, adcode=args.adcode) if args.adcode else t("cli.rollup.none", args.lang))
+    else:  # a sum of no stated capacity is not 0 MW: shown as "—"
+        print_table(table.assign(capacity_mw=table["capacity_mw"].where(table["with_capacity"] > 0)), args.lang)
     return 0
 
 
@@ -81,21 +93,23 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
         print_json({"capacity_targets": json.loads(gaps.to_json(orient="records", force_ascii=False)),
                     "assumption": gaps["assumption"].iloc[0] if len(gaps) else None})
         return 0
+    lang = args.lang
     if gaps.empty:
-        say(f"No capacity targets{' for ' + args.adcode if args.adcode else ''}; other targets: {len(targets)} "
-            "(see `export --layer targets`)")
+        say(t("cli.targets.none_for", lang, adcode=args.adcode, n=len(targets)) if args.adcode
+            else t("cli.targets.none", lang, n=len(targets)))
         return 0
     names = dict(zip(state.districts["adcode"], state.districts["name_zh"], strict=True))
-    shown = gaps.assign(unit=gaps["adcode"].map(names)).drop(columns=["assumption", "named_projects"])
-    print("Capacity targets against the projects the plans name [MW]:")
-    print_frame(shown[["target_id", "unit", "metric", "year", "comparator", "target_mw", "named_mw", "gap_mw",
-                       "projects_without_capacity", "backed"]], False)
+    shown = gaps.assign(unit=gaps["adcode"].map(names))
+    print(t("cli.targets.title", lang))
+    print_table(shown[["target_id", "unit", "metric", "year", "comparator", "target_mw", "named_mw", "gap_mw",
+                       "projects_without_capacity", "backed"]], lang)
     unbacked = gaps[~gaps["backed"]]
     print()
-    say(f"Not backed by any named project with a capacity: {', '.join(unbacked['target_id']) or 'none'}")
+    say(t("cli.targets.unbacked", lang, ids=", ".join(unbacked["target_id"]) or t("app.none", lang)))
     other = targets[~targets["id"].isin(gaps["target_id"])]
-    print(f"Other targets (not capacity, not compared with projects): {len(other)}; see `export --layer targets`")
-    say(f"Assumption: {gaps['assumption'].iloc[0]}")
+    print(t("cli.targets.other", lang, n=len(other)))
+    text = gaps["assumption"].iloc[0]
+    say(t("cli.assumption", lang, text=t("legend.gap_assumption", lang) if text == GAP_ASSUMPTION else text))
     return 0
 
 
@@ -112,6 +126,8 @@ def add_arguments(name: str, s: argparse.ArgumentParser) -> None:
     if name in ("rollup", "targets"):
         s.add_argument("--adcode", help="only this admin unit")
         s.add_argument("--json", action="store_true", help="JSON instead of a table")
+    if name in ("validate", "build", "rollup", "targets"):
+        add_lang(s)
     if name == "export":
         s.add_argument("--format", required=True, choices=FORMATS)
         s.add_argument("--out", required=True, help="output file")
