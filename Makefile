@@ -21,9 +21,9 @@ test: $(STAMP) lint browser
 	$(BIN)/energy-planner validate
 	$(BIN)/python -m pytest
 
-## test-fast: lint, type-check and the tests not marked slow (about two minutes): for the edit-test loop
+## test-fast: lint, type-check and the tests not marked slow, one worker per core (pytest-xdist): the edit-test loop
 test-fast: $(STAMP) lint
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(BIN)/python -m pytest -m "not slow" -q -n auto
 
 # The map tests drive Debian's Chromium headless (a test tool's own browser download fails offline);
 # a CJK font so the saved screenshot shows the Chinese labels.
