@@ -426,8 +426,8 @@ def test_all_nodata_dem_is_not_evaluated(tmp_path, built_store, drawn_area, caps
 def test_rule_reports_slope_without_values_as_not_evaluated():
     excluded, report, _ = evaluate(LAND_RULE_2023, masks={}, landcover=None, legend="worldcover",
                                    slope_deg=np.full((3, 4), np.nan), shape=(3, 4))
-    slope = next(r for r in report if r["criterion"] == "slope")
-    assert slope["status"] == "not evaluated" and not excluded.any()
+    slope = next(r for r in report if r.criterion == "slope")
+    assert slope.status == "not evaluated" and not excluded.any()
 
 
 @pytest.mark.parametrize(("value", "nodata"), [(-32768.0, None), (12_000.0, -9999.0), (-600.0, None)])
