@@ -104,7 +104,7 @@ def main() -> int:
             wall = time.perf_counter() - t0
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             print(f"{label:>14}: run {wall:.2f} s (scan {result.scan.seconds:.2f} s, {result.grid.n_inside:,} cells), "
-                  f"peak RSS so far {rss:,.0f} MB, score spread {result.report['score_spread']:.3f}")
+                  f"peak RSS so far {rss:,.0f} MB, score spread {result.run_report.score_spread:.3f}")
     return 0
 
 

@@ -23,6 +23,7 @@ from api.cli.output import escape_control, escape_json
 from api.settings import Settings
 from api.state import command_state
 from layers.siting_layer import write_siting_map
+from solar.results import as_json
 from solar.siting.landcover import LEGENDS
 from solar.siting.report import plain
 from solar.siting.rules import RULE_SETS
@@ -49,20 +50,19 @@ def _say(text: str) -> None:
 
 def print_summary(result: SitingResult, wall_s: float) -> None:
     """The concise text summary of a run."""
-    r = result.report
-    cells = r["cells"]
-    _say(f"{r['area']}: {cells['inside']:,} cells of {r['resolution_m']:g} m inside ({cells['area_km2']:,.0f} km2), "
-         f"{cells['excluded']:,} excluded, {cells['candidate']:,} candidate cells; scan {r['scan']['seconds']:.1f} s "
-         f"({r['scan']['scheduler']}, {r['scan']['chunks']} chunks, {r['scan']['cells_per_second']:,.0f} cells/s)")
-    excluded = [c for c in result.criteria if c["status"] == "evaluated" and c.get("cells_excluded")]
-    _say("excluded by criterion: " + (", ".join(f"{c['criterion']} {c['cells_excluded']:,}" for c in excluded)
-                                      or "none"))
+    r = result.run_report
+    cells, scan = r.cells, r.scan
+    _say(f"{r.area}: {cells.inside:,} cells of {r.resolution_m:g} m inside ({cells.area_km2:,.0f} km2), "
+         f"{cells.excluded:,} excluded, {cells.candidate:,} candidate cells; scan {scan.seconds:.1f} s "
+         f"({scan.scheduler}, {scan.chunks} chunks, {scan.cells_per_second or 0:,.0f} cells/s)")
+    excluded = [c for c in result.outcomes if c.status == "evaluated" and c.cells_excluded]
+    _say("excluded by criterion: " + (", ".join(f"{c.criterion} {c.cells_excluded:,}" for c in excluded) or "none"))
     used = [f"{s['criterion']} {s['weight_used']:.2f}" for s in result.score_report if s["status"] == "evaluated"]
-    _say(f"score weights used: {', '.join(used) or 'none'}; scores span {r['score_spread']:.3f}")
-    for warning in r.get("warnings", []):  # the same list report.md and report.json carry
+    _say(f"score weights used: {', '.join(used) or 'none'}; scores span {r.score_spread:.3f}")
+    for warning in r.warnings:  # the same list report.md and report.json carry
         _say(f"warning: {warning}")
-    _say(f"{r['sites']['count']} candidate sites, {r['sites']['capacity_mw']:,.0f} MWp, "
-         f"{r['sites']['annual_mwh'] / 1000:,.0f} GWh/yr (density {r['assumptions']['density'].split(' for ')[0]})")
+    _say(f"{r.sites.count} candidate sites, {r.sites.capacity_mw:,.0f} MWp, "
+         f"{r.sites.annual_mwh / 1000:,.0f} GWh/yr (density {r.assumptions['density'].split(' for ')[0]})")
     if len(result.sites):
         _say(f"top {min(TOP, len(result.sites))} by score:")
         cols = ("site_id", "capacity_mw", "annual_mwh", "score", "dist_substation_km", "substation_precision",
@@ -76,8 +76,8 @@ def print_summary(result: SitingResult, wall_s: float) -> None:
         _say(c["line"])
     if not result.coverage:
         _say("coverage: no PV / new-energy capacity target for this area")
-    _say(f"grid distance: {r['assumptions']['substations']}")
-    _say(f"yield: {r['assumptions']['weather']}; rows-model factor {r['scan']['rows_factor']:.4f}")
+    _say(f"grid distance: {r.assumptions['substations']}")
+    _say(f"yield: {r.assumptions['weather']}; rows-model factor {scan.rows_factor:.4f}")
     if result.outputs:
         folder = Path(next(iter(result.outputs.values()))).parent
         _say(f"wrote to {folder}: {', '.join(Path(p).name for p in result.outputs.values())}")
@@ -111,10 +111,10 @@ def cmd_site(args: argparse.Namespace, settings: Settings) -> int:
     grid = result.grid
     if not args.no_map:
         result.outputs["map"] = write_siting_map(result.sites, grid.polygon, grid.name, out / "map.html",
-                                                 overlays=result.overlays, warnings=result.report.get("warnings"))
+                                                 overlays=result.overlays, warnings=list(result.run_report.warnings))
     wall = time.perf_counter() - start
     if args.json:
-        report = dict(result.report)
+        report = dict(as_json(result.run_report))
         report["outputs"] = {k: str(v) for k, v in result.outputs.items()}
         report["wall_s"] = wall
         print(escape_json(json.dumps(plain(report), ensure_ascii=False, indent=1)))

@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from solar.mounting import mounting as mounting_preset
-from solar.results import as_json
 from solar.siting.cells import CandidateGrid, candidate_grid, district_polygon, read_polygon
 from solar.siting.coarse import coarse_inputs
 from solar.siting.coverage import area_coverage
@@ -121,19 +120,6 @@ class SitingResult:
     def candidates(self) -> tuple[CandidateSite, ...]:
         """The candidate sites as typed sites, best score first (capacity [MWp], energy [MWh/yr])."""
         return candidate_list(self.sites)
-
-    @property
-    def report(self) -> dict[str, Any]:
-        """The report's JSON form (``report.json`` before :func:`~solar.siting.report.plain`): the old interface.
-
-        Code should read :attr:`run_report`; this stays while callers (``energy-planner site``) move.
-        """
-        return dict(as_json(self.run_report))
-
-    @property
-    def criteria(self) -> list[dict[str, Any]]:
-        """The criteria's JSON form (the report's ``criteria``): the old interface; read :attr:`outcomes`."""
-        return [as_json(c) for c in self.outcomes]
 
 
 def site_area(grid: CandidateGrid, *, data_dir: Path, projects: pd.DataFrame, targets: pd.DataFrame,
