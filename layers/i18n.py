@@ -157,6 +157,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "(CC BY 4.0); projects: the cited plans."),
     "map.base_townships": ("乡镇（名称）", "Townships (names)"),
     "map.base_lakes": ("湖泊（Natural Earth，1:1000万）", "Lakes (Natural Earth, 1:10 million)"),
+    "map.base_rivers": ("河流（OpenStreetMap，约1公里：仅大河）", "Rivers (OpenStreetMap, about 1 km: large rivers only)"),
+    "map.print_sources_rivers": ("河流：© OpenStreetMap 贡献者，ODbL；geo-maps（Simone Primarosa）。",
+                                 "Rivers: © OpenStreetMap contributors, ODbL; geo-maps by Simone Primarosa."),
     "map.base_plants": ("现有电厂（GEM，非规划项目）", "Existing plants (GEM; not plan projects)"),
     "map.plant_accuracy": ("GEM 位置精度", "GEM location accuracy"),
     "map.plant_exact": ("精确", "exact"),
@@ -415,8 +418,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
 
 
 def messages(lang: str) -> dict[str, str]:
-    """The whole catalogue in one language (inlined into the map page for its script)."""
-    return {key: (en if lang == "en" else zh) for key, (zh, en) in MESSAGES.items()}
+    """The pages' catalogue in one language, for the map page's script (the CLI's ``cli.*`` lines left out)."""
+    return {key: (en if lang == "en" else zh) for key, (zh, en) in MESSAGES.items() if not key.startswith("cli.")}
 
 
 #: The PV mountings a planner may choose (``solar.mounting.PRESETS``), in words.
