@@ -12,7 +12,7 @@ import pandas as pd
 from geo.export import FORMULA_PREFIXES
 from geo.registry import vocab
 from geo.store.edits import POINT_PRECISIONS
-from layers.base_data import LAKE_ATTRIBUTION, PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
+from layers.base_data import LAKE_ATTRIBUTION, PLANT_ATTRIBUTION, RIVER_ATTRIBUTION, TOWNSHIP_ATTRIBUTION, water_near
 from layers.i18n import messages, vocab_labels
 from layers.map_data import MapData
 from solar.mounting import PRESETS
@@ -32,7 +32,9 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
     dict
         ``lang``; ``messages`` and ``labels`` (the catalogue and vocabulary labels in ``lang``); ``statuses``
         (codes present, in vocabulary order, with ``none`` when some project has no status); ``years`` (target
-        years present); ``townships``, ``plants`` and ``lakes`` (a GeoJSON FeatureCollection): the base layer;
+        years present); ``townships``, ``plants``, ``lakes`` and ``rivers`` (GeoJSON FeatureCollections: the water
+        that :func:`layers.base_data.read_lakes` gives, split by its ``kind``, the rivers kept within ~10 km of the
+        districts, :func:`layers.base_data.water_near`): the base layer;
         ``service`` (offer yield and edits); ``mountings``, ``edit_statuses``, ``edit_precisions``; ``date`` (for
         the print layout); ``attributions``; ``csv_rule`` (:data:`CSV_RULE`, for the CSV download).
     """
@@ -40,6 +42,10 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
     if data.projects["status"].isna().any():
         statuses.append("none")
     years = sorted({int(y) for y in pd.to_numeric(data.projects["target_year"], errors="coerce").dropna()})
+    water = (lakes or {}).get("features", [])
+    rivers = water_near({"features": [f for f in water if f["properties"].get("kind") == "river"]},
+                        [g for g in data.districts.geometry if g is not None and not g.is_empty])
+    lake_features = [f for f in water if f["properties"].get("kind") != "river"]
     return {
         "lang": lang,
         "messages": messages(lang),
@@ -48,12 +54,14 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
         "years": years,
         "townships": townships,
         "plants": plants,
-        "lakes": lakes or {"type": "FeatureCollection", "features": []},
+        "lakes": {"type": "FeatureCollection", "features": lake_features},
+        "rivers": rivers,
         "service": service,
         "mountings": list(PRESETS),
         "edit_statuses": list(vocab.STATUSES),
         "edit_precisions": list(POINT_PRECISIONS),
         "date": date.today().isoformat(),
-        "attributions": {"plants": PLANT_ATTRIBUTION, "townships": TOWNSHIP_ATTRIBUTION, "lakes": LAKE_ATTRIBUTION},
+        "attributions": {"plants": PLANT_ATTRIBUTION, "townships": TOWNSHIP_ATTRIBUTION, "lakes": LAKE_ATTRIBUTION,
+                         "rivers": RIVER_ATTRIBUTION},
         "csv_rule": CSV_RULE,
     }

@@ -110,6 +110,8 @@ def test_csv_download_neutralises_as_the_exports_do(visit, desk_map):
 def test_base_layer_and_print_layout(visit, desk_map):
     page = open_desk(visit, desk_map)
     assert visit.count(".desk-plant") > 0 and visit.count(".desk-town") > 50 and visit.count("path.desk-lake") > 0
+    assert visit.count("path.desk-river") > 20  # the Yangtze, 湘江 and more, beneath the projects
+    assert "© OpenStreetMap contributors, ODbL" in page.inner_text(".leaflet-control-attribution")
     page.locator(".desk-plant").first.click(force=True)
     popup = page.locator(".desk-plant-popup")
     popup.wait_for()
@@ -117,6 +119,7 @@ def test_base_layer_and_print_layout(visit, desk_map):
     page.emulate_media(media="print")
     assert page.locator(".desk-print-head").is_visible() and page.locator(".desk-north").is_visible()
     assert "非官方地图" in page.inner_text(".desk-print-head")
+    assert "OpenStreetMap" in page.locator(".desk-print-sources").text_content()
     assert not page.locator(".desk-panel").is_visible()
     page.emulate_media(media="screen")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -66,6 +66,88 @@ def test_lakes_of_the_base_layer_are_clipped_named_and_small():
     assert read_lakes(REPO / "no-such-data", bounds)["features"] == []
 
 
+CHENGLINGJI = (113.14, 29.43)  # 城陵矶, where 洞庭湖 meets the Yangtze (WGS-84, ±1 km)
+YUEYANG_BOX = (112.5, 28.5, 114.2, 30.1)  # 岳阳市, the Yangtze on its northern edge and a margin
+
+
+def test_shipped_rivers_are_valid_polygons_in_china_box_with_their_licence():
+    import pyogrio
+
+    from layers.base_data import RIVER_ATTRIBUTION, RIVERS_FILE
+
+    path = REPO / "data" / RIVERS_FILE
+    assert path.is_file() and path.stat().st_size < 4_000_000  # a few MB at most
+    info = pyogrio.read_info(path, layer="rivers")
+    assert info["crs"] == "EPSG:4326" and info["geometry_type"] == "Polygon" and info["features"] > 5_000
+    x0, y0, x1, y1 = info["total_bounds"]
+    assert 72.5 < x0 and y0 > 17.0 and x1 < 136.0 and y1 < 54.5  # China's box (polygons meeting it, whole)
+    frame = pyogrio.read_dataframe(path, layer="rivers", bbox=YUEYANG_BOX)
+    assert frame.geometry.is_valid.all() and set(frame.geom_type) == {"Polygon"}
+    readme = (REPO / "data" / "basemap" / "README.md").read_text(encoding="utf-8")
+    assert RIVER_ATTRIBUTION in readme and "ODbL 1.0" in readme and "scripts/build_rivers.py" in readme
+
+
+def test_rivers_near_yueyang_follow_the_yangtze():
+    """Checked on the shipped data: the Yangtze is a chain of pieces past 城陵矶 and along 临湘 (see its README)."""
+    import geopandas as gpd
+
+    from layers.base_data import read_rivers
+
+    rivers = read_rivers(REPO / "data", YUEYANG_BOX)
+    assert {f["properties"]["kind"] for f in rivers["features"]} == {"river"}
+    water = gpd.GeoSeries([shapely.geometry.shape(f["geometry"]) for f in rivers["features"]], crs=4326)
+    utm = water.to_crs(32649)
+    here = gpd.GeoSeries([shapely.Point(CHENGLINGJI)], crs=4326).to_crs(32649).iloc[0]
+    assert utm.distance(here).min() < 2_000  # [m] the river at 城陵矶 (0.75 km from the point given)
+    union = shapely.union_all(water.to_numpy())
+    for x in [113.15 + 0.1 * i for i in range(8)]:  # 113.15-113.95 E: 岳阳楼区, 云溪区, 临湘市 along the Yangtze
+        strip = gpd.GeoSeries([union.intersection(shapely.box(x, 29.4, x + 0.1, 30.05))], crs=4326)
+        assert strip.to_crs(32649).area.iloc[0] > 10e6, x  # [m^2] > 10 km^2 of river in every 0.1 deg
+    assert all(shapely.box(*YUEYANG_BOX).buffer(1e-6).contains(g) for g in water)  # clipped
+    assert read_rivers(REPO / "data", (100.0, 40.0, 100.1, 40.1))["features"] == []
+    assert read_rivers(REPO / "no-such-data", YUEYANG_BOX)["features"] == []
+
+
+def test_map_payload_carries_rivers_near_the_districts_and_their_attribution(built_store):
+    from layers.base_data import RIVER_ATTRIBUTION
+    from layers.map_data import read_map_data
+    from layers.planner_map import render_map_html
+
+    data = read_map_data(built_store)
+    page = render_map_html(data, data_dir=REPO / "data")
+    m = re.search(r'<script type="application/json" id="planner-map-data">(.*?)</script>', page, re.S)
+    assert m
+    desk = json.loads(m.group(1))["desk"]
+    rivers = [shapely.geometry.shape(f["geometry"]) for f in desk["rivers"]["features"]]
+    assert len(rivers) > 20 and all(f["properties"]["kind"] == "river" for f in desk["rivers"]["features"])
+    assert all(f["properties"]["kind"] == "lake" for f in desk["lakes"]["features"])
+    near = shapely.union_all(data.districts.geometry.to_numpy()).buffer(0.1 + 0.01)
+    assert all(near.contains(g) for g in rivers)  # within ~10 km of the districts shown, not their whole box
+    assert not any(g.intersects(shapely.box(111.5, 27.5, 112.2, 28.3)) for g in rivers)  # 益阳/长沙, between them
+    yueyang = data.districts.loc[data.districts["adcode"] == "430600"].geometry.iloc[0]
+    assert any(g.intersects(yueyang) and g.distance(shapely.Point(CHENGLINGJI)) < 0.02 for g in rivers)
+    assert len(json.dumps(desk["rivers"])) < 40_000  # a small part of the page (~15 kB for 岳阳 + 鹤城)
+    # the licence's attribution: in the payload, on the map (desk_controls.js adds it) and in the printed sources
+    assert desk["attributions"]["rivers"] == RIVER_ATTRIBUTION
+    assert "© OpenStreetMap contributors" in RIVER_ATTRIBUTION and "ODbL" in RIVER_ATTRIBUTION
+    assert "geo-maps by Simone Primarosa" in RIVER_ATTRIBUTION
+    code = resources.files("layers").joinpath("static", "desk_controls.js").read_text(encoding="utf-8")
+    assert "addAttribution(PlannerMap.escapeHtml(desk.attributions.rivers))" in code
+    assert 'M["map.print_sources_rivers"]' in code
+    for lang in ("zh", "en"):
+        assert "OpenStreetMap" in t("map.print_sources_rivers", lang) and "ODbL" in t("map.print_sources_rivers", lang)
+        assert "geo-maps" in t("map.print_sources_rivers", lang)
+
+
+def test_no_rivers_without_the_file_or_when_not_asked(built_store):
+    from layers.base_data import read_lakes, water_near
+
+    bounds = (112.6, 28.4, 114.3, 29.9)
+    assert {f["properties"]["kind"] for f in read_lakes(REPO / "data", bounds)["features"]} == {"lake", "river"}
+    assert {f["properties"]["kind"] for f in read_lakes(REPO / "data", bounds, rivers=False)["features"]} == {"lake"}
+    assert water_near(read_lakes(REPO / "data", bounds), [])["features"] == []
+
+
 def test_csv_rule_of_the_page_is_the_exports_rule():
     assert tuple(CSV_RULE["prefixes"]) == FORMULA_PREFIXES
 

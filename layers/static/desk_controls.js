@@ -141,7 +141,9 @@ var PlannerDesk = (function () {
     var north = el("div", "desk-north", null, document.body);
     el("div", "desk-north-arrow", "▲", north);
     el("div", null, M["map.north"], north);
-    var foot = el("div", "desk-print-sources", M["app.sources"] + "：" + M["map.print_sources"], document.body);
+    var rivers = desk.rivers && desk.rivers.features.length ? " " + M["map.print_sources_rivers"] : "";
+    var foot = el("div", "desk-print-sources", M["app.sources"] + "：" + M["map.print_sources"] + rivers,
+      document.body);
     foot.setAttribute("aria-hidden", "true");
   }
 
@@ -150,13 +152,23 @@ var PlannerDesk = (function () {
   function buildBase(pm, desk) {
     var M = desk.messages;
     var control = pm.control;
-    if (desk.lakes && desk.lakes.features.length) {
+    var water = { color: "#6b9ac4", weight: 1, fillColor: "#a9cbe8", fillOpacity: 0.85 };
+    if (desk.lakes && desk.lakes.features.length || desk.rivers && desk.rivers.features.length) {
       // above the district fills (a choropleth would hide them), below the projects; never catches a click
       var pane = pm.map.createPane("deskLakes");
       pane.style.zIndex = 410;
       pane.style.pointerEvents = "none";
+    }
+    if (desk.rivers && desk.rivers.features.length) {
+      // river areas of about 1 km (OpenStreetMap via geo-maps, ODbL): the same water, no names, beneath the lakes
+      var rivers = L.geoJSON(desk.rivers, { pane: "deskLakes", interactive: false,
+        style: L.extend({ className: "desk-river" }, water) });
+      control.addOverlay(rivers, M["map.base_rivers"]);
+      rivers.addTo(pm.map);
+    }
+    if (desk.lakes && desk.lakes.features.length) {
       var lakes = L.geoJSON(desk.lakes, { pane: "deskLakes", interactive: false,
-        style: { color: "#6b9ac4", weight: 1, fillColor: "#a9cbe8", fillOpacity: 0.85, className: "desk-lake" },
+        style: L.extend({ className: "desk-lake" }, water),
         onEachFeature: function (f, layer) {
           var name = desk.lang === "en" ? f.properties.name || f.properties.name_zh : f.properties.name_zh || f.properties.name;
           if (name) {
@@ -213,6 +225,9 @@ var PlannerDesk = (function () {
       plants.addTo(pm.map);
     }
     pm.map.attributionControl.addAttribution("GEM (CC BY 4.0) · Vonng/adcode (CC BY 4.0) · Natural Earth");
+    if (desk.rivers && desk.rivers.features.length) {  // ODbL: the rivers' attribution wherever they are drawn
+      pm.map.attributionControl.addAttribution(PlannerMap.escapeHtml(desk.attributions.rivers));
+    }
   }
 
   /* ---------- click for a yield (service) ---------- */

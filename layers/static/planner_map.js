@@ -656,5 +656,6 @@ var PlannerMap = (function () {
     return window.plannerMap;
   }
 
-  return { build: build, symbol: symbol, ringOffsets: ringOffsets, text: text, number: number, mwText: mwText };
+  return { build: build, symbol: symbol, ringOffsets: ringOffsets, text: text, number: number, mwText: mwText,
+    escapeHtml: escapeHtml };
 }());
