@@ -31,7 +31,7 @@ LAKE_GRID_DEG = 1e-4  # [deg] coordinates on a ~10 m grid: far finer than the 1:
 RIVERS_FILE = Path("basemap") / "rivers_osm_1km.gpkg"
 RIVER_ATTRIBUTION = "© OpenStreetMap contributors, ODbL; geo-maps by Simone Primarosa"
 RIVER_GRID_DEG = 1e-3  # [deg] the source's own grid (~100 m): the river areas are good to about 1 km
-RIVER_MARGIN_DEG = 0.1  # [deg] rivers drawn within ~10 km of the districts shown, the lakes' margin
+WATER_MARGIN_DEG = 0.1  # [deg] lakes and rivers drawn within ~10 km of the districts shown
 
 
 def short_name(name: str) -> str:
@@ -76,12 +76,11 @@ def read_plants(data_dir: Path, bounds: tuple[float, float, float, float] | None
     return out
 
 
-def read_lakes(data_dir: Path, bounds: tuple[float, float, float, float], *, rivers: bool = True) -> dict[str, Any]:
-    """The surface water within ``bounds`` (minx, miny, maxx, maxy), clipped to it, as a GeoJSON FeatureCollection.
+def read_lakes(data_dir: Path, bounds: tuple[float, float, float, float]) -> dict[str, Any]:
+    """The lakes within ``bounds`` (minx, miny, maxx, maxy), clipped to it, as a GeoJSON FeatureCollection.
 
-    The lakes (``kind`` ``"lake"``, with ``name_zh`` and ``name``: Natural Earth's, empty for unnamed lakes) and,
-    unless ``rivers`` is false, the river areas (``kind`` ``"river"``, no names; :func:`read_rivers`). No features
-    of a file that is not shipped.
+    Each lake's properties: ``kind`` (``"lake"``), ``name_zh`` and ``name`` (Natural Earth's, empty for unnamed
+    lakes). No features when the file is not shipped; the rivers are :func:`read_rivers`.
     """
     features = []
     path = data_dir / LAKES_FILE
@@ -96,8 +95,6 @@ def read_lakes(data_dir: Path, bounds: tuple[float, float, float, float], *, riv
             features.append({"type": "Feature", "geometry": json.loads(shapely.to_geojson(clipped)),
                              "properties": {"kind": "lake", "name": name if isinstance(name, str) else "",
                                             "name_zh": name_zh if isinstance(name_zh, str) else ""}})
-    if rivers:
-        features.extend(read_rivers(data_dir, bounds)["features"])
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -122,7 +119,7 @@ def read_rivers(data_dir: Path, bounds: tuple[float, float, float, float]) -> di
 
 
 def water_near(collection: dict[str, Any], districts: list[Any],
-               margin_deg: float = RIVER_MARGIN_DEG) -> dict[str, Any]:
+               margin_deg: float = WATER_MARGIN_DEG) -> dict[str, Any]:
     """The features of ``collection`` clipped to ``districts`` (shapely geometries) grown by ``margin_deg``.
 
     A bounding box of districts far apart (岳阳 and 鹤城) spans most of a province; this keeps the water near the

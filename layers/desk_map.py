@@ -24,7 +24,8 @@ CSV_RULE: dict[str, Any] = {"prefixes": list(FORMULA_PREFIXES), "min_length": 2,
 
 
 def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plants: list[dict[str, Any]],
-                 service: bool, lakes: dict[str, Any] | None = None) -> dict[str, Any]:
+                 service: bool, lakes: dict[str, Any] | None = None,
+                 rivers: dict[str, Any] | None = None) -> dict[str, Any]:
     """The desk's data for the page.
 
     Returns
@@ -32,9 +33,9 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
     dict
         ``lang``; ``messages`` and ``labels`` (the catalogue and vocabulary labels in ``lang``); ``statuses``
         (codes present, in vocabulary order, with ``none`` when some project has no status); ``years`` (target
-        years present); ``townships``, ``plants``, ``lakes`` and ``rivers`` (GeoJSON FeatureCollections: the water
-        that :func:`layers.base_data.read_lakes` gives, split by its ``kind``, the rivers kept within ~10 km of the
-        districts, :func:`layers.base_data.water_near`): the base layer;
+        years present); ``townships``, ``plants``, ``lakes`` and ``rivers`` (GeoJSON FeatureCollections of
+        :func:`layers.base_data.read_lakes` and :func:`~layers.base_data.read_rivers`, the rivers kept within ~10 km
+        of the districts, :func:`layers.base_data.water_near`): the base layer;
         ``service`` (offer yield and edits); ``mountings``, ``edit_statuses``, ``edit_precisions``; ``date`` (for
         the print layout); ``attributions``; ``csv_rule`` (:data:`CSV_RULE`, for the CSV download).
     """
@@ -42,10 +43,8 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
     if data.projects["status"].isna().any():
         statuses.append("none")
     years = sorted({int(y) for y in pd.to_numeric(data.projects["target_year"], errors="coerce").dropna()})
-    water = (lakes or {}).get("features", [])
-    rivers = water_near({"features": [f for f in water if f["properties"].get("kind") == "river"]},
-                        [g for g in data.districts.geometry if g is not None and not g.is_empty])
-    lake_features = [f for f in water if f["properties"].get("kind") != "river"]
+    near = water_near(rivers or {"features": []},
+                      [g for g in data.districts.geometry if g is not None and not g.is_empty])
     return {
         "lang": lang,
         "messages": messages(lang),
@@ -54,8 +53,8 @@ def desk_payload(data: MapData, lang: str, townships: list[dict[str, Any]], plan
         "years": years,
         "townships": townships,
         "plants": plants,
-        "lakes": {"type": "FeatureCollection", "features": lake_features},
-        "rivers": rivers,
+        "lakes": lakes or {"type": "FeatureCollection", "features": []},
+        "rivers": near,
         "service": service,
         "mountings": list(PRESETS),
         "edit_statuses": list(vocab.STATUSES),

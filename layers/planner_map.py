@@ -18,7 +18,7 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 
 from geo.files import atomic_write
-from layers.base_data import read_lakes, read_plants, read_townships
+from layers.base_data import WATER_MARGIN_DEG, read_lakes, read_plants, read_rivers, read_townships
 from layers.desk_map import desk_payload
 from layers.html_safety import html_text, script_json
 from layers.i18n import DEFAULT_LANG, HTML_LANG, t
@@ -35,7 +35,6 @@ BASEMAPS: dict[str, dict[str, Any] | None] = {
 FIT_PADDING_TOP_LEFT = (390, 50)  # [px] the region opens clear of the legend (bottom left) and the banner
 FIT_PADDING_BOTTOM_RIGHT = (20, 30)
 PLANT_MARGIN_DEG = 0.05  # existing plants drawn within ~5 km of the districts shown
-LAKE_MARGIN_DEG = 0.1  # lakes drawn within the districts' extent and ~10 km around it
 LEAFLET_ASSETS = ("leaflet", "leaflet_css")  # the only inlined assets the page needs (no jQuery, Bootstrap, fonts)
 
 
@@ -144,7 +143,7 @@ def render_map_html(data: MapData, *, basemap: str = "none", lang: str = DEFAULT
     figure = m.get_root()
     if isinstance(figure, Figure):
         figure.title = html_text(t("map.title", lang))
-    townships, plants, lakes = [], [], None
+    townships, plants, lakes, rivers = [], [], None, None
     if data_dir is not None:
         counties = data.districts.loc[data.districts["level"] != "city", "adcode"].astype(str).tolist()
         townships = read_townships(data_dir, counties)
@@ -152,9 +151,10 @@ def render_map_html(data: MapData, *, basemap: str = "none", lang: str = DEFAULT
         near = area.buffer(PLANT_MARGIN_DEG)
         plants = [p for p in read_plants(data_dir, near.bounds) if near.contains(shapely.Point(p["lon"], p["lat"]))]
         x0, y0, x1, y1 = area.bounds
-        lakes = read_lakes(data_dir, (x0 - LAKE_MARGIN_DEG, y0 - LAKE_MARGIN_DEG, x1 + LAKE_MARGIN_DEG,
-                                      y1 + LAKE_MARGIN_DEG))
-    desk = desk_payload(data, lang, townships, plants, service, lakes)
+        m_deg = WATER_MARGIN_DEG
+        around = (x0 - m_deg, y0 - m_deg, x1 + m_deg, y1 + m_deg)
+        lakes, rivers = read_lakes(data_dir, around), read_rivers(data_dir, around)
+    desk = desk_payload(data, lang, townships, plants, service, lakes, rivers)
     Legend(legend_html(layers, data.plans, lang)).add_to(m)
     PlannerPage(script_json(page_data(layers, basemap, desk, lang)), lang).add_to(m)
     html = str(figure.render())

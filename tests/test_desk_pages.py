@@ -140,12 +140,12 @@ def test_map_payload_carries_rivers_near_the_districts_and_their_attribution(bui
 
 
 def test_no_rivers_without_the_file_or_when_not_asked(built_store):
-    from layers.base_data import read_lakes, water_near
+    from layers.base_data import read_lakes, read_rivers, water_near
 
     bounds = (112.6, 28.4, 114.3, 29.9)
-    assert {f["properties"]["kind"] for f in read_lakes(REPO / "data", bounds)["features"]} == {"lake", "river"}
-    assert {f["properties"]["kind"] for f in read_lakes(REPO / "data", bounds, rivers=False)["features"]} == {"lake"}
-    assert water_near(read_lakes(REPO / "data", bounds), [])["features"] == []
+    assert {f["properties"]["kind"] for f in read_lakes(REPO / "data", bounds)["features"]} == {"lake"}
+    assert {f["properties"]["kind"] for f in read_rivers(REPO / "data", bounds)["features"]} == {"river"}
+    assert water_near(read_rivers(REPO / "data", bounds), [])["features"] == []
 
 
 def test_csv_rule_of_the_page_is_the_exports_rule():
