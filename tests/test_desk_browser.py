@@ -183,6 +183,14 @@ def click_at(page, lat: float, lon: float):
     page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
 
 
+def pixels_in_degrees(page, pixels: int) -> tuple[float, float]:
+    """(lat, lon) degrees that ``pixels`` screen pixels span at the map's centre and zoom."""
+    return tuple(page.evaluate(
+        "n => { const m = plannerMap.map, c = m.getSize().divideBy(2);"
+        " const a = m.containerPointToLatLng(c), b = m.containerPointToLatLng(c.add([n, n]));"
+        " return [Math.abs(a.lat - b.lat), Math.abs(a.lng - b.lng)]; }", pixels))
+
+
 def test_click_for_a_yield_on_the_served_map(visit, served):
     page = open_served(visit, served.url)
     page.locator(".desk-yield-toggle").click()
@@ -204,10 +212,7 @@ def test_click_for_a_yield_on_the_served_map(visit, served):
     mwh = float(p50.replace(",", "").removesuffix(" MWh"))
     assert 6_000 < mwh < 16_000  # 10 MW in Hunan: 600-1,600 full-load hours
     lat, lon = (float(v) for v in form.locator(".pp-coord").inner_text().split(","))
-    # the clicked point, to within 4 screen pixels at this zoom (~0.003 degrees, 300 m, at zoom 11), on 临湘's polygon
-    dlat, dlon = page.evaluate("() => { const m = plannerMap.map, c = m.getSize().divideBy(2);"
-                               " const a = m.containerPointToLatLng(c), b = m.containerPointToLatLng(c.add([4, 4]));"
-                               " return [Math.abs(a.lat - b.lat), Math.abs(a.lng - b.lng)]; }")
+    dlat, dlon = pixels_in_degrees(page, 4)  # the clicked point to 4 screen pixels (~300 m at zoom 11), on 临湘
     assert abs(lat - 29.30) <= dlat and abs(lon - 113.62) <= dlon, (lat, lon, dlat, dlon)
     visit.assert_clean()
 
@@ -259,7 +264,8 @@ def test_edit_from_the_map_moves_a_point_and_refuses_a_stale_edit(browser, visit
         assert after["properties"]["status"] == "under_construction"
         assert after["properties"]["location_precision"] == "village"
         got_lon, got_lat = after["geometry"]["coordinates"]
-        assert abs(got_lon - new_lon) < 2e-4 and abs(got_lat - new_lat) < 2e-4  # the clicked point (a pixel)
+        dlat, dlon = pixels_in_degrees(page, 4)  # the clicked point, to 4 screen pixels (~150 m at zoom 12)
+        assert abs(got_lon - new_lon) <= dlon and abs(got_lat - new_lat) <= dlat, (got_lon, got_lat, dlon, dlat)
         edits = httpx.get(f"{served.url}/edits", params={"project_id": pid}).json()
         assert edits["numberMatched"] >= 1 and "desk-browser" in json.dumps(edits, ensure_ascii=False)
 
