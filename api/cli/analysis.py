@@ -12,6 +12,7 @@ from api.cli.output import add_lang, assumption, print_json, print_table, say
 from api.settings import Settings
 from api.state import command_state
 from geo.errors import NotFoundError
+from layers.assumption_words import source_words
 from layers.i18n import gwh, mw, number, t, vocab_label
 from layers.planner_map import BASEMAPS, write_map
 from solar.mounting import MODULES, PRESETS, mounting
@@ -92,7 +93,7 @@ def _print_site(result: SiteYield, json: bool, lang: str) -> None:
     if result.crop_light is not None:
         print(t("cli.yield.crop_light", lang, fraction=f"{result.crop_light.fraction:.0%}",
                 monthly=" ".join(f"{v:.0%}" for v in result.crop_light.monthly)))
-    say(t("cli.yield.weather", lang, source=result.weather_source))
+    say(t("cli.yield.weather", lang, source=source_words(result.weather_source, lang)))
     if result.weather_clipped_hours:
         say(t("cli.yield.clipped", lang, n=result.weather_clipped_hours))
 
@@ -112,7 +113,7 @@ def _print_wind(result: WindSiteYield, json: bool, lang: str) -> None:
     print(t("cli.yield.mean_wind", lang, speed=f"{result.mean_wind_hub_m_s:.2f}"))
     _print_p50_p90(result, lang)
     print(_monthly(result, lang))
-    say(t("cli.yield.wind", lang, source=result.weather_source))
+    say(t("cli.yield.wind", lang, source=source_words(result.weather_source, lang)))
     for line in result.assumptions["wind"]:
         say(t("cli.yield.assumption", lang, text=line))
     say(t("cli.yield.turbine", lang, text=result.assumptions["turbine"]))
@@ -190,7 +191,7 @@ def _print_district(summary: DistrictYield, lang: str) -> None:
     ref = summary.reference_yield
     p90 = ref.specific_yield_p90_1y_kwh_per_kwp
     say(t("cli.district.reference", lang, adcode=summary.adcode, name=summary.name_zh,
-          value=number(ref.specific_yield_kwh_per_kwp), source=ref.weather_source,
+          value=number(ref.specific_yield_kwh_per_kwp), source=source_words(ref.weather_source, lang),
           p90=t("cli.district.reference_p90", lang, p90=number(p90)) if p90 is not None else ""))
     cols = ["id", "subtype", "capacity_mw", "mounting", "location_precision", "annual_energy_mwh",
             "specific_yield_kwh_per_kwp", "yield_status"]
@@ -199,7 +200,7 @@ def _print_district(summary: DistrictYield, lang: str) -> None:
     wref = wind.reference
     assert isinstance(wref, WindReferenceYield)
     say(t("cli.district.wind_reference", lang, hours=number(wref.full_load_hours), turbine=wref.turbine,
-          speed=f"{wref.mean_wind_hub_m_s:.2f}", source=wref.weather_source))
+          speed=f"{wref.mean_wind_hub_m_s:.2f}", source=source_words(wref.weather_source, lang)))
     if wind.rows:
         wcols = ["id", "capacity_mw", "location_precision", "mean_wind_hub_m_s", "annual_energy_mwh",
                  "energy_p90_1y_mwh", "full_load_hours", "capacity_factor", "yield_status"]
