@@ -1,5 +1,6 @@
 """The planner's desk without a browser: catalogue, language choice, landing page, reports, CLI report, If-Match."""
 
+import html
 import json
 import re
 import shutil
@@ -206,3 +207,34 @@ def test_cli_report_html_and_bad_suffix(built_store, tmp_path, capsys):
     assert "临湘市" in text and "<svg" in text and "@page" in text
     assert main(["--store", str(built_store), "report", "--adcode", "430682", "--out", str(tmp_path / "r.txt")]) != 0
     assert "must end in .html or .pdf" in capsys.readouterr().err
+
+
+ASCII_WORD = r"[A-Za-z][\w./\[\]-]*"
+#: Three or more ASCII words in a row: an English phrase (codes, ids, units and source names stand alone).
+ENGLISH_RUN = re.compile(rf"{ASCII_WORD}(?:[ ,;:()'-]+{ASCII_WORD}){{2,}}")
+
+
+def section(page: str, heading: str) -> str:
+    """The text of a report section: from its heading to the next one, each tag a line break (cells apart)."""
+    start = page.index(f"<h2>{heading}</h2>")
+    end = page.find("<h2>", start + 4)
+    return re.sub(r"<[^>]+>", "\n", page[start:end if end > 0 else None])
+
+
+def test_report_assumptions_and_sources_in_chinese_with_the_same_figures(client):
+    zh, en = (client.get("/reports/431202", params={"lang": lang}).text for lang in ("zh", "en"))
+    assumptions = section(zh, t("report.assumptions", "zh"))
+    yields = section(zh, t("report.yields", "zh"))
+    assert not ENGLISH_RUN.findall(assumptions) and not ENGLISH_RUN.findall(yields)
+    summary = client.get("/analysis/districts/431202/yield").json()
+    for topic, text in summary["assumptions"].items():  # every topic, with its Chinese label; English as written
+        assert f"<b>{t(f'cli.topic.{topic}', 'zh')}</b>：" in zh
+        assert f"<b>{topic}</b>: {text}" in html.unescape(en)
+    weather = re.search(r"nearest (\d+) (\d+) km away \(CDSRD (\d{4}-\d{4}) statistics, CSWD level x([\d.]+)\)", en)
+    assert weather is not None
+    station, km, years, level = weather.groups()
+    assert f"最近为 {station} 站，相距 {km} km（CDSRD {years} 年统计，按 CSWD 典型年水平校准，系数 ×{level}）" in zh
+    wind = re.search(r"assumed mean wind ([\d.]+) m/s at ([\d.]+) m \(ridge site\), Weibull k ([\d.]+)", en)
+    assert wind is not None
+    speed, height, k = wind.groups()
+    assert f"假定长期平均风速 {speed} m/s（{height} m 高度，山脊场址），Weibull 形状参数 k = {k}" in zh

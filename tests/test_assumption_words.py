@@ -1,0 +1,114 @@
+"""The models' sources and a district's assumptions in Chinese (layers.assumption_words): same facts and figures."""
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import DATA, REPO
+
+from api.settings import Settings
+from api.state import command_state
+from layers.assumption_words import TOPICS, assumption_words, source_words, topic_label
+from layers.i18n import t, vocab_label
+from solar.mounting import SUBTYPE_PRESETS
+from solar.results import as_json
+from solar.weather import load_weather, read_weather_file
+from wind import portfolio as wind_portfolio
+from wind.resource import default_resource, read_wind_file
+
+FIXTURES = REPO / "tests" / "fixtures"
+UNTRANSLATED = t("words.as_written", "zh", text="")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def figures(text: str) -> Counter[str]:
+    """Every number written in ``text`` (ids, distances, factors, years), as written."""
+    return Counter(re.findall(r"\d+(?:\.\d+)?", text))
+
+
+def offline(lat: float, lon: float, tmp_path: Path) -> str:
+    return load_weather(None, lat, lon, data_dir=DATA, cache_dir=tmp_path).source
+
+
+@pytest.mark.parametrize("lat, lon", [(29.36, 113.13), (27.55, 109.96), (39.9, 116.4)])
+def test_offline_weather_line_keeps_station_distance_years_and_level(lat, lon, tmp_path):
+    en = offline(lat, lon, tmp_path)
+    zh = source_words(en, "zh")
+    assert UNTRANSLATED not in zh and CJK.search(zh) and "规划估算" in zh
+    assert figures(zh) == figures(en)  # nothing added, nothing dropped
+    n, station, km, first, last, level = re.search(
+        r"from (\d+) CMA station\(s\), nearest (\d+).*? (\d+) km away \(CDSRD (\d{4})-(\d{4}) .*level x([\d.]+)",
+        en).groups()
+    assert re.search(rf"取自 {n} 个.*最近为 {station}.*站，相距 {km} km（CDSRD {first}-{last} 年.*×{level}）", zh)
+    assert source_words(en, "en") == en
+
+
+def test_a_named_nearest_station_keeps_its_name():
+    en = ("offline typical year from 3 CMA station(s), nearest 57679 Changsha 12 km away (CDSRD 1970-2017 "
+          "statistics, CSWD level x0.931): a planning estimate")
+    assert "最近为 57679 Changsha 站，相距 12 km" in source_words(en, "zh")
+
+
+def test_wind_lines_keep_speed_height_site_type_and_weibull_k():
+    assumed = default_resource(DATA, 27.65, 109.95).source
+    zh = source_words(assumed, "zh")
+    assert zh.startswith("假定") and "山脊场址" in zh and figures(zh) == figures(assumed)
+    given = default_resource(DATA, 29.3, 112.9, kind="plain", mean_speed_m_s=6.25, height_m=80, weibull_k=2.3).source
+    zh = source_words(given, "zh")
+    assert zh.startswith("给定（用户输入）") and "假定" not in zh and "平原场址" in zh
+    assert "6.25 m/s（80 m 高度" in zh and "k = 2.3" in zh and figures(zh) == figures(given)
+
+
+def test_file_lines_name_their_file_and_years():
+    for path in (FIXTURES / "yueyang.epw", FIXTURES / "pvgis_tmy_yueyang.json"):
+        en = read_weather_file(path).source
+        zh = source_words(en, "zh")
+        assert f"文件 {path.name}" in zh and UNTRANSLATED not in zh
+    en = read_wind_file(FIXTURES / "yueyang.epw", DATA).source
+    zh = source_words(en, "zh")
+    assert zh.startswith("EPW 文件 yueyang.epw（") and "年逐时风速" in zh and figures(zh) == figures(en)
+
+
+@pytest.mark.parametrize("text", [
+    "a weather line of a form no one translated yet",
+    # a known form with something more in it: the Chinese form would leave it out, so the line stays as written
+    "offline typical year from 2 CMA station(s), nearest 57581 33 km away (CDSRD 1970-2017 statistics, CSWD "
+    "level x0.915): a planning estimate, shifted by 3 %",
+])
+def test_an_unknown_line_is_shown_as_written_and_marked(text):
+    assert source_words(text, "zh") == t("words.as_written", "zh", text=text)
+    assert source_words(text, "en") == text
+
+
+@pytest.fixture(scope="module")
+def summary(built_store, tmp_path_factory):
+    """The JSON of a district with wind farms and PV (鹤城区), as the report and the service get it."""
+    state = command_state(Settings(store=built_store))
+    cache = tmp_path_factory.mktemp("weather")
+    return as_json(wind_portfolio.district_yield(
+        "431202", state.projects, state.targets, state.districts,
+        lambda lat, lon: load_weather(None, lat, lon, data_dir=DATA, cache_dir=cache), DATA))
+
+
+def test_every_assumption_topic_the_models_write_has_its_chinese_sentence(summary):
+    assumptions = summary["assumptions"]
+    assert set(assumptions) == set(TOPICS)  # a new topic needs its words
+    for topic, en in assumptions.items():
+        zh = assumption_words(topic, en, "zh")
+        # the catalogue's English is exactly the model's (else the Chinese may say something else)
+        assert UNTRANSLATED not in zh, topic
+        assert CJK.search(zh) and CJK.search(topic_label(topic, "zh")), topic
+        assert set(figures(zh)) == set(figures(en)), topic
+        assert assumption_words(topic, en, "en") == en and topic_label(topic, "en") == topic
+
+
+def test_presets_in_vocabulary_words(summary):
+    zh = assumption_words("projects", summary["assumptions"]["projects"], "zh")
+    for subtype, preset in SUBTYPE_PRESETS.items():
+        assert f"{vocab_label('subtype', subtype)}→{vocab_label('mounting', preset)}" in zh
+
+
+def test_a_changed_english_assumption_is_not_covered_by_a_stale_chinese_one(summary):
+    changed = summary["assumptions"]["wind_p50_p90"].replace("6 %", "4 %")
+    assert assumption_words("wind_p50_p90", changed, "zh") == t("words.as_written", "zh", text=changed)
