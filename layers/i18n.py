@@ -25,6 +25,8 @@ from geo.rollup import GAP_ASSUMPTION
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
+#: Catalogue keys the map page's script never needs (rendered in Python only).
+SERVER_ONLY = ("cli.", "assumption.", "words.")
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # common
@@ -296,10 +298,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                ", P90 {p90} (one year) / {p90_10y} (ten-year mean)"),
     "cli.district.assumption": ("假设（{topic}）：{text}", "assumption ({topic}): {text}"),
     # a district's assumption topics (report and CLI; layers.assumption_words): in English the topic's own name
-    "cli.topic.gap": ("缺口口径", "gap"),
-    "cli.topic.energy": ("发电量折算", "energy"),
-    "cli.topic.p50_p90": ("P50/P90 方法", "p50_p90"),
-    "cli.topic.projects": ("光伏项目安装方式", "projects"),
+    "cli.topic.gap": ("缺口", "gap"),
+    "cli.topic.energy": ("发电量", "energy"),
+    "cli.topic.p50_p90": ("P50/P90", "p50_p90"),
+    "cli.topic.projects": ("项目", "projects"),
     "cli.topic.wind": ("风电", "wind"),
     "cli.topic.wind_p50_p90": ("风电 P50/P90", "wind_p50_p90"),
     # text-table headers: the planner's words; in English the column's own name
@@ -476,8 +478,13 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
 
 
 def messages(lang: str) -> dict[str, str]:
-    """The pages' catalogue in one language, for the map page's script (the CLI's ``cli.*`` lines left out)."""
-    return {key: (en if lang == "en" else zh) for key, (zh, en) in MESSAGES.items() if not key.startswith("cli.")}
+    """The pages' catalogue in one language, for the map page's script.
+
+    Left out: what only Python renders, the CLI's ``cli.*`` lines and the models' words (``assumption.*``,
+    ``words.*``: :mod:`layers.assumption_words`).
+    """
+    return {key: (en if lang == "en" else zh) for key, (zh, en) in MESSAGES.items()
+            if not key.startswith(SERVER_ONLY)}
 
 
 #: The PV mountings a planner may choose (``solar.mounting.PRESETS``), in words.

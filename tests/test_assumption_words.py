@@ -10,7 +10,7 @@ from conftest import DATA, REPO
 from api.settings import Settings
 from api.state import command_state
 from layers.assumption_words import TOPICS, assumption_words, source_words, topic_label
-from layers.i18n import t, vocab_label
+from layers.i18n import MESSAGES, t, vocab_label
 from solar.mounting import SUBTYPE_PRESETS
 from solar.results import as_json
 from solar.weather import load_weather, read_weather_file
@@ -98,7 +98,8 @@ def test_every_assumption_topic_the_models_write_has_its_chinese_sentence(summar
         zh = assumption_words(topic, en, "zh")
         # the catalogue's English is exactly the model's (else the Chinese may say something else)
         assert UNTRANSLATED not in zh, topic
-        assert CJK.search(zh) and CJK.search(topic_label(topic, "zh")), topic
+        assert CJK.search(zh) and f"cli.topic.{topic}" in MESSAGES, topic
+        assert topic_label(topic, "zh") == t(f"cli.topic.{topic}", "zh"), topic
         assert set(figures(zh)) == set(figures(en)), topic
         assert assumption_words(topic, en, "en") == en and topic_label(topic, "en") == topic
 

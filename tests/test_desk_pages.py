@@ -18,7 +18,7 @@ from api.keys import add_key
 from api.settings import Settings
 from geo.export import FORMULA_PREFIXES
 from layers.desk_map import CSV_RULE
-from layers.i18n import MESSAGES, MOUNTING_LABELS, messages, mw, negotiate, number, t, vocab_labels
+from layers.i18n import MESSAGES, MOUNTING_LABELS, SERVER_ONLY, messages, mw, negotiate, number, t, vocab_labels
 from layers.landing import matches, tokens
 from solar.mounting import PRESETS
 
@@ -34,7 +34,7 @@ def client(built_store, tmp_path_factory):
 
 def test_catalogue_has_both_languages_and_formats_numbers():
     assert all(zh and en for zh, en in MESSAGES.values())
-    assert set(messages("en")) == set(messages("zh")) == {k for k in MESSAGES if not k.startswith("cli.")}
+    assert set(messages("en")) == set(messages("zh")) == {k for k in MESSAGES if not k.startswith(SERVER_ONLY)}
     assert t("report.title", "zh", name="临湘市") == "临湘市 能源规划项目报告"
     assert mw(162.4) == "162.4 MW（16.24 万千瓦）" and mw(162.4, "en") == "162.4 MW"
     assert number(1234567.891, 1) == "1,234,567.9" and number(float("nan")) == "—"
