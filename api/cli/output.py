@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from geo.rollup import GAP_ASSUMPTION
-from layers.i18n import DEFAULT_LANG, LANGS, MESSAGES, mw, number, percent, t, vocab_label
+from layers.assumption_words import assumption_words, topic_label
+from layers.i18n import DEFAULT_LANG, LANGS, mw, number, percent, t, vocab_label
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: json.dumps escapes U+0000-U+001F itself; these it leaves raw (with ensure_ascii=False).
@@ -78,10 +79,9 @@ def add_lang(s: argparse.ArgumentParser) -> None:
 
 
 def assumption(topic: str, text: str, lang: str) -> str:
-    """An assumption's topic and text in ``lang`` where the catalogue has their words (else as the model wrote them)."""
-    key = f"cli.topic.{topic}"
-    words = t("legend.gap_assumption", lang) if text == GAP_ASSUMPTION else text
-    return t("cli.district.assumption", lang, topic=t(key, lang) if key in MESSAGES else topic, text=words)
+    """An assumption's topic and text in ``lang`` (:func:`layers.assumption_words.assumption_words`)."""
+    words = t("legend.gap_assumption", lang) if text == GAP_ASSUMPTION else assumption_words(topic, text, lang)
+    return t("cli.district.assumption", lang, topic=topic_label(topic, lang), text=words)
 
 
 #: Columns whose cells are vocabulary codes (shown as their labels in Chinese), by vocabulary.
