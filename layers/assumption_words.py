@@ -12,7 +12,11 @@ stays as it is. For a Chinese page or text this module says the same in Chinese 
   catalogue's English form filled with them gives back the line itself (nothing left out);
 - a district's **assumption topic** is the catalogue's sentence of that topic, used only while the catalogue's
   English of it is exactly what the model wrote (the PV presets built from
-  :data:`solar.mounting.SUBTYPE_PRESETS` in vocabulary words).
+  :data:`solar.mounting.SUBTYPE_PRESETS` in vocabulary words);
+- a **wind farm's assumption** (:func:`farm_words`: ``wind.site``, ``wind.resource``) and a **siting run's**
+  warnings and assumptions (:func:`siting_words`: ``solar.siting.report``) are read by the catalogue's English
+  form itself (its ``{name}`` fields match what the model filled in, as written) and used only when that form,
+  filled with them, gives back the text itself.
 
 A text of a form the catalogue does not know (a new format, a changed sentence) is shown as the model wrote it,
 marked untranslated: never dropped, never replaced by a Chinese sentence that may say something else. In English
@@ -111,3 +115,94 @@ def assumption_words(topic: str, text: str, lang: str = DEFAULT_LANG) -> str:
         if t(key, "en", **values("en")) == text:
             return t(key, lang, **values(lang))
     return t("words.as_written", lang, text=text)
+
+
+def _form(key: str) -> re.Pattern[str]:
+    """The catalogue's English of ``key`` as a pattern: its text literally, each ``{name}`` a field."""
+    parts = re.split(r"\{(\w+)\}", MESSAGES[key][1])
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)))
+
+
+def _by_forms(keys: tuple[str, ...], text: str, lang: str,
+              words: Callable[[str, str, str], str | None] = lambda key, value, lang: value) -> str:
+    """``text`` in ``lang`` by the first catalogue form of ``keys`` that gives it back exactly; else as written.
+
+    ``words(field, value, lang)`` says a field's value in ``lang`` (codes in words; figures stay as written), or
+    ``None`` when it cannot say all of it: then the text is shown as written.
+    """
+    if lang == "en":
+        return text
+    for key in keys:
+        match = _form(key).fullmatch(text)
+        if match and t(key, "en", **match.groupdict()) == text:
+            said = {k: words(k, v, lang) for k, v in match.groupdict().items()}
+            if any(v is None for v in said.values()):
+                break
+            return t(key, lang, **said)
+    return t("words.as_written", lang, text=text)
+
+
+def _parts(value: str, kind: str, sep: str, lang: str) -> str | None:
+    """A list of ``name: text`` items each the catalogue's ``words.<kind>.<name>`` in English, in ``lang``."""
+    names = re.findall(r"(?:^|; )(\w+): ", value)
+    keys = [f"words.{kind}.{n}" for n in names]
+    if not keys or any(k not in MESSAGES for k in keys) or "; ".join(MESSAGES[k][1] for k in keys) != value:
+        return None
+    return sep.join(t(k, lang) for k in keys)
+
+
+#: A wind farm's assumption forms (``WindSiteYield.assumptions``, its ``wind`` lines, the project's location note).
+FARM_FORMS = ("words.farm.capacity", "words.farm.physics", "words.farm.losses", "words.farm.accuracy",
+              "words.farm.turbine_generic", "words.farm.p50_p90", "words.farm.location",
+              "words.farm.wind_level_ridge", "words.farm.wind_not_stations", "words.farm.wind_shape",
+              "words.farm.wind_weibull", "words.farm.wind_altitude", "words.farm.wind_air")
+_LOSS = re.compile(r"(?P<name>\w+) (?P<pct>\d+(?:\.\d+)?) %")
+
+
+def _farm_field(name: str, value: str, lang: str) -> str | None:
+    if name == "precision":
+        return vocab_label("precision", value, lang)
+    if name == "losses":  # "wake 5 %, availability 3 %": each loss's name in words, its figure as written
+        losses = list(_LOSS.finditer(value))
+        if ", ".join(m[0] for m in losses) != value:
+            return None
+        return "、".join(f"{_word('loss', m['name'], lang)} {m['pct']} %" for m in losses)
+    return value
+
+
+def farm_words(text: str, lang: str = DEFAULT_LANG) -> str:
+    """One of a wind farm's assumptions (the model's English ``text``) in ``lang``, with the same figures.
+
+    The catalogue's sentence when its English form gives back ``text`` exactly; otherwise, and in English,
+    ``text`` as written (in Chinese marked untranslated).
+    """
+    return _by_forms(FARM_FORMS, text, lang, _farm_field)
+
+
+#: A siting run's warning and assumption forms (``solar.siting.report``).
+SITING_FORMS = ("words.siting.not_evaluated", "words.siting.ties", "words.siting.capacity_factor",
+                "words.siting.weights", "words.siting.cost_proxy", "words.siting.sites", "words.siting.cells",
+                "words.siting.weather_area", "words.siting.yield_model", "words.siting.density",
+                "words.siting.substations", "words.siting.grid_criterion", "words.siting.projects",
+                "words.siting.rules", "words.siting.coarse", "words.siting.estimate")
+
+
+def _siting_field(name: str, value: str, lang: str) -> str | None:
+    if name == "source":  # the run's weather source
+        return source_words(value, lang)
+    if name == "mounting":
+        return vocab_label("mounting", value, lang)
+    if name == "labels":
+        return _parts(value, "coarse", "；", lang)
+    return value
+
+
+def siting_words(text: str, lang: str = DEFAULT_LANG) -> str:
+    """A siting run's warning or assumption (the model's English ``text``) in ``lang``, with the same figures.
+
+    Its targets assumption is the district's gap assumption (``legend.gap_assumption``); otherwise as
+    :func:`farm_words`.
+    """
+    if lang != "en" and text == t("legend.gap_assumption", "en"):
+        return t("legend.gap_assumption", lang)
+    return _by_forms(SITING_FORMS, text, lang, _siting_field)

@@ -418,6 +418,179 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "words.site.ridge": ("山脊", "ridge"),
     "words.site.plain": ("平原", "plain"),
     "words.kind.hourly_CSV": ("逐时 CSV", "hourly CSV"),
+    # a wind farm's assumptions (wind.site, wind.resource; WindSiteYield.assumptions): English exactly as written
+    "words.farm.capacity": ("容量为风电场额定功率（MW）；风机台数 = 容量 / 单机额定功率"
+                            "（可为小数：规划数字，并非排布）",
+                            "capacity is the farm's rated power (MW); turbines = capacity / the turbine's rating "
+                            "(fractional: a planning figure, not a layout)"),
+    "words.farm.physics": ("windpowerlib ModelChain：Hellman 风切变（指数 {exponent}），由 {height} m 推至 {hub} m "
+                           "轮毂高度；气温线性梯度；按海拔 {altitude} m 的气压公式计算空气密度；功率曲线按密度修正",
+                           "windpowerlib ModelChain: Hellman shear (exponent {exponent}) from {height} m to the "
+                           "{hub} m hub, linear temperature gradient, barometric air density at {altitude} m altitude, "
+                           "density-corrected power curve"),
+    "words.farm.losses": ("风电场损失按总发电量连乘：{losses}（合计 {total} %）；弃风限电按 0 计",
+                          "farm losses compounded on the gross energy: {losses} (total {total} %); curtailment 0"),
+    "words.farm.accuracy": ("平均风速为假定值时，发电量只是数量级的规划数字：平均风速 ±0.5 m/s 使其变化约 ±{pm} %；"
+                            "可融资的数字需要轮毂高度一年的测风塔或激光雷达数据",
+                            "with an assumed mean wind the energy is an order-of-magnitude planning figure: +-0.5 m/s "
+                            "moves it by about +-{pm} %; a year of mast or lidar data at hub height is what a bankable "
+                            "figure needs"),
+    "words.farm.turbine_generic": (
+        "{name}：{kw} kW，风轮直径 {rotor} m（{w_m2} W/m²），轮毂高度 {hub} m；通用 IEC III 类低风速功率曲线，"
+        "由 Cp 0.45、切入风速 3 m/s、切出风速 20 m/s 构建，并按湍流强度 10 % 平滑（为假设，为中国内陆风电场的典型值；"
+        "非厂家曲线）",
+        "{name}: {kw} kW, rotor {rotor} m ({w_m2} W/m2), hub {hub} m; generic IEC class III low-wind curve built from "
+        "Cp 0.45, cut-in 3 m/s, cut-out 20 m/s, smoothed with turbulence intensity 10 % (an assumption, typical of "
+        "Chinese inland farms; no maker's curve)"),
+    "words.farm.p50_p90": (
+        "P50 = 典型年发电量；P90（1 年）= P50 ×（1 − 1.2816 s）；P90（10 年平均）= P50 ×（1 − 1.2816 s / √10），"
+        "s = 年发电量的年际标准差，按正态分布、各年独立；年发电量的年际标准差 {std} % = 年平均风速的年际标准差 "
+        "{speed} %（为假设：未提供多年数据；典型值 4-6 %，Brower 2012）× 此处发电量对平均风速的敏感度"
+        "（{sens} % / %）；未计入平均风速本身的不确定性（平均风速为假定值时这是最主要的）、功率曲线和损失的不确定性",
+        "P50 = the typical year's yield; P90 (1 year) = P50 x (1 - 1.2816 s); P90 (10-year mean) = P50 x (1 - 1.2816 "
+        "s / sqrt(10)), s = interannual SD of the annual yield, normal distribution, independent years; interannual "
+        "SD of the annual energy {std} % = {speed} % SD of the annual mean wind speed (an assumption: no multi-year "
+        "data given; 4-6 % is typical, Brower 2012) x the energy's sensitivity to the mean wind here ({sens} % per "
+        "%); leaves out the uncertainty of the mean wind itself (the dominant one when it is assumed), of the power "
+        "curve and of the losses"),
+    "words.farm.location": ("按项目的{precision}计算（规划未写明场址：风资源是该地区的假定值，而非场址的）",
+                            "computed at the project's {precision} location (the plan names no site: the wind is "
+                            "the stated assumption for the area, not the site's)"),
+    "words.farm.wind_level_ridge": (
+        "风速水平：{height} m 高度长期平均风速 {mean} m/s：山脊场址的既定默认值（华中、华南的丘陵和山脊风电场"
+        "（湖南的风电场几乎都在山脊上）：100 m 高度平均 5.0 m/s，Weibull k 2.0，风切变指数 1/7（开阔地形）；"
+        "取值使默认风机的净等效满发小时数（约 2,000 小时）落在已公布的湖南风电场统计数字之内（PROVINCIAL_HOURS），"
+        "即全省的典型风电场，而非本场址实测的风；场址假定高出最近气象站 300 m（谷地城镇之上的山脊），"
+        "用于计算空气密度）",
+        "wind level: long-term mean {mean} m/s at {height} m: the stated default for a ridge site (hill and "
+        "ridge-top farms of central and southern China (Hunan's farms are almost all on ridges): mean 5.0 m/s at "
+        "100 m, Weibull k 2.0, shear exponent 1/7 (open terrain); chosen so that the default turbine's net "
+        "full-load hours (~2,000 h) fall inside the published Hunan fleet figures (PROVINCIAL_HOURS), i.e. the "
+        "province's typical farm, not this site's measured wind; the site assumed 300 m above the nearest climate "
+        "stations (crests over valley towns) for its air density)"),
+    "words.farm.wind_not_stations": (
+        "不取自气象站：气象站的风是谷地和城镇 10 m 高度的观测（最近站平均 {mean} m/s），对山脊风电场说明不了什么",
+        "not from the climate stations: their winds are 10 m valley and town measurements ({mean} m/s mean at the "
+        "nearest), which say little about ridge-top farms"),
+    "words.farm.wind_shape": ("季节变化只取自 CSWD 气象站 {stations}：各月平均 / 年平均 {shape}",
+                              "seasonal shape only from the CSWD stations {stations}: monthly mean / annual mean "
+                              "{shape}"),
+    "words.farm.wind_weibull": ("各月风速按 Weibull 分布，k = {k}（为假设）",
+                                "speeds in each month Weibull-distributed, k = {k} (assumption)"),
+    "words.farm.wind_altitude": ("场址海拔 {altitude} m（气象站 {stations} m + 山脊场址 {rise} m："
+                                  "为假设；可用 --altitude 给定）",
+                                 "site altitude {altitude} m (stations' {stations} m + {rise} m for a ridge site: an "
+                                 "assumption; give --altitude)"),
+    "words.farm.wind_air": ("气温取自同一批气象站的常年值，订正到 {altitude} m（递减率 -6.5 K/km）；"
+                            "气压按该海拔的标准大气",
+                            "air temperature from the same stations' normals moved to {altitude} m (lapse rate "
+                            "-6.5 K/km); pressure from the standard atmosphere at that altitude"),
+    "words.loss.wake": ("尾流", "wake"),
+    "words.loss.availability": ("可利用率", "availability"),
+    "words.loss.electrical": ("电气", "electrical"),
+    "words.loss.icing_environmental": ("覆冰与环境", "icing_environmental"),
+    # a siting run's warnings and assumptions (solar.siting.report): English exactly as written
+    "words.siting.not_evaluated": ("未评估（无数据）：{codes}；候选容量为上限",
+                                   "not evaluated (no data): {codes}; candidate capacity is an upper bound"),
+    "words.siting.ties": ("前 {top} 个场址中有 {n} 个与其他场址得分相同（保留 3 位小数）："
+                          "它们之间按容量排序，而非按优劣",
+                          "{n} of the top {top} sites tie with another on score (to 3 decimals): their order among "
+                          "themselves is by capacity, not by merit"),
+    "words.siting.capacity_factor": ("容量系数 = 等效利用小时数 / 8760 小时，按直流容量（MWp）计",
+                                     "specific yield / 8760 h, on DC capacity (MWp)"),
+    "words.siting.weights": ("权重：{weights}（归一化；未评估的准则其权重分给其他准则）",
+                             "{weights} (normalised; a criterion not evaluated has its weight redistributed)"),
+    "words.siting.cost_proxy": (
+        "1 + 0.01 × 至变电站 km + 0.01 × 平均坡度 [°] + 0.005 × 至最近道路 km（为假设：仅用于排序，并非价格；"
+        "未知项按 0 计）",
+        "1 + 0.01 x km to the substation + 0.01 x mean slope [deg] + 0.005 x km to the nearest road (assumption: a "
+        "ranking device, not a price; unknown terms add 0)"),
+    "words.siting.sites": ("相连的适宜单元（8 邻域），在 {block} m 聚合块内成片；"
+                           "小于 {min_km2} km² 的场址舍去；最低得分 {score}",
+                           "contiguous suitable cells (8-connectivity) within {block} m aggregation blocks; sites "
+                           "under {min_km2} km2 dropped; min score {score}"),
+    "words.siting.cells": ("{res} m 单元，坐标系 {crs}，边界对齐到分辨率；单元中心在区内即属于该区；"
+                           "场址轮廓按区界裁剪，其容量按裁剪后的面积计",
+                           "{res} m cells in {crs}, bounds snapped to the resolution; a cell is in the area when its "
+                           "centre is; site outlines are clipped to the area and their capacity is that of the "
+                           "clipped area"),
+    "words.siting.estimate": ("{source}（规划估算）", "{source} (planning estimate)"),
+    "words.siting.weather_area": ("全区一个气象年，在其代表点（{lat} N，{lon} E）生成；太阳位置按网格行的纬度带计算；"
+                                  "因此区县内发电量几乎不变，对排序作用很小",
+                                  "one weather year for the whole area, built at its representative point ({lat} N, "
+                                  "{lon} E); the sun per latitude band of grid rows; so the yield hardly varies within "
+                                  "a district and ranks little"),
+    "words.siting.yield_model": (
+        "批量引擎（solar.batch，{mounting}：倾角 {tilt}，方位角 {azimuth}，固定；不计行间遮挡；太阳位置按 {band} 度"
+        "纬度带共用）× {factor}，即单站行阵模型（pvlib ANTS-2D，GCR {gcr}）与批量引擎在代表点的比值；假定地面平坦"
+        "（地形坡度和坡向不使阵列倾斜）",
+        "batch engine (solar.batch, {mounting}: tilt {tilt}, azimuth {azimuth}, fixed; no row shading; sun shared per "
+        "{band} deg latitude band) x {factor}, the ratio of the per-site rows model (pvlib ANTS-2D, GCR {gcr}) to the "
+        "batch engine at the representative point; flat ground assumed (terrain slope and aspect do not tilt the "
+        "arrays)"),
+    "words.siting.density": (
+        "假设：地面固定式光伏 50 MWp/km²（2 公顷/MWp），取约 28-70 MW/km² 的中段（NREL 用地调查，Ong et al. 2013，"
+        "NREL/TP-6A20-56290：20 MW 以上固定式电站直接占地约 3.5 英亩/MWac；总占地更大）",
+        "assumption: 50 MWp/km2 (2 ha/MWp) for ground-mounted fixed-tilt PV, mid-range of ~28-70 MW/km2 (NREL "
+        "land-use survey, Ong et al. 2013, NREL/TP-6A20-56290: ~3.5 acres/MWac direct area for fixed-tilt plants > "
+        "20 MW; total area larger)"),
+    "words.siting.substations": (
+        "无变电站文件（--substations）；采用位置已知的台账变电站 {kept} 座，另有 {coarse} 座因规划未写明站址而未用"
+        "（其中 {here} 座在本区县代表点：{ids}）；请用 --substations FILE 提供实测站址；任一单元 {km} km 内均无位置"
+        "已知的变电站（最近 {nearest} km）",
+        "no substation file (--substations); {kept} registry substation(s) with a known location used, {coarse} left "
+        "out because the plans name no site for them ({here} of them at this area's district point: {ids}); give "
+        "--substations FILE with surveyed ones; none with a known location within {km} km of any cell (nearest "
+        "{nearest} km)"),
+    "words.siting.grid_criterion": (
+        "距所有已知变电站超过 {km} km 的单元没有电网得分（其权重在那里分给其他准则），其场址不注明变电站；距项目超过 "
+        "{pkm} km 同样处理；距离为大地线距离（WGS-84）；dist_substation.tif 记录到最近已知变电站的距离，无论多远",
+        "cells farther than {km} km from every known substation have no grid score (its weight goes to the other "
+        "criteria there) and their sites name no substation; the same for projects beyond {pkm} km; distances are "
+        "geodesic (WGS-84); dist_substation.tif holds the distance to the nearest known substation, however far"),
+    "words.siting.projects": (
+        "采用台账光伏/风电项目 {n} 个（位置精度 {precisions}）；位于区县代表点的 {coarse} 个未用（无已知场址）；"
+        "任一单元 {km} km 内均无位置已知的项目（最近 {nearest} km）",
+        "{n} registry PV/wind project(s) used (location precision {precisions}); {coarse} at district points left "
+        "out (no known site); none with a known location within {km} km of any cell (nearest {nearest} km)"),
+    "words.siting.rules": ("{rule}，另加已标明的工程假设", "{rule}, plus labelled engineering assumptions"),
+    "words.siting.coarse": ("{n} 项准则使用粗略数据（{labels}）：仅供筛选，须现场核实",
+                            "COARSE data used for {n} criteria ({labels}): screening only, check on site"),
+    "words.coarse.landcover": ("土地覆盖：MODIS MCD12C1 2019 土地覆盖，0.05°（约 5 km）格网的多数类",
+                               "landcover: MODIS MCD12C1 2019 land cover, 0.05° (~5 km) majority class"),
+    "words.coarse.lakes": ("湖泊：Natural Earth 10 m 湖泊（1:1000 万；缺小湖泊和水库）",
+                           "lakes: Natural Earth 10 m lakes (1:10,000,000; small lakes and reservoirs missing)"),
+    "words.coarse.settlements": ("居民点：地名库乡镇/村点（Vonng/adcode，2018）缓冲乡镇 500 m、村 150 m（点，非轮廓）",
+                                 "settlements: gazetteer township/village points (Vonng/adcode, 2018) buffered "
+                                 "township 500 m, village 150 m (points, not outlines)"),
+    # the report's siting section and sources
+    "report.siting_cells": ("网格 {res} m（{crs}）：区内单元 {inside} 个（{area} km²），排除 {excluded} 个，有条件 "
+                            "{conditional} 个，候选 {candidate} 个",
+                            "Grid {res} m ({crs}): {inside} cells in the area ({area} km²), {excluded} excluded, "
+                            "{conditional} conditional, {candidate} candidate"),
+    "report.siting_sites": ("候选场址 {count} 个，合计 {capacity}，年发电量 {energy}",
+                            "{count} candidate sites, {capacity} in all, {energy} a year"),
+    "report.siting_not_evaluated": ("未评估的准则（无数据）", "Criteria not evaluated (no data)"),
+    "report.siting_warnings": ("提示", "Warnings"),
+    "report.siting_assumptions": ("选址假设", "Siting assumptions"),
+    "report.siting_top": ("得分最高的候选场址", "Top candidate sites"),
+    "report.siting_coverage": ("目标缺口与候选场址", "Target gaps and candidate sites"),
+    "report.site_id": ("场址编号", "Site"),
+    "report.area_km2": ("面积 km²", "Area km²"),
+    "report.annual_gwh": ("年发电量 GWh", "Annual GWh"),
+    "report.score": ("得分", "Score"),
+    "report.substation_km": ("至变电站 km", "To substation km"),
+    "report.missing": ("缺口", "Missing"),
+    "report.coverable": ("候选可补", "Coverable"),
+    "report.sites_needed": ("所需场址数", "Sites needed"),
+    "report.wind_farms": ("各风电场", "Wind farms"),
+    "report.turbine": ("风机", "Turbine"),
+    "report.hub_wind": ("轮毂风速 m/s", "Hub wind m/s"),
+    "report.full_load_hours": ("等效满发小时", "Full-load hours"),
+    "report.source_plans": ("规划", "Plans"),
+    "report.source_boundaries": ("边界", "Boundaries"),
+    "report.source_townships": ("乡镇点", "Townships"),
+    "report.source_plants": ("现有电厂", "Existing plants"),
     "legend.pv_yield": ("光伏发电量估算", "PV yield (estimate)"),
     "legend.not_official": ("非官方地图（无审图号），仅供县域规划参考。",
                             "Not an official map of China (no 审图号); for planning views at county scale only."),

