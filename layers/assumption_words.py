@@ -183,7 +183,8 @@ def farm_words(text: str, lang: str = DEFAULT_LANG) -> str:
 SITING_FORMS = ("words.siting.not_evaluated", "words.siting.ties", "words.siting.capacity_factor",
                 "words.siting.weights", "words.siting.cost_proxy", "words.siting.sites", "words.siting.cells",
                 "words.siting.weather_area", "words.siting.yield_model", "words.siting.density",
-                "words.siting.substations", "words.siting.grid_criterion", "words.siting.projects",
+                "words.siting.substations", "words.siting.substations_some", "words.siting.grid_criterion",
+                "words.siting.projects", "words.siting.projects_some", "words.siting.projects_all",
                 "words.siting.rules", "words.siting.coarse", "words.siting.estimate")
 
 

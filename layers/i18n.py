@@ -553,12 +553,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "任一单元 {km} km 内均无位置已知的项目（最近 {nearest} km）",
         "{n} registry PV/wind project(s) used (location precision {precisions}); {coarse} at district points left "
         "out (no known site); none with a known location within {km} km of any cell (nearest {nearest} km)"),
+    "words.siting.projects_some": (
+        "采用台账光伏/风电项目 {n} 个（位置精度 {precisions}）；位于区县代表点的 {coarse} 个未用（无已知场址）",
+        "{n} registry PV/wind project(s) used (location precision {precisions}); {coarse} at district points left "
+        "out (no known site)"),
+    "words.siting.projects_all": ("采用台账光伏/风电项目 {n} 个（位置精度 {precisions}）",
+                                  "{n} registry PV/wind project(s) used (location precision {precisions})"),
+    "words.siting.substations_some": (
+        "无变电站文件（--substations）；采用位置已知的台账变电站 {kept} 座，另有 {coarse} 座因规划未写明站址而未用"
+        "（其中 {here} 座在本区县代表点：{ids}）；请用 --substations FILE 提供实测站址",
+        "no substation file (--substations); {kept} registry substation(s) with a known location used, {coarse} left "
+        "out because the plans name no site for them ({here} of them at this area's district point: {ids}); give "
+        "--substations FILE with surveyed ones"),
     "words.siting.rules": ("{rule}，另加已标明的工程假设", "{rule}, plus labelled engineering assumptions"),
     "words.siting.coarse": ("{n} 项准则使用粗略数据（{labels}）：仅供筛选，须现场核实",
                             "COARSE data used for {n} criteria ({labels}): screening only, check on site"),
     "words.coarse.landcover": ("土地覆盖：MODIS MCD12C1 2019 土地覆盖，0.05°（约 5 km）格网的多数类",
                                "landcover: MODIS MCD12C1 2019 land cover, 0.05° (~5 km) majority class"),
-    "words.coarse.lakes": ("湖泊：Natural Earth 10 m 湖泊（1:1000 万；缺小湖泊和水库）",
+    "words.coarse.lakes": ("湖泊：Natural Earth 10 m 湖泊（1:10,000,000；缺小湖泊和水库）",
                            "lakes: Natural Earth 10 m lakes (1:10,000,000; small lakes and reservoirs missing)"),
     "words.coarse.settlements": ("居民点：地名库乡镇/村点（Vonng/adcode，2018）缓冲乡镇 500 m、村 150 m（点，非轮廓）",
                                  "settlements: gazetteer township/village points (Vonng/adcode, 2018) buffered "

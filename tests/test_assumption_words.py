@@ -1,5 +1,6 @@
-"""The models' sources and a district's assumptions in Chinese (layers.assumption_words): same facts and figures."""
+"""The models' sources and assumptions (district, wind farm, siting run) in Chinese: same facts and figures."""
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -7,9 +8,10 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO
 
+from api.cli import main
 from api.settings import Settings
 from api.state import command_state
-from layers.assumption_words import TOPICS, assumption_words, source_words, topic_label
+from layers.assumption_words import TOPICS, assumption_words, farm_words, siting_words, source_words, topic_label
 from layers.i18n import MESSAGES, t, vocab_label
 from solar.mounting import SUBTYPE_PRESETS
 from solar.results import as_json
@@ -113,3 +115,59 @@ def test_presets_in_vocabulary_words(summary):
 def test_a_changed_english_assumption_is_not_covered_by_a_stale_chinese_one(summary):
     changed = summary["assumptions"]["wind_p50_p90"].replace("6 %", "4 %")
     assert assumption_words("wind_p50_p90", changed, "zh") == t("words.as_written", "zh", text=changed)
+
+
+def test_every_wind_farm_assumption_has_its_chinese_sentence_with_the_same_figures(summary):
+    farms = [w for w in summary["wind_projects"] if w["yield_status"] == "computed"]
+    assert farms
+    for farm in farms:
+        lines = [farm["location_note"], *(v for value in farm["assumptions"].values()
+                                          for v in (value if isinstance(value, list) else [value]))]
+        for en in lines:
+            zh = farm_words(en, "zh")
+            assert UNTRANSLATED not in zh and CJK.search(zh), en
+            assert figures(zh.replace("m²", "m2")) == figures(en), en  # nothing added, nothing dropped
+            assert farm_words(en, "en") == en
+    zh = farm_words(farms[0]["assumptions"]["losses"], "zh")
+    assert "尾流 5 %" in zh and "覆冰与环境 2 %" in zh
+
+
+@pytest.mark.parametrize("text", [
+    # a known form with a changed figure written in the catalogue's literal text: the Chinese would say 300 m
+    "site altitude 573 m (stations' 273 m + 300 m for a ridge site: an assumption; give --altitude)".replace(
+        "a ridge", "a plain"),
+    # a loss list of another form (the Chinese names each loss): as written
+    "farm losses compounded on the gross energy: wake 5 % and more (total 5.0 %); curtailment 0",
+    "capacity is the farm's rated power (MW); turbines = capacity / the turbine's rating",
+])
+def test_a_farm_line_of_another_form_is_shown_as_written(text):
+    assert farm_words(text, "zh") == t("words.as_written", "zh", text=text)
+    assert farm_words(text, "en") == text
+
+
+@pytest.fixture(scope="module")
+def siting_report(built_store, tmp_path_factory):
+    out = tmp_path_factory.mktemp("siting") / "430682"
+    assert main(["--store", str(built_store), "site", "--district", "430682", "--resolution", "1000",
+                 "--no-progress", "--out", str(out)]) == 0
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def test_every_siting_warning_and_assumption_has_its_chinese_sentence(siting_report):
+    texts = [*siting_report["warnings"], *siting_report["assumptions"].values()]
+    assert len(siting_report["warnings"]) >= 2 and len(texts) > 10
+    for en in texts:
+        zh = siting_words(en, "zh")
+        assert UNTRANSLATED not in zh and CJK.search(zh), en
+        assert figures(zh.replace("km²", "km2")) == figures(en), en
+        assert siting_words(en, "en") == en
+    coarse = next(w for w in siting_report["warnings"] if w.startswith("COARSE"))
+    assert "仅供筛选，须现场核实" in siting_words(coarse, "zh")
+
+
+def test_a_siting_line_with_an_unknown_part_is_shown_as_written(siting_report):
+    coarse = next(w for w in siting_report["warnings"] if w.startswith("COARSE"))
+    changed = coarse.replace("lakes: ", "wetlands: ")  # a coarse source the catalogue does not know
+    assert siting_words(changed, "zh") == t("words.as_written", "zh", text=changed)
+    weights = siting_report["assumptions"]["weights"].replace("normalised", "not normalised")
+    assert siting_words(weights, "zh") == t("words.as_written", "zh", text=weights)
