@@ -195,6 +195,8 @@ def _siting_field(name: str, value: str, lang: str) -> str | None:
         return vocab_label("mounting", value, lang)
     if name == "labels":
         return _parts(value, "coarse", "；", lang)
+    if name in ("codes", "ids"):  # a list of criterion codes or ids, listed as Chinese lists them
+        return value.replace(", ", "、")
     return value
 
 

@@ -529,7 +529,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "batch engine at the representative point; flat ground assumed (terrain slope and aspect do not tilt the "
         "arrays)"),
     "words.siting.density": (
-        "假设：地面固定式光伏 50 MWp/km²（2 公顷/MWp），取约 28-70 MW/km² 的中段（NREL 用地调查，Ong et al. 2013，"
+        "假设：地面固定式光伏 50 MWp/km²（2 公顷/MWp），取约 28-70 MW/km² 的中段（NREL 用地调查，Ong 等 2013，"
         "NREL/TP-6A20-56290：20 MW 以上固定式电站直接占地约 3.5 英亩/MWac；总占地更大）",
         "assumption: 50 MWp/km2 (2 ha/MWp) for ground-mounted fixed-tilt PV, mid-range of ~28-70 MW/km2 (NREL "
         "land-use survey, Ong et al. 2013, NREL/TP-6A20-56290: ~3.5 acres/MWac direct area for fixed-tilt plants > "

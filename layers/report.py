@@ -223,7 +223,8 @@ def _siting_section(siting: dict[str, Any] | None, adcode: str, lang: str) -> st
     items = [f"<p>{html_text(grid)}<br>{html_text(found)}</p>"]
     if siting.get("not_evaluated"):
         items.append(f"<p class=\"note\">{html_text(t('report.siting_not_evaluated', lang))}"
-                     f"{'：' if lang == 'zh' else ': '}{html_text(', '.join(map(str, siting['not_evaluated'])))}</p>")
+                     f"{'：' if lang == 'zh' else ': '}"
+                     f"{html_text(('、' if lang == 'zh' else ', ').join(map(str, siting['not_evaluated'])))}</p>")
     if siting.get("warnings"):
         items.append(f"<p><b>{html_text(t('report.siting_warnings', lang))}</b></p><ul class=\"assumptions\">"
                      + "".join(f"<li>{html_text(siting_words(str(w), lang))}</li>" for w in siting["warnings"])

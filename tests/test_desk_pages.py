@@ -238,3 +238,41 @@ def test_report_assumptions_and_sources_in_chinese_with_the_same_figures(client)
     assert wind is not None
     speed, height, k = wind.groups()
     assert f"假定长期平均风速 {speed} m/s（{height} m 高度，山脊场址），Weibull 形状参数 k = {k}" in zh
+
+
+def cell_figures(text: str) -> list[str]:
+    """The first figure of every right-aligned cell (in Chinese a capacity's 万千瓦 comes after its MW)."""
+    return [m[0] if m else "" for m in (re.search(r"-?[\d,]+(?:\.\d+)?", html.unescape(c))
+                                        for c in re.findall(r'<t[dh] class="n">(.*?)</t[dh]>', text))]
+
+
+def test_report_siting_wind_farms_and_sources_in_chinese_with_the_same_figures(client):
+    from layers.base_data import PLANT_ATTRIBUTION, TOWNSHIP_ATTRIBUTION
+    from layers.report import BOUNDARY_ATTRIBUTION
+
+    out = client.store.parent / "siting" / "430682"  # where the service's reports read a siting run
+    assert main(["--store", str(client.store), "site", "--district", "430682", "--resolution", "1000",
+                 "--no-progress", "--out", str(out)]) == 0
+    untranslated = t("words.as_written", "zh", text="")
+    for adcode, heading in (("430682", "report.siting"), ("431202", "report.yields")):
+        zh, en = (client.get(f"/reports/{adcode}", params={"lang": lang}).text for lang in ("zh", "en"))
+        zh_part, en_part = section(zh, t(heading, "zh")), section(en, t(heading, "en"))
+        assert not ENGLISH_RUN.findall(zh_part) and untranslated not in zh_part, adcode
+        own = "screening only, check on site" if adcode == "430682" else "is what a bankable figure needs"
+        assert own in html.unescape(en_part), adcode  # in English the models' own words
+        start_zh, start_en = zh.index(f"<h2>{t(heading, 'zh')}</h2>"), en.index(f"<h2>{t(heading, 'en')}</h2>")
+        zh_cells = cell_figures(zh[start_zh:zh.index("<h2>", start_zh + 4)])
+        en_cells = cell_figures(en[start_en:en.index("<h2>", start_en + 4)])
+        assert len(zh_cells) > 10 and zh_cells == en_cells, adcode  # the same figures in both languages
+        sources = section(zh, t("app.sources", "zh"))
+        sources = html.unescape(sources)
+        for label, name in (("report.source_boundaries", BOUNDARY_ATTRIBUTION),
+                            ("report.source_townships", TOWNSHIP_ATTRIBUTION),
+                            ("report.source_plants", PLANT_ATTRIBUTION)):
+            assert name not in sources or f"{t(label, 'zh')}：{name}" in sources
+            sources = sources.replace(name, "")  # source names stay as they are
+        assert f"{t('report.source_boundaries', 'zh')}：" in sources and not ENGLISH_RUN.findall(sources), adcode
+    siting = section(client.get("/reports/430682").text, t("report.siting", "zh"))
+    assert "仅供筛选，须现场核实" in siting and "候选容量为上限" in siting and "430682-0001" in siting
+    farms = section(client.get("/reports/431202").text, t("report.yields", "zh"))
+    assert "hc-wind-01" in farms and "尾流 5 %" in farms and "可融资的数字需要" in farms
