@@ -185,7 +185,7 @@ SITING_FORMS = ("words.siting.not_evaluated", "words.siting.ties", "words.siting
                 "words.siting.weather_area", "words.siting.yield_model", "words.siting.density",
                 "words.siting.substations", "words.siting.substations_some", "words.siting.grid_criterion",
                 "words.siting.projects", "words.siting.projects_some", "words.siting.projects_all",
-                "words.siting.rules", "words.siting.coarse", "words.siting.estimate")
+                "words.siting.rules", "words.siting.coarse")
 
 
 def _siting_field(name: str, value: str, lang: str) -> str | None:
@@ -208,4 +208,6 @@ def siting_words(text: str, lang: str = DEFAULT_LANG) -> str:
     """
     if lang != "en" and text == t("legend.gap_assumption", "en"):
         return t("legend.gap_assumption", lang)
+    if lang != "en" and any(pattern.fullmatch(text) for pattern, _ in SOURCE_FORMS):  # the run's weather source
+        return source_words(text, lang)
     return _by_forms(SITING_FORMS, text, lang, _siting_field)

@@ -514,7 +514,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "{res} m cells in {crs}, bounds snapped to the resolution; a cell is in the area when its "
                            "centre is; site outlines are clipped to the area and their capacity is that of the "
                            "clipped area"),
-    "words.siting.estimate": ("{source}（规划估算）", "{source} (planning estimate)"),
     "words.siting.weather_area": ("全区一个气象年，在其代表点（{lat} N，{lon} E）生成；太阳位置按网格行的纬度带计算；"
                                   "因此区县内发电量几乎不变，对排序作用很小",
                                   "one weather year for the whole area, built at its representative point ({lat} N, "

@@ -588,7 +588,7 @@ def assumptions(*, grid: CandidateGrid, inputs: ScanInputs, mounting: Mounting, 
     weather = inputs.weather.weather()
     m = mounting
     return {
-        "weather": weather.source + (" (planning estimate)" if weather.is_estimate else ""),
+        "weather": weather.source,  # an estimate's source says so itself (": a planning estimate")
         "weather_area": (f"one weather year for the whole area, built at its representative point "
                          f"({inputs.weather.lat:.4f} N, {inputs.weather.lon:.4f} E); the sun per latitude band of grid "
                          "rows; so the yield hardly varies within a district and ranks little"),
