@@ -36,11 +36,12 @@ def copy_store(src: Path, dst_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def serve(store: Path, *, env: dict[str, str] | None = None, timeout_s: float = 60) -> Iterator[Server]:
-    """The service on a free loopback port, on ``store``; stopped (or killed) afterwards."""
+def serve(store: Path, *, env: dict[str, str] | None = None, timeout_s: float = 60,
+          args: tuple[str, ...] = ()) -> Iterator[Server]:
+    """The service on a free loopback port, on ``store`` (``args``: more of ``serve``'s); stopped afterwards."""
     port = free_port()
     environ = {**os.environ, "PLANNER_STORE": str(store), **(env or {})}
-    cmd = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [sys.executable, "-m", "api.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args]
     proc = subprocess.Popen(cmd, cwd=REPO, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     try:

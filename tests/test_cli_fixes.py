@@ -92,3 +92,10 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(store, capsys, monke
         code = main(["--store", str(store), "rollup"])
         monkeypatch.undo()
     assert code == 141  # 128 + SIGPIPE, as a shell reports a Unix tool stopped by its pipe
+
+
+def test_keys_list_of_a_store_without_keys_says_so(store, capsys):
+    code, out, _ = run(capsys, "--store", str(store), "keys", "list")
+    assert code == 0 and "no API keys yet" in out and "Empty DataFrame" not in out
+    code, out, _ = run(capsys, "--store", str(store), "keys", "list", "--json")
+    assert code == 0 and json.loads(out) == []

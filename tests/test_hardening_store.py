@@ -142,6 +142,17 @@ def test_an_edit_waits_for_a_build_then_answers_busy(store):
 
 
 @pytest.mark.slow
+def test_make_run_builds_a_new_store_and_serves_it(tmp_path):
+    # `make run` is `energy-planner serve --build`: on a machine with no store yet it builds one, then serves it
+    store = tmp_path / "var" / "planner.gpkg"
+    with serve(store, args=("--build",), timeout_s=180) as s, httpx.Client(timeout=30) as c:
+        assert c.get(f"{s.url}/health").json()["status"] == "ok"
+        assert c.get(f"{s.url}{ITEMS}?limit=1").json()["numberMatched"] == len(read_table(store, "projects")) > 100
+        page = c.get(f"{s.url}/", headers={"Accept": "text/html", "Accept-Language": "zh-CN"})
+        assert page.status_code == 200 and "规划" in page.text
+
+
+@pytest.mark.slow
 def test_make_run_beside_a_live_service_stops_before_it_builds(store):
     with serve(store) as s:
         port = s.url.rsplit(":", 1)[1]

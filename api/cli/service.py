@@ -5,7 +5,7 @@ import socket
 
 import pandas as pd
 
-from api.cli.output import print_frame
+from api.cli.output import add_lang, print_frame, say
 from api.cli.registry import cmd_build
 from api.keys import add_key, list_keys, revoke_key
 from api.settings import Settings
@@ -60,8 +60,11 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
         key = add_key(settings.store, args.name or "", args.scope)
         print(f"{key}\n(shown once: only its hash is stored; send it as the X-API-Key header)")
     elif args.action == "list":
-        print_frame(pd.DataFrame(list_keys(settings.store), columns=["key_id", "name", "scope", "created", "revoked"]),
-                     args.json)
+        keys = pd.DataFrame(list_keys(settings.store), columns=["key_id", "name", "scope", "created", "revoked"])
+        if keys.empty and not args.json:
+            say("no API keys yet: `energy-planner keys add --name NAME` makes one")
+        else:
+            print_frame(keys, args.json)
     elif not revoke_key(settings.store, args.key_id or ""):
         raise NotFoundError(f"no active key {args.key_id!r}")
     return 0
@@ -75,6 +78,7 @@ def add_arguments(name: str, s: argparse.ArgumentParser) -> None:
         s.add_argument("--no-access-log", action="store_true", help="no log line per request (env PLANNER_ACCESS_LOG)")
         s.add_argument("--build", action="store_true", help="build the store first (keeping user edits), once the "
                        "port is taken, so a second instance stops before it builds")
+        add_lang(s)  # the build's summary line
         s.set_defaults(func=cmd_serve)
         return
     s.add_argument("action", choices=("add", "list", "revoke"))
