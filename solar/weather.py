@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -385,6 +386,32 @@ def _nominal_year(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(moved).tz_localize(index.tz)
 
 
+def offset_times(values: pd.Series, path: Path, error: Callable[[str, str, str], Exception]) -> pd.DatetimeIndex:
+    """The ``time`` column of an hourly CSV (solar or wind): ISO 8601 times, each with its UTC offset.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The column's text.
+    path : pathlib.Path
+        The file, for the message.
+    error : callable
+        The reader's error class, called ``error(field, message, where)`` (``SolarInputError``, ``WindInputError``).
+
+    Raises
+    ------
+    error
+        A time that does not parse, or times without a UTC offset.
+    """
+    try:
+        times = pd.DatetimeIndex(pd.to_datetime(values, format="ISO8601"))
+    except (ValueError, TypeError) as exc:
+        raise error("time", f"not ISO 8601 times with a UTC offset: {exc}", str(path)) from None
+    if times.tz is None:
+        raise error("time", "times need a UTC offset, e.g. 2023-01-01T00:00+08:00", f"{path}:2")
+    return times
+
+
 def _read_hourly_csv(path: Path) -> Weather:
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     required = ("time", "ghi", "temp_air", "wind_speed")
@@ -398,12 +425,7 @@ def _read_hourly_csv(path: Path) -> Weather:
         )
     if ("dni" in raw.columns) != ("dhi" in raw.columns):
         raise SolarInputError("dni/dhi", "give both dni and dhi or neither (then Erbs splits ghi)", f"{path}:1")
-    try:
-        times = pd.DatetimeIndex(pd.to_datetime(raw["time"], format="ISO8601"))
-    except (ValueError, TypeError) as exc:
-        raise SolarInputError("time", f"not ISO 8601 times with a UTC offset: {exc}", str(path)) from exc
-    if times.tz is None:
-        raise SolarInputError("time", "times need a UTC offset, e.g. 2023-01-01T00:00+08:00", f"{path}:2")
+    times = offset_times(raw["time"], path, SolarInputError)
     columns = [c for c in COLUMNS if c in raw.columns]
     frame = pd.DataFrame(index=times + HALF_HOUR)
     for col in columns:

@@ -35,6 +35,7 @@ import pvlib
 from geo.files import not_regular_file
 from solar.errors import SolarInputError
 from solar.stations import MONTH_DAYS, SiteClimate, great_circle_km, site_climate
+from solar.weather import offset_times
 from wind.errors import WindInputError
 
 
@@ -353,12 +354,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, tuple[float | None, float | Non
         raise WindInputError(", ".join(missing), f"missing column (found: {', '.join(map(str, raw.columns))}; "
                              "required: time, wind_speed; optional: temp_air, pressure, latitude, longitude, "
                              "altitude, height_m)", f"{path}:1")
-    try:
-        times = pd.DatetimeIndex(pd.to_datetime(raw["time"], format="ISO8601"))
-    except (ValueError, TypeError) as exc:
-        raise WindInputError("time", f"not ISO 8601 times with a UTC offset: {exc}", str(path)) from None
-    if times.tz is None:
-        raise WindInputError("time", "times need a UTC offset, e.g. 2023-01-01T00:00+08:00", f"{path}:2")
+    times = offset_times(raw["time"], path, WindInputError)
     frame = pd.DataFrame(index=times)
     for col in ("wind_speed", "temp_air", "pressure"):
         if col not in raw.columns:
