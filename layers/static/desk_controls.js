@@ -8,13 +8,7 @@
 var PlannerDesk = (function () {
   "use strict";
 
-  function el(tag, className, text, parent) {
-    var e = document.createElement(tag);
-    if (className) { e.className = className; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    if (parent) { parent.appendChild(e); }
-    return e;
-  }
+  var el = PlannerMap.el;  // elements with text content only (planner_map.js)
 
   var fmt = PlannerMap.number;  // numbers for reading, as the map's popups write them (planner_map.js)
 

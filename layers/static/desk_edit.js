@@ -8,13 +8,7 @@ window.PlannerDeskEdit = (function () {
   var KEY = "plannerApiKey";
   var pickHandler = null;
 
-  function el(tag, className, text, parent) {
-    var e = document.createElement(tag);
-    if (className) { e.className = className; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    if (parent) { parent.appendChild(e); }
-    return e;
-  }
+  var el = PlannerMap.el;  // elements with text content only (planner_map.js)
 
   function field(form, label, input) {
     var l = el("label", null, label + " ", form);

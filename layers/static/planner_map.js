@@ -657,5 +657,5 @@ var PlannerMap = (function () {
   }
 
   return { build: build, symbol: symbol, ringOffsets: ringOffsets, text: text, number: number, mwText: mwText,
-    escapeHtml: escapeHtml };
+    escapeHtml: escapeHtml, el: el };
 }());
