@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.rollup import GAP_ASSUMPTION
 from layers.assumption_words import assumption_words, topic_label
 from layers.i18n import DEFAULT_LANG, LANGS, mw, number, percent, t, vocab_label
 
@@ -80,8 +79,7 @@ def add_lang(s: argparse.ArgumentParser) -> None:
 
 def assumption(topic: str, text: str, lang: str) -> str:
     """An assumption's topic and text in ``lang`` (:func:`layers.assumption_words.assumption_words`)."""
-    words = t("legend.gap_assumption", lang) if text == GAP_ASSUMPTION else assumption_words(topic, text, lang)
-    return t("cli.district.assumption", lang, topic=topic_label(topic, lang), text=words)
+    return t("cli.district.assumption", lang, topic=topic_label(topic, lang), text=assumption_words(topic, text, lang))
 
 
 #: Columns whose cells are vocabulary codes (shown as their labels in Chinese), by vocabulary.

@@ -14,8 +14,9 @@ from api.state import command_state
 from geo.errors import NotFoundError
 from geo.export import FORMATS, LAYERS, export
 from geo.registry.dataset import load
-from geo.rollup import GAP_ASSUMPTION, rollup, target_gaps, units_within
+from geo.rollup import rollup, target_gaps, units_within
 from geo.store.build import build
+from layers.assumption_words import assumption_words
 from layers.i18n import t, vocab_label
 
 
@@ -109,7 +110,7 @@ def cmd_targets(args: argparse.Namespace, settings: Settings) -> int:
     other = targets[~targets["id"].isin(gaps["target_id"])]
     print(t("cli.targets.other", lang, n=len(other)))
     text = gaps["assumption"].iloc[0]
-    say(t("cli.assumption", lang, text=t("legend.gap_assumption", lang) if text == GAP_ASSUMPTION else text))
+    say(t("cli.assumption", lang, text=assumption_words("gap", text, lang)))
     return 0
 
 
